@@ -1,0 +1,122 @@
+# sprout — plain GNU make. Targets: all, check, unit, e2e, fuzz, lint, bench, demo, install, clean.
+#
+# Sources are found by directory, so adding a module is adding a file:
+#   src/lib/*.c     pure code shared by both programs (parsers, formats)
+#   src/sprout/*.c  the host tool `sprout` (dynamic: libkmod, libelf, compressors)
+#   src/init/*.c    `sprout-init`, the /init of the image (static: libc, libblkid)
+#   tests/unit/test_*.c   one cmocka program each, linked with every module
+#   tests/fuzz/fuzz_*.c   one libFuzzer target each
+
+CC      ?= gcc
+CLANG   ?= clang
+PKG     ?= pkg-config
+VERSION := 0.1.0
+B       := build
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wcast-qual
+CFLAGS  ?= -O2 -g
+BASE    := -std=gnu11 -D_GNU_SOURCE -DSPROUT_VERSION='"$(VERSION)"' -Isrc/lib -Isrc/sprout -Isrc/init $(WARN)
+
+HOST_LIBS := $(shell $(PKG) --libs libkmod libelf zlib libzstd liblzma liblz4 2>/dev/null)
+INIT_LIBS := $(shell $(PKG) --static --libs blkid 2>/dev/null)
+TEST_LIBS := $(shell $(PKG) --libs cmocka blkid 2>/dev/null) $(HOST_LIBS)
+
+LIB_SRC   := $(wildcard src/lib/*.c)
+HOST_SRC  := $(filter-out src/sprout/main.c,$(wildcard src/sprout/*.c))
+INIT_SRC  := $(filter-out src/init/main.c,$(wildcard src/init/*.c))
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+HEADERS   := $(wildcard src/*/*.h tests/unit/*.h)
+
+obj = $(patsubst src/%.c,$(B)/$(1)/%.o,$(2))
+
+.PHONY: all check unit unit-asan e2e fuzz fuzz-smoke lint bench demo install clean deps
+all: $(B)/sprout $(B)/sprout-init
+
+# --- programs -------------------------------------------------------------------------
+$(B)/host/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(BASE) -c -o $@ $<
+
+$(B)/init/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(BASE) -DSPROUT_INIT -c -o $@ $<
+
+$(B)/sprout: $(call obj,host,src/sprout/main.c $(HOST_SRC) $(LIB_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(B)/sprout-init: $(call obj,init,src/init/main.c $(INIT_SRC) $(LIB_SRC))
+	$(CC) $(CFLAGS) -static -s -Wl,--gc-sections -o $@ $^ $(INIT_LIBS) -lpthread
+
+# --- unit tests: plain and under ASan+UBSan -------------------------------------------
+UNIT_PLAIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
+UNIT_ASAN  := $(patsubst tests/unit/%.c,$(B)/unit-asan/%,$(UNIT_SRC))
+SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+$(B)/t/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g $(BASE) -DSPROUT_TEST -c -o $@ $<
+$(B)/ta/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g $(SAN) $(BASE) -DSPROUT_TEST -c -o $@ $<
+
+$(B)/libt.a: $(call obj,t,$(LIB_SRC) $(HOST_SRC) $(INIT_SRC))
+	rm -f $@ && ar rcs $@ $^
+$(B)/libta.a: $(call obj,ta,$(LIB_SRC) $(HOST_SRC) $(INIT_SRC))
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/unit/%: tests/unit/%.c $(B)/libt.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g $(BASE) -Wno-missing-prototypes -o $@ $< $(B)/libt.a $(TEST_LIBS)
+$(B)/unit-asan/%: tests/unit/%.c $(B)/libta.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g $(SAN) $(BASE) -Wno-missing-prototypes -o $@ $< $(B)/libta.a $(TEST_LIBS)
+
+unit: $(UNIT_PLAIN) $(UNIT_ASAN)
+
+# --- fuzzing (clang libFuzzer) ----------------------------------------------------------
+FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+FUZZ_FL   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ  := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 20
+
+$(B)/fz/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_OBJ) $(BASE) -DSPROUT_TEST -c -o $@ $<
+$(B)/libfz.a: $(call obj,fz,$(LIB_SRC) $(HOST_SRC) $(INIT_SRC))
+	rm -f $@ && ar rcs $@ $^
+$(B)/fuzz/%: tests/fuzz/%.c $(B)/libfz.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_FL) $(BASE) -Wno-missing-prototypes -o $@ $< $(B)/libfz.a $(TEST_LIBS)
+
+fuzz: $(FUZZ_BIN)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+# --- the whole check ----------------------------------------------------------------------
+deps:
+	scripts/deps.sh
+
+check: deps
+	$(MAKE) all unit $(FUZZ_BIN)
+	tests/run.sh
+
+e2e: all
+	tests/run.sh --e2e-only
+
+lint:
+	tests/lint.sh
+
+bench: all
+	bench/run.sh
+
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh
+
+PREFIX ?= /usr/local
+install: all
+	install -D -m 0755 $(B)/sprout $(DESTDIR)$(PREFIX)/bin/sprout
+	install -D -m 0755 $(B)/sprout-init $(DESTDIR)$(PREFIX)/lib/sprout/sprout-init
+
+clean:
+	rm -rf $(B)

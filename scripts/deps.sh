@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what building, testing and the demo need on Debian 12, as root.
+# The one place the package list lives. Idempotent: installs only what is missing.
+set -euo pipefail
+
+PACKAGES=(
+  # build: sprout (host tool) and sprout-init (static)
+  gcc make pkg-config
+  libkmod-dev libelf-dev libblkid-dev zlib1g-dev libzstd-dev liblzma-dev liblz4-dev
+  # tests: unit, fuzz, lint
+  libcmocka-dev clang libclang-rt-14-dev cppcheck clang-tidy valgrind
+  # tests: end to end
+  qemu-system-x86 qemu-utils busybox-static cpio
+  e2fsprogs xfsprogs btrfs-progs fdisk dosfstools
+  iproute2 dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind ipxe-qemu
+  kmod file
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "deps: missing packages: ${missing[*]}; run as root to install them" >&2
+    exit 1
+  fi
+  echo "deps: installing ${missing[*]}"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The test kernel: Debian's linux-image-amd64, unpacked (not installed) so the host's
+# /boot and its initramfs hooks are left alone. Result: $SPROUT_KERNEL_DIR/{vmlinuz,modules/KVER}.
+"$(dirname "$0")/test-kernel.sh"

@@ -1,0 +1,147 @@
+/* blkdev: enumerate and probe block devices. */
+#include "blkdev.h"
+
+#include <blkid/blkid.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+static void take(blkid_probe pr, const char *tag, char *out, size_t n)
+{
+	const char *v = NULL;
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (blkid_probe_lookup_value(pr, tag, &v, &len) == 0 && v && strlen(v) < n)
+		snprintf(out, n, "%s", v); /* a value that does not fit stays empty: never cut */
+}
+
+int blkdev_probe(const char *path, struct blkdev *d)
+{
+	struct stat st;
+	blkid_probe pr;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode)) {
+		close(fd);
+		return -ENOTBLK;
+	}
+	d->major = major(st.st_rdev);
+	d->minor = minor(st.st_rdev);
+	pr = blkid_new_probe();
+	if (!pr) {
+		close(fd);
+		return -ENOMEM;
+	}
+	rc = blkid_probe_set_device(pr, fd, 0, 0);
+	if (rc == 0) {
+		blkid_probe_enable_superblocks(pr, 1);
+		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
+							      BLKID_SUBLKS_TYPE);
+		blkid_probe_enable_partitions(pr, 1);
+		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+		rc = blkid_do_safeprobe(pr);
+		/* 1 = nothing found, -2 = ambiguous: the device is listed with no type */
+		take(pr, "TYPE", d->type, sizeof(d->type));
+		take(pr, "UUID", d->uuid, sizeof(d->uuid));
+		take(pr, "LABEL", d->label, sizeof(d->label));
+		take(pr, "PART_ENTRY_UUID", d->partuuid, sizeof(d->partuuid));
+		take(pr, "PART_ENTRY_NAME", d->partlabel, sizeof(d->partlabel));
+		rc = 0;
+	}
+	blkid_free_probe(pr);
+	close(fd);
+	return rc < 0 ? -EIO : 0;
+}
+
+int blkdev_scan(const char *sysfs, struct blkdev *out, int max)
+{
+	char dir[256];
+	DIR *dp;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/class/block", sysfs);
+	dp = opendir(dir);
+	if (!dp)
+		return -errno;
+	while ((de = readdir(dp)) && n < max) {
+		struct blkdev *d = &out[n];
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || len >= sizeof(d->name))
+			continue;
+		/* ram and loop devices are never a root here, and probing them is slow */
+		if (strncmp(de->d_name, "ram", 3) == 0 || strncmp(de->d_name, "loop", 4) == 0)
+			continue;
+		memset(d, 0, sizeof(*d));
+		memcpy(d->name, de->d_name, len + 1);
+		memcpy(d->path, "/dev/", 5);
+		memcpy(d->path + 5, de->d_name, len + 1); /* fits: path is 16 bytes longer than name */
+		if (blkdev_probe(d->path, d) == 0)
+			n++;
+	}
+	closedir(dp);
+	return n;
+}
+
+const struct blkdev *blkdev_find(const struct blkdev *list, int n, const struct rootspec *rs)
+{
+	for (int i = 0; i < n; i++) {
+		const struct blkdev *d = &list[i];
+		const char *v = NULL;
+
+		switch (rs->kind) {
+		case ROOT_UUID: v = d->uuid; break;
+		case ROOT_LABEL: v = d->label; break;
+		case ROOT_PARTUUID: v = d->partuuid; break;
+		case ROOT_PARTLABEL: v = d->partlabel; break;
+		case ROOT_DEVNUM:
+			if (d->major == rs->major && d->minor == rs->minor)
+				return d;
+			continue;
+		case ROOT_PATH: v = d->path; break;
+		case ROOT_NONE: return NULL;
+		}
+		if (rootspec_match(rs, v))
+			return d;
+	}
+	return NULL;
+}
+
+void blkdev_describe(const struct blkdev *list, int n, char *out, size_t outsz)
+{
+	size_t off = 0;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	if (n == 0) {
+		snprintf(out, outsz, "no block devices at all (is the storage driver in the image?)");
+		return;
+	}
+	for (int i = 0; i < n && off < outsz; i++) {
+		const struct blkdev *d = &list[i];
+		int k = snprintf(out + off, outsz - off, "%s%s %u:%u %s%s%s%s%s%s%s%s%s%s", i ? "; " : "",
+				 d->path, d->major, d->minor, d->type[0] ? d->type : "(nothing recognised)",
+				 d->uuid[0] ? " UUID=" : "", d->uuid, d->label[0] ? " LABEL=" : "", d->label,
+				 d->partuuid[0] ? " PARTUUID=" : "", d->partuuid,
+				 d->partlabel[0] ? " PARTLABEL=" : "", d->partlabel, "");
+
+		if (k < 0 || (size_t)k >= outsz - off) {
+			/* marked as cut, never silently */
+			if (outsz > 4)
+				snprintf(out + outsz - 4, 4, "...");
+			return;
+		}
+		off += (size_t)k;
+	}
+}

@@ -1,0 +1,55 @@
+/* sprout-init: the /init of a sprout image. The boot is this list of phases; each
+ * is timed, and a failing one leads to the rescue shell (leaving it retries the
+ * phase) or to a deliberate stop per panic=. rd.break=PHASE stops before PHASE. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "log.h"
+#include "rescue.h"
+
+typedef int (*phase_fn)(struct boot *b);
+
+static void run_phase(struct boot *b, enum cmdline_phase id, phase_fn fn)
+{
+	const char *name = cmdline_phase_name(id);
+	char why[160];
+
+	if (b->cfg.rd_break == id) {
+		snprintf(why, sizeof(why), "rd.break=%s: stopping before the %s phase", name, name);
+		if (rescue_shell(b, why) < 0)
+			log_warn("rd.break=%s: no shell to stop in; carrying on", name);
+	}
+	for (;;) {
+		int t = timeline_begin(&b->tl, name);
+		int rc = fn(b);
+
+		timeline_end(&b->tl, t);
+		if (rc == 0)
+			return;
+		snprintf(why, sizeof(why), "the %s phase failed (messages above say why)", name);
+		if (rescue_shell(b, why) < 0)
+			rescue_halt(b);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct boot b = { .uevent_fd = -1 };
+
+	if (getpid() != 1) {
+		fprintf(stderr, "sprout-init: this is the /init of a sprout image and runs as process 1; "
+				"use `sprout build` to make an image with it\n");
+		return 2;
+	}
+	cmdline_init(&b.cfg); /* rd.shell=1 etc. hold even before the cmdline phase */
+	b.argc = argc;
+	b.argv = argv;
+	run_phase(&b, PHASE_EARLY, phase_early);
+	run_phase(&b, PHASE_CMDLINE, phase_cmdline);
+	run_phase(&b, PHASE_DEVICES, phase_devices);
+	run_phase(&b, PHASE_ROOT, phase_root);
+	run_phase(&b, PHASE_HANDOVER, phase_handover);
+	rescue_halt(&b); /* handover only returns if it could not start */
+}

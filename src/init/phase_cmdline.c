@@ -1,0 +1,118 @@
+/* phase cmdline: the defaults baked into the image, then /proc/cmdline, into one
+ * typed config (later words win). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "log.h"
+
+#define DEFAULTS_DIR "/etc/sprout/cmdline.d"
+#define CMDLINE_FILE_MAX 65536
+
+/* Reads a whole small file; returns its length or -errno (-EFBIG past max). */
+static ssize_t read_small(const char *path, char *buf, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t k = read(fd, buf + len, max - len);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			int err = -errno;
+			close(fd);
+			return err;
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+		if (len == max) {
+			close(fd);
+			return -EFBIG;
+		}
+	}
+	close(fd);
+	return (ssize_t)len;
+}
+
+/* Comment lines (#...) become blanks so the rest parses as command-line words. */
+static void blank_comments(char *buf, size_t len)
+{
+	bool line_start = true;
+	bool in_comment = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (line_start && buf[i] == '#')
+			in_comment = true;
+		line_start = buf[i] == '\n';
+		if (line_start)
+			in_comment = false;
+		else if (in_comment)
+			buf[i] = ' ';
+	}
+}
+
+static int filter_conf(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
+}
+
+static void parse_file(struct boot *b, const char *path, bool comments)
+{
+	static char buf[CMDLINE_FILE_MAX];
+	ssize_t len = read_small(path, buf, sizeof(buf));
+
+	if (len < 0) {
+		log_warn("cmdline: cannot read %s: %s", path, strerror((int)-len));
+		return;
+	}
+	if (comments)
+		blank_comments(buf, (size_t)len);
+	cmdline_parse(&b->cfg, buf, (size_t)len);
+	if (b->cfg.errors) {
+		log_warn("cmdline: %s: %u word(s) ignored; first: %s", path, b->cfg.errors,
+			 b->cfg.first_error);
+		b->cfg.errors = 0;
+	}
+}
+
+int phase_cmdline(struct boot *b)
+{
+	struct dirent **names;
+	struct utsname un;
+	char path[PATH_MAX];
+	static char summary[12288];
+	int n;
+
+	cmdline_init(&b->cfg);
+	n = scandir(DEFAULTS_DIR, &names, filter_conf, alphasort);
+	for (int i = 0; i < n; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", DEFAULTS_DIR, names[i]->d_name) < (int)sizeof(path))
+			parse_file(b, path, true);
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	parse_file(b, "/proc/cmdline", false);
+
+	log_set_debug(b->cfg.rd_debug);
+	log_set_quiet(b->cfg.quiet);
+	uname(&un);
+	snprintf(b->kver, sizeof(b->kver), "%s", un.release);
+	snprintf(b->moddir, sizeof(b->moddir), "/lib/modules/%s", b->kver);
+	if (cmdline_format(&b->cfg, summary, sizeof(summary)) >= 0)
+		log_info("config: %s", summary);
+	return 0;
+}

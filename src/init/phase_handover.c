@@ -1,0 +1,219 @@
+/* phase handover: switch_root. Everything that can fail is checked before the first
+ * irreversible step; then the kernel filesystems move into the new root, the
+ * initramfs is emptied (never crossing into another filesystem), the new root
+ * becomes "/", and the real init is exec'd. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "log.h"
+#include "rescue.h"
+
+static const char *const default_inits[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
+static const char *const moved_mounts[] = { "/dev", "/proc", "/sys", "/run" };
+
+/* Is path, resolved inside the new root (absolute symlinks stay inside), an
+ * executable regular file? */
+static bool executable_in_root(int rootfd, const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	struct stat st;
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+	close(fd);
+	return ok;
+}
+
+static const char *choose_init(struct boot *b)
+{
+	int rootfd = open(SYSROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *found = NULL;
+
+	if (rootfd < 0)
+		return NULL;
+	if (b->cfg.init[0]) {
+		if (executable_in_root(rootfd, b->cfg.init))
+			found = b->cfg.init;
+		else
+			log_err("handover: init=%s is not an executable file in the root (%s on %s)",
+				b->cfg.init, b->root_dev[0] ? b->root_dev : "?", SYSROOT);
+	} else {
+		for (size_t i = 0; !found && i < sizeof(default_inits) / sizeof(default_inits[0]); i++)
+			if (executable_in_root(rootfd, default_inits[i]))
+				found = default_inits[i];
+		if (!found)
+			log_err("handover: no init in the root: tried /sbin/init /etc/init /bin/init "
+				"/bin/sh; name one with init=");
+	}
+	close(rootfd);
+	return found;
+}
+
+static int check_preconditions(void)
+{
+	struct statfs sf;
+	struct stat a, r;
+
+	if (getpid() != 1) {
+		log_err("handover: not process 1; refusing to switch root");
+		return -EPERM;
+	}
+	if (statfs("/", &sf) < 0 || (sf.f_type != RAMFS_MAGIC && sf.f_type != TMPFS_MAGIC)) {
+		log_err("handover: / is not the initramfs (ramfs/tmpfs); refusing to delete it");
+		return -EINVAL;
+	}
+	if (stat("/", &a) < 0 || stat(SYSROOT, &r) < 0 || a.st_dev == r.st_dev) {
+		log_err("handover: nothing is mounted on %s", SYSROOT);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static void move_mounts(void)
+{
+	char target[64];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(moved_mounts) / sizeof(moved_mounts[0]); i++) {
+		snprintf(target, sizeof(target), "%s%s", SYSROOT, moved_mounts[i]);
+		if (stat(target, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    mount(moved_mounts[i], target, NULL, MS_MOVE, NULL) == 0)
+			continue;
+		log_warn("handover: cannot move %s to %s (%m); detaching it", moved_mounts[i], target);
+		umount2(moved_mounts[i], MNT_DETACH);
+	}
+}
+
+/* Deletes everything under dirfd that is on filesystem dev; mount points (other
+ * st_dev) are left alone. Closes dirfd. */
+static void delete_tree(int dirfd, dev_t dev)
+{
+	DIR *dp = fdopendir(dirfd);
+	struct dirent *de;
+
+	if (!dp) {
+		close(dirfd);
+		return;
+	}
+	while ((de = readdir(dp))) {
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub >= 0)
+				delete_tree(sub, dev);
+			unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
+		} else {
+			unlinkat(dirfd, de->d_name, 0);
+		}
+	}
+	closedir(dp);
+}
+
+static void log_memory(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmHWM:", 6)) {
+			line[strcspn(line, "\n")] = '\0';
+			log_info("handover: sprout-init peak memory %s", line + 7 + strspn(line + 6, " \t"));
+		}
+	fclose(f);
+}
+
+static void save_timeline(struct boot *b)
+{
+	static char buf[4096];
+	int n, fd;
+
+	timeline_end(&b->tl, b->tl.n - 1); /* the handover entry, now nearly over */
+	if (timeline_format_line(&b->tl, buf, sizeof(buf)) >= 0)
+		log_info("timeline: %s", buf);
+	n = timeline_format_table(&b->tl, buf, sizeof(buf));
+	fd = open(STATE_DIR "/timeline", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		if (n > 0 && write(fd, buf, (size_t)n) != n)
+			log_warn("handover: writing %s/timeline failed", STATE_DIR);
+		close(fd);
+	}
+}
+
+static void reopen_console(void)
+{
+	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+
+	if (fd < 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+}
+
+int phase_handover(struct boot *b)
+{
+	static char *argv[CMDLINE_MAX_ARGS + 2];
+	const char *init = choose_init(b);
+	struct stat st;
+	int rc, rootfd;
+
+	if (!init)
+		return -ENOENT;
+	rc = check_preconditions();
+	if (rc < 0)
+		return rc;
+	if (b->uevent_fd >= 0)
+		close(b->uevent_fd);
+	b->uevent_fd = -1;
+	log_memory();
+	save_timeline(b);
+	log_info("handover: switching to %s, running %s", SYSROOT, init);
+
+	/* From here on there is no way back to the initramfs. */
+	move_mounts();
+	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd >= 0 && fstat(rootfd, &st) == 0)
+		delete_tree(rootfd, st.st_dev);
+	else if (rootfd >= 0)
+		close(rootfd);
+	if (chdir(SYSROOT) < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 ||
+	    chdir("/") < 0) {
+		log_err("handover: making %s the root failed: %m", SYSROOT);
+		rescue_halt(b);
+	}
+	reopen_console();
+	log_open();
+
+	argv[0] = (char *)(uintptr_t)init;
+	for (int i = 0; i < b->cfg.init_argc; i++)
+		argv[i + 1] = b->cfg.init_argv[i];
+	argv[b->cfg.init_argc + 1] = NULL;
+	execv(init, argv);
+	log_err("handover: exec %s failed: %m", init);
+	rescue_halt(b);
+}

@@ -1,0 +1,411 @@
+/* cmdline: the kernel command line split the kernel's way, then read into a config.
+ *
+ * Splitting follows linux lib/cmdline.c next_arg(): whitespace ends a word unless a
+ * double quote is open; the quote characters are not part of the word; the first '='
+ * splits key from value; an unterminated quote runs to the end of the buffer. One
+ * difference: every quote is removed, not only those at the start of a word or
+ * value, so key=a"b c" gives "ab c" where the kernel would keep the inner quotes.
+ * Whitespace is the ASCII set (space, \t \n \v \f \r); the kernel's isspace() also
+ * takes byte 0xA0, which we keep inside words so UTF-8 values stay whole. */
+#include "cmdline.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+
+void cmdline_init(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->rd_shell = true;
+}
+
+/* ---- phases ------------------------------------------------------------------------ */
+
+static const char *const phase_names[] = {
+	[PHASE_NONE] = "none",         [PHASE_EARLY] = "early",     [PHASE_CMDLINE] = "cmdline",
+	[PHASE_DEVICES] = "devices",   [PHASE_STORAGE] = "storage", [PHASE_NETWORK] = "network",
+	[PHASE_ROOT] = "root",         [PHASE_OVERLAY] = "overlay", [PHASE_HANDOVER] = "handover",
+};
+
+const char *cmdline_phase_name(enum cmdline_phase phase)
+{
+	if ((unsigned)phase >= sizeof(phase_names) / sizeof(phase_names[0]))
+		return phase_names[PHASE_NONE];
+	return phase_names[phase];
+}
+
+enum cmdline_phase cmdline_phase_from_name(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum cmdline_phase phase;
+	} aliases[] = {
+		{ "pre-mount", PHASE_ROOT },
+		{ "mount", PHASE_ROOT },
+		{ "pre-pivot", PHASE_HANDOVER },
+	};
+
+	if (!name)
+		return PHASE_NONE;
+	for (unsigned p = PHASE_NONE + 1; p <= PHASE_HANDOVER; p++)
+		if (!strcmp(name, phase_names[p]))
+			return (enum cmdline_phase)p;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(name, aliases[i].name))
+			return aliases[i].phase;
+	return PHASE_NONE;
+}
+
+/* ---- splitting ----------------------------------------------------------------------- */
+
+/* Finds the next word at or after *pos: [*start, *end) still holds its quotes.
+ * Returns false when only whitespace is left. */
+static bool next_word(const char *buf, size_t len, size_t *pos, size_t *start, size_t *end)
+{
+	size_t i = *pos;
+	bool quoted = false;
+
+	while (i < len && parse_is_space((unsigned char)buf[i]))
+		i++;
+	if (i == len)
+		return false;
+	*start = i;
+	for (; i < len; i++) {
+		if (!quoted && parse_is_space((unsigned char)buf[i]))
+			break;
+		if (buf[i] == '"')
+			quoted = !quoted;
+	}
+	*end = i;
+	*pos = i;
+	return true;
+}
+
+/* Copies src[0..n) without its double quotes into dst[size]; -ENAMETOOLONG if the
+ * result and its NUL do not fit. */
+static int unquote(char *dst, size_t size, const char *src, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (src[i] == '"')
+			continue;
+		if (o + 1 >= size)
+			return -ENAMETOOLONG;
+		dst[o++] = src[i];
+	}
+	dst[o] = '\0';
+	return 0;
+}
+
+/* Fills *w from the raw word src[0..n), using key and value (CMDLINE_MAX_VALUE each)
+ * as storage. */
+static void split_word(struct cmdline_word *w, const char *src, size_t n, bool init_arg,
+		       char *key, char *value)
+{
+	const char *eq = init_arg ? NULL : memchr(src, '=', n);
+	size_t klen = eq ? (size_t)(eq - src) : n;
+
+	*w = (struct cmdline_word){ .key = key, .init_arg = init_arg };
+	if (unquote(key, CMDLINE_MAX_VALUE, src, klen) < 0) {
+		key[0] = '\0';
+		w->error = -ENAMETOOLONG;
+		return;
+	}
+	if (!eq)
+		return;
+	if (unquote(value, CMDLINE_MAX_VALUE, eq + 1, n - klen - 1) < 0) {
+		w->error = -ENAMETOOLONG;
+		return;
+	}
+	w->value = value;
+}
+
+int cmdline_walk(const char *buf, size_t len, cmdline_fn fn, void *ctx)
+{
+	char key[CMDLINE_MAX_VALUE], value[CMDLINE_MAX_VALUE];
+	const char *nul = len ? memchr(buf, '\0', len) : NULL;
+	size_t pos = 0, start, end;
+	bool after_dashes = false;
+	int words = 0, r;
+
+	if (nul)
+		len = (size_t)(nul - buf);
+	while (next_word(buf, len, &pos, &start, &end)) {
+		struct cmdline_word w;
+
+		if (words == CMDLINE_MAX_WORDS) {
+			w = (struct cmdline_word){ .key = "", .error = -E2BIG };
+			r = fn(&w, ctx);
+			return r < 0 ? r : words;
+		}
+		words++;
+		split_word(&w, buf + start, end - start, after_dashes, key, value);
+		if (!after_dashes && !w.error && !w.value && !strcmp(w.key, "--"))
+			after_dashes = true;
+		r = fn(&w, ctx);
+		if (r < 0)
+			return r;
+	}
+	return words;
+}
+
+/* ---- reading words into the config --------------------------------------------------- */
+
+static void reject(struct config *cfg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Counts a rejected word; the first one is described. Messages are built from our own
+ * key names and limits only, never from the untrusted text. */
+static void reject(struct config *cfg, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cfg->errors++ > 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(cfg->first_error, sizeof(cfg->first_error), fmt, ap);
+	va_end(ap);
+}
+
+static void set_string(struct config *cfg, const char *key, char *field, size_t size,
+		       const char *value)
+{
+	if (parse_copy(field, size, value, strlen(value)) < 0)
+		reject(cfg, "%s= is longer than %zu bytes; ignored", key, size - 1);
+}
+
+static void set_seconds(struct config *cfg, const char *key, unsigned *field, bool *set,
+			const char *value)
+{
+	if (parse_uint(value, CMDLINE_MAX_SECONDS, field) < 0) {
+		reject(cfg, "%s= is not a whole number of seconds from 0 to %u; ignored", key,
+		       (unsigned)CMDLINE_MAX_SECONDS);
+		return;
+	}
+	if (set)
+		*set = true;
+}
+
+static void set_panic(struct config *cfg, const char *value)
+{
+	if (parse_int(value, -(INT_MAX / 1000), INT_MAX / 1000, &cfg->panic) < 0) {
+		reject(cfg, "panic= is not a whole number of seconds from %d to %d; ignored",
+		       -(INT_MAX / 1000), INT_MAX / 1000);
+		return;
+	}
+	cfg->panic_set = true;
+}
+
+static void set_break(struct config *cfg, const char *value)
+{
+	enum cmdline_phase p = cmdline_phase_from_name(value);
+
+	if (p == PHASE_NONE) {
+		reject(cfg, "rd.break= names no phase; use early cmdline devices storage network "
+			    "root overlay handover (or pre-mount mount pre-pivot); ignored");
+		return;
+	}
+	cfg->rd_break = p;
+}
+
+static void set_value(struct config *cfg, const char *key, const char *value)
+{
+	if (!strcmp(key, "root"))
+		set_string(cfg, key, cfg->root, sizeof(cfg->root), value);
+	else if (!strcmp(key, "rootfstype"))
+		set_string(cfg, key, cfg->rootfstype, sizeof(cfg->rootfstype), value);
+	else if (!strcmp(key, "rootflags"))
+		set_string(cfg, key, cfg->rootflags, sizeof(cfg->rootflags), value);
+	else if (!strcmp(key, "init"))
+		set_string(cfg, key, cfg->init, sizeof(cfg->init), value);
+	else if (!strcmp(key, "rootdelay"))
+		set_seconds(cfg, key, &cfg->rootdelay, NULL, value);
+	else if (!strcmp(key, "rd.timeout"))
+		set_seconds(cfg, key, &cfg->rd_timeout, &cfg->rd_timeout_set, value);
+	else if (!strcmp(key, "panic"))
+		set_panic(cfg, value);
+	else if (!strcmp(key, "rd.break"))
+		set_break(cfg, value);
+	else if (!strcmp(key, "rd.shell") && parse_bool(value, &cfg->rd_shell) < 0)
+		reject(cfg, "rd.shell= is not 0 or 1; ignored");
+}
+
+/* The kernel's own flags (ro, rw, rootwait, quiet) count only bare, as in the kernel. */
+static void set_flag(struct config *cfg, const char *key)
+{
+	if (!strcmp(key, "ro"))
+		cfg->rw = RW_RO;
+	else if (!strcmp(key, "rw"))
+		cfg->rw = RW_RW;
+	else if (!strcmp(key, "rootwait"))
+		cfg->rootwait = true;
+	else if (!strcmp(key, "quiet"))
+		cfg->quiet = true;
+	else if (!strcmp(key, "rd.debug"))
+		cfg->rd_debug = true;
+	else if (!strcmp(key, "rd.shell"))
+		cfg->rd_shell = true;
+	else if (!strcmp(key, "rd.break"))
+		cfg->rd_break = PHASE_HANDOVER;
+	else if (!strcmp(key, "--"))
+		cfg->init_argc = 0; /* a later "--" states the init arguments anew */
+}
+
+static bool known_key(const char *key)
+{
+	static const char *const keys[] = { "root", "rootfstype", "rootflags", "init",
+					    "rootdelay", "rd.timeout", "panic", "rd.break",
+					    "rd.shell" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
+static void add_init_arg(struct config *cfg, const struct cmdline_word *w)
+{
+	int n = cfg->init_argc;
+
+	if (n >= CMDLINE_MAX_ARGS) {
+		reject(cfg, "more than %d arguments for init after \"--\"; the rest are dropped",
+		       CMDLINE_MAX_ARGS);
+		return;
+	}
+	if (w->error || parse_copy(cfg->init_argv[n], sizeof(cfg->init_argv[n]), w->key,
+				   strlen(w->key)) < 0) {
+		reject(cfg, "init argument %d is longer than %d bytes; dropped", n + 1,
+		       CMDLINE_MAX_INIT_ARG - 1);
+		return;
+	}
+	cfg->init_argc = n + 1;
+}
+
+static int apply_word(const struct cmdline_word *w, void *ctx)
+{
+	struct config *cfg = ctx;
+
+	if (w->error == -E2BIG)
+		reject(cfg, "more than %d words on the command line; the rest are ignored",
+		       CMDLINE_MAX_WORDS);
+	else if (w->init_arg)
+		add_init_arg(cfg, w);
+	else if (w->error == -ENAMETOOLONG) {
+		/* Only a key we use is worth a complaint; unknown keys are not ours. */
+		if (known_key(w->key))
+			reject(cfg, "%s= is longer than %d bytes; ignored", w->key,
+			       CMDLINE_MAX_VALUE - 1);
+	} else if (w->value)
+		set_value(cfg, w->key, w->value);
+	else
+		set_flag(cfg, w->key);
+	return 0;
+}
+
+int cmdline_parse(struct config *cfg, const char *buf, size_t len)
+{
+	return cmdline_walk(buf, len, apply_word, cfg);
+}
+
+/* ---- summary for the log ----------------------------------------------------------- */
+
+struct out {
+	char *buf;
+	size_t size, len;
+	bool full;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends one item, space-separated from the one before. */
+static void put(struct out *o, const char *fmt, ...)
+{
+	size_t room = o->size - o->len;
+	va_list ap;
+	int r;
+
+	if (o->full)
+		return;
+	if (o->len) {
+		if (room < 2) {
+			o->full = true;
+			return;
+		}
+		o->buf[o->len++] = ' ';
+		o->buf[o->len] = '\0';
+		room--;
+	}
+	va_start(ap, fmt);
+	r = vsnprintf(o->buf + o->len, room, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= room) {
+		o->full = true;
+		return;
+	}
+	o->len += (size_t)r;
+}
+
+/* Writes key=value (the bare value for a NULL key), quoting a value that would
+ * otherwise split into words or vanish. */
+static void put_kv(struct out *o, const char *key, const char *value)
+{
+	bool quote = !key && !value[0];
+
+	for (const char *p = value; *p; p++)
+		if (parse_is_space((unsigned char)*p))
+			quote = true;
+	put(o, quote ? "%s%s\"%s\"" : "%s%s%s", key ? key : "", key ? "=" : "", value);
+}
+
+static void put_root(struct out *o, const struct config *cfg)
+{
+	if (cfg->root[0])
+		put_kv(o, "root", cfg->root);
+	if (cfg->rootfstype[0])
+		put_kv(o, "rootfstype", cfg->rootfstype);
+	if (cfg->rootflags[0])
+		put_kv(o, "rootflags", cfg->rootflags);
+	if (cfg->rw != RW_DEFAULT)
+		put(o, cfg->rw == RW_RO ? "ro" : "rw");
+	if (cfg->rootwait)
+		put(o, "rootwait");
+	if (cfg->rootdelay)
+		put(o, "rootdelay=%u", cfg->rootdelay);
+	if (cfg->init[0])
+		put_kv(o, "init", cfg->init);
+}
+
+int cmdline_format(const struct config *cfg, char *out, size_t n)
+{
+	struct out o = { .buf = out, .size = n };
+
+	if (n == 0)
+		return -ENAMETOOLONG;
+	out[0] = '\0';
+	put_root(&o, cfg);
+	if (cfg->panic_set)
+		put(&o, "panic=%d", cfg->panic);
+	if (cfg->rd_break != PHASE_NONE)
+		put(&o, "rd.break=%s", cmdline_phase_name(cfg->rd_break));
+	if (!cfg->rd_shell)
+		put(&o, "rd.shell=0");
+	if (cfg->rd_debug)
+		put(&o, "rd.debug");
+	if (cfg->quiet)
+		put(&o, "quiet");
+	if (cfg->rd_timeout_set)
+		put(&o, "rd.timeout=%u", cfg->rd_timeout);
+	if (cfg->init_argc > 0)
+		put(&o, "--");
+	for (int i = 0; i < cfg->init_argc && i < CMDLINE_MAX_ARGS; i++)
+		put_kv(&o, NULL, cfg->init_argv[i]);
+	if (o.full) {
+		out[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	return (int)o.len;
+}

@@ -1,0 +1,98 @@
+/* cmdline: the kernel command line (and baked-in defaults) parsed into a typed config.
+ *
+ * Pure: no I/O, no allocation beyond the struct itself. The kernel's quoting rules
+ * apply: words are split on whitespace, double quotes group (and are removed), a
+ * quote may start mid-word (key="a b"). Words after a lone "--" go to the real init.
+ * Unknown keys are ignored. Later words override earlier ones, so defaults parsed
+ * first are overridden by /proc/cmdline parsed second into the same config. */
+#ifndef SPROUT_CMDLINE_H
+#define SPROUT_CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CMDLINE_MAX_VALUE 1024 /* longest value kept; longer is an error, never cut */
+#define CMDLINE_MAX_ARGS 32    /* most arguments passed to the real init */
+#define CMDLINE_MAX_WORDS 512  /* most words looked at; more is an error */
+#define CMDLINE_MAX_INIT_ARG 256 /* size of one init_argv[] slot, NUL included */
+/* Largest rootdelay= / rd.timeout= in seconds: small enough that a caller can turn
+ * it into milliseconds in an unsigned. panic= is held to +-(INT_MAX / 1000). */
+#define CMDLINE_MAX_SECONDS (UINT32_MAX / 1000u)
+
+enum cmdline_phase {
+	PHASE_NONE = 0,
+	PHASE_EARLY,
+	PHASE_CMDLINE,
+	PHASE_DEVICES,
+	PHASE_STORAGE,
+	PHASE_NETWORK,
+	PHASE_ROOT,
+	PHASE_OVERLAY,
+	PHASE_HANDOVER,
+};
+
+enum cmdline_rw { RW_DEFAULT = 0, RW_RO, RW_RW };
+
+struct config {
+	char root[CMDLINE_MAX_VALUE];       /* root=, "" if not given */
+	char rootfstype[64];                /* rootfstype= */
+	char rootflags[CMDLINE_MAX_VALUE];  /* rootflags= */
+	char init[CMDLINE_MAX_VALUE];       /* init= */
+	enum cmdline_rw rw;                 /* last of ro / rw wins */
+	bool rootwait;
+	unsigned rootdelay;                 /* seconds, rootdelay= */
+	int panic;                          /* panic= seconds; 0 = wait forever, <0 = at once */
+	bool panic_set;
+	enum cmdline_phase rd_break;        /* rd.break=PHASE; bare rd.break = PHASE_HANDOVER */
+	bool rd_shell;                      /* rd.shell=0|1, default 1 */
+	bool rd_debug;
+	bool quiet;
+	unsigned rd_timeout;                /* rd.timeout= seconds, 0 = default */
+	bool rd_timeout_set;
+	int init_argc;                      /* words after "--" */
+	char init_argv[CMDLINE_MAX_ARGS][CMDLINE_MAX_INIT_ARG];
+	unsigned errors;                    /* count of words rejected (too long, bad number) */
+	char first_error[256];              /* human message for the first rejected word */
+};
+
+/* Sets the defaults (rd_shell = true, everything else empty). */
+void cmdline_init(struct config *cfg);
+
+/* Parses buf[0..len) into cfg on top of what is there. Never fails as a whole: a bad
+ * word is skipped, counted in cfg->errors and described in cfg->first_error.
+ * NUL bytes end the buffer. Returns the number of words seen. */
+int cmdline_parse(struct config *cfg, const char *buf, size_t len);
+
+/* "root" -> PHASE_ROOT; NULL/unknown -> PHASE_NONE. dracut's hook names are accepted
+ * too, so rd.break= lines written for dracut keep working: "pre-mount" and "mount"
+ * -> PHASE_ROOT, "pre-pivot" -> PHASE_HANDOVER. */
+enum cmdline_phase cmdline_phase_from_name(const char *name);
+/* PHASE_ROOT -> "root"; PHASE_NONE or out of range -> "none". Never NULL. */
+const char *cmdline_phase_name(enum cmdline_phase phase);
+
+/* Writes a one-line summary of what is set ("root=/dev/vda1 rootfstype=ext4 ro
+ * rootwait -- single") for the log; values holding spaces are double-quoted. Values
+ * are written as they are: escape the line before logging it. Returns its length, or
+ * -ENAMETOOLONG when it does not fit in out[n] (out is then ""). */
+int cmdline_format(const struct config *cfg, char *out, size_t n);
+
+/* The word splitter under cmdline_parse, for modules that read keys of their own
+ * (ip=, nfsroot=, BOOTIF=, ...) with the same quoting rules. */
+struct cmdline_word {
+	const char *key;   /* unquoted text before the first '='; for an init argument, the
+	                    * whole unquoted word; "" when it did not fit (error set) */
+	const char *value; /* unquoted text after the first '='; NULL for a bare flag, an
+	                    * init argument, or when key or value did not fit */
+	bool init_arg;     /* a word after the lone "--" (the "--" itself comes as key "--") */
+	int error;         /* 0; -ENAMETOOLONG: key or value longer than CMDLINE_MAX_VALUE - 1;
+	                    * -E2BIG: more than CMDLINE_MAX_WORDS words, the walk stops here */
+};
+typedef int (*cmdline_fn)(const struct cmdline_word *word, void *ctx);
+
+/* Calls fn for each word of buf[0..len) (stopping at a NUL byte). fn returns 0 to go
+ * on or a negative errno to stop the walk, which then returns it; otherwise returns
+ * the number of words. The strings are valid only during the call. */
+int cmdline_walk(const char *buf, size_t len, cmdline_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,530 @@
+/* build: assemble, archive, compress and write an image. See build.h. */
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "compress.h"
+#include "cpio.h"
+#include "elfdeps.h"
+
+#define MAX_ENTRIES 200000
+
+/* One file of the image. Bytes come from src (read when the archive is written,
+ * so the whole tree is never in memory twice) or from data (symlink targets and
+ * generated text). */
+struct entry {
+	char *name;        /* no leading '/' */
+	uint32_t mode;
+	uint32_t rmajor, rminor;
+	char *src;
+	char *data;
+	size_t size;
+};
+
+struct tree {
+	struct entry *e;
+	size_t n, cap;
+	char *err;
+	size_t errsz;
+};
+
+static int fail(struct tree *t, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct tree *t, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->errsz) {
+		va_start(ap, fmt);
+		vsnprintf(t->err, t->errsz, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+static void entry_free(struct entry *e)
+{
+	free(e->name);
+	free(e->src);
+	free(e->data);
+}
+
+static void tree_free(struct tree *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		entry_free(&t->e[i]);
+	free(t->e);
+	t->e = NULL;
+	t->n = t->cap = 0;
+}
+
+/* Adds an entry; name may start with '/' (dropped). data is copied. */
+static int add(struct tree *t, const char *name, uint32_t mode, const char *src,
+	       const char *data, size_t size)
+{
+	struct entry *e;
+
+	while (*name == '/')
+		name++;
+	if (!*name)
+		return fail(t, -EINVAL, "an empty path in the image");
+	if (t->n == MAX_ENTRIES)
+		return fail(t, -E2BIG, "more than %d files in the image", MAX_ENTRIES);
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 512;
+		struct entry *n = realloc(t->e, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		t->e = n;
+		t->cap = cap;
+	}
+	e = &t->e[t->n];
+	memset(e, 0, sizeof(*e));
+	e->mode = mode;
+	e->size = size;
+	e->name = strdup(name);
+	e->src = src ? strdup(src) : NULL;
+	e->data = data ? malloc(size ? size : 1) : NULL;
+	if (!e->name || (src && !e->src) || (data && !e->data)) {
+		entry_free(e);
+		return -ENOMEM;
+	}
+	if (data && size)
+		memcpy(e->data, data, size);
+	t->n++;
+	return 0;
+}
+
+static int add_dir(struct tree *t, const char *name)
+{
+	return add(t, name, S_IFDIR | 0755, NULL, NULL, 0);
+}
+
+static int add_text(struct tree *t, const char *name, const char *text, size_t len)
+{
+	return add(t, name, S_IFREG | 0644, NULL, text, len);
+}
+
+static int add_link(struct tree *t, const char *name, const char *target)
+{
+	return add(t, name, S_IFLNK | 0777, NULL, target, strlen(target));
+}
+
+static int add_node(struct tree *t, const char *name, uint32_t mode, uint32_t maj, uint32_t min)
+{
+	int r = add(t, name, S_IFCHR | mode, NULL, NULL, 0);
+
+	if (r == 0) {
+		t->e[t->n - 1].rmajor = maj;
+		t->e[t->n - 1].rminor = min;
+	}
+	return r;
+}
+
+/* Every parent directory of every entry, so the kernel's unpacker (which does not
+ * create missing parents) finds them first once sorted. */
+static int add_parents(struct tree *t)
+{
+	size_t n = t->n;
+
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		int r;
+
+		if (strlen(t->e[i].name) >= sizeof(path))
+			return fail(t, -ENAMETOOLONG, "%s: path too long", t->e[i].name);
+		strcpy(path, t->e[i].name);
+		for (char *s = strrchr(path, '/'); s; s = strrchr(path, '/')) {
+			*s = '\0';
+			r = add_dir(t, path);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+static bool same(const struct entry *a, const struct entry *b)
+{
+	if (a->mode != b->mode || a->size != b->size || a->rmajor != b->rmajor ||
+	    a->rminor != b->rminor)
+		return false;
+	if (a->src || b->src)
+		return a->src && b->src && !strcmp(a->src, b->src);
+	return !a->size || !memcmp(a->data, b->data, a->size);
+}
+
+/* Sorts by name (a parent is a prefix of its children, so it sorts first) and
+ * drops duplicates; two different things for one name is an error. */
+static int sort_unique(struct tree *t)
+{
+	size_t o = 0;
+
+	qsort(t->e, t->n, sizeof(*t->e), by_name);
+	for (size_t i = 0; i < t->n; i++) {
+		if (o && !strcmp(t->e[o - 1].name, t->e[i].name)) {
+			if (!same(&t->e[o - 1], &t->e[i])) {
+				int r = fail(t, -EEXIST, "/%s: two different files want this "
+					     "path in the image", t->e[i].name);
+
+				/* keep every remaining entry owned exactly once */
+				memmove(&t->e[o], &t->e[i], (t->n - i) * sizeof(*t->e));
+				t->n = o + (t->n - i);
+				return r;
+			}
+			entry_free(&t->e[i]);
+			continue;
+		}
+		t->e[o++] = t->e[i];
+	}
+	t->n = o;
+	return 0;
+}
+
+/* --- what goes in -------------------------------------------------------------------- */
+
+static int add_skeleton(struct tree *t, const struct build_opts *o, struct stat *init)
+{
+	static const char *const dirs[] = { "dev", "proc", "sys", "run", "sysroot", "tmp",
+					    "etc/sprout" };
+	int r = stat(o->init, init) < 0 ? -errno : S_ISREG(init->st_mode) ? 0 : -EINVAL;
+
+	if (r < 0)
+		return fail(t, r, "sprout-init %s: %s (expected the sprout-init binary; see "
+			    "--init)", o->init, r == -EINVAL ? "not a regular file" : strerror(-r));
+	for (size_t i = 0; r == 0 && i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		r = add_dir(t, dirs[i]);
+	if (r == 0)
+		r = add(t, "init", S_IFREG | 0755, o->init, NULL, (size_t)init->st_size);
+	if (r == 0)
+		r = add_node(t, "dev/console", 0600, 5, 1);
+	if (r == 0)
+		r = add_node(t, "dev/null", 0666, 1, 3);
+	if (r == 0 && o->cmdline) {
+		char text[BUILD_MAX_CMDLINE + 64];
+		int n;
+
+		if (strlen(o->cmdline) > BUILD_MAX_CMDLINE)
+			return fail(t, -E2BIG, "--cmdline: longer than %d bytes", BUILD_MAX_CMDLINE);
+		n = snprintf(text, sizeof(text), "# from sprout build --cmdline\n%s\n", o->cmdline);
+		r = add_text(t, "etc/sprout/cmdline.d/10-build.conf", text, (size_t)n);
+	}
+	return r;
+}
+
+static int add_metadata(struct tree *t, const struct build_opts *o, const struct kmodsel *sel)
+{
+	const char *cname = compress_name((enum compress_kind)o->compress);
+	char text[1024];
+	int n = snprintf(text, sizeof(text),
+			 "kver=%s\nsprout_version=%s\nmode=%s\ncompress=%s\nmodules=%zu\n"
+			 "firmware=%zu\nbuild_time=%u\n",
+			 o->kver, SPROUT_VERSION, o->host_only ? "host-only" : "generic",
+			 cname ? cname : "?", sel->n_mods, sel->n_fw, (unsigned)o->mtime);
+
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return fail(t, -ENAMETOOLONG, "--kver %s: too long", o->kver);
+	return add_text(t, "etc/sprout/image", text, (size_t)n);
+}
+
+static int add_modules(struct tree *t, const struct build_opts *o, const struct kmodsel *sel)
+{
+	static const char *const names[] = { "modules.dep", "modules.alias", "modules.softdep",
+					     "modules.builtin" };
+	const char *texts[] = { sel->dep, sel->alias, sel->softdep, sel->builtin };
+	size_t lens[] = { sel->dep_len, sel->alias_len, sel->softdep_len, sel->builtin_len };
+	char dst[PATH_MAX], src[PATH_MAX];
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < sel->n_mods; i++) {
+		if (snprintf(dst, sizeof(dst), "lib/modules/%s/%s", o->kver,
+			     sel->mods[i].relpath) >= (int)sizeof(dst) ||
+		    snprintf(src, sizeof(src), "%s/%s", o->moddir, sel->mods[i].relpath) >=
+			    (int)sizeof(src))
+			return fail(t, -ENAMETOOLONG, "%s: path too long", sel->mods[i].relpath);
+		r = add(t, dst, S_IFREG | 0644, src, NULL, 0);
+	}
+	for (size_t i = 0; r == 0 && i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(dst, sizeof(dst), "lib/modules/%s/%s", o->kver, names[i]);
+		r = add_text(t, dst, texts[i] ? texts[i] : "", texts[i] ? lens[i] : 0);
+	}
+	for (size_t i = 0; r == 0 && i < sel->n_fw; i++) {
+		if (snprintf(dst, sizeof(dst), "lib/firmware/%s", sel->fw[i].name) >=
+		    (int)sizeof(dst))
+			return fail(t, -ENAMETOOLONG, "%s: path too long", sel->fw[i].name);
+		r = add(t, dst, S_IFREG | 0644, sel->fw[i].src, NULL, 0);
+	}
+	return r;
+}
+
+static int add_binaries(struct tree *t, const struct build_opts *o, size_t *count)
+{
+	struct elfdeps d;
+	int r = 0;
+
+	elfdeps_init(&d);
+	char msg[512];
+
+	if (o->shell) {
+		r = elfdeps_add(&d, o->shell, "/bin/busybox", msg, sizeof(msg));
+		if (r < 0)
+			fail(t, r, "--shell %s: %s", o->shell, msg);
+		else
+			r = add_link(t, "bin/sh", "busybox");
+	}
+	for (size_t i = 0; r == 0 && i < o->n_add_binary; i++) {
+		r = elfdeps_add(&d, o->add_binary[i], NULL, msg, sizeof(msg));
+		if (r < 0)
+			fail(t, r, "--add-binary %s: %s", o->add_binary[i], msg);
+	}
+	for (size_t i = 0; r == 0 && i < d.n; i++) {
+		const struct elfdeps_item *it = &d.items[i];
+
+		r = it->link ? add_link(t, it->path, it->link)
+			     : add(t, it->path, S_IFREG | it->mode, it->src, NULL, 0);
+	}
+	*count = d.n;
+	elfdeps_free(&d);
+	return r;
+}
+
+/* --- writing --------------------------------------------------------------------------- */
+
+static int read_whole(const char *path, char **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t done = 0;
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	else if ((uint64_t)st.st_size > BUILD_MAX_FILE)
+		r = -EFBIG;
+	else if (!(*buf = malloc(st.st_size ? (size_t)st.st_size : 1)))
+		r = -ENOMEM;
+	*len = r == 0 ? (size_t)st.st_size : 0;
+	while (r == 0 && done < *len) {
+		ssize_t n = read(fd, *buf + done, *len - done);
+
+		if (n <= 0)
+			r = n < 0 ? -errno : -EIO; /* the file shrank under us */
+		else
+			done += (size_t)n;
+	}
+	if (r < 0 && *len)
+		free(*buf);
+	close(fd);
+	return r;
+}
+
+static int archive(struct tree *t, uint32_t mtime, struct cpio_buf *cb)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct entry *e = &t->e[i];
+		struct cpio_entry ce = {
+			.name = e->name,
+			.mode = e->mode,
+			.nlink = S_ISDIR(e->mode) ? 2 : 1,
+			.mtime = mtime,
+			.rdevmajor = e->rmajor,
+			.rdevminor = e->rminor,
+			.data = (const uint8_t *)e->data,
+			.size = e->size,
+		};
+		char *buf = NULL;
+		int r = 0;
+
+		if (e->src) {
+			r = read_whole(e->src, &buf, &ce.size);
+			if (r < 0)
+				return fail(t, r, "%s: %s", e->src, strerror(-r));
+			ce.data = (const uint8_t *)buf;
+		}
+		r = cpio_write_entry(cb, &ce);
+		free(buf);
+		if (r < 0)
+			return fail(t, r, "/%s: cannot archive it: %s", e->name, strerror(-r));
+	}
+	return cpio_write_trailer(cb);
+}
+
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == path)
+		strcpy(dir, "/");
+	else if ((size_t)(slash - path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	else
+		return;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd); /* the rename itself must reach the disk too */
+		close(fd);
+	}
+}
+
+/* OUTPUT.tmpXXXXXX beside the output, synced, then renamed over it. */
+static int write_output(struct tree *t, const char *path, const uint8_t *data, size_t len)
+{
+	char tmp[PATH_MAX];
+	int fd, r;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp))
+		return fail(t, -ENAMETOOLONG, "-o %s: path too long", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return fail(t, -errno, "-o %s: cannot create a file beside it: %s", path,
+			    strerror(errno));
+	r = write_all(fd, data, len);
+	if (r == 0 && fchmod(fd, 0644) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return fail(t, r, "-o %s: writing the image failed: %s", path, strerror(-r));
+	}
+	sync_dir(path);
+	return 0;
+}
+
+/* --- the whole build ---------------------------------------------------------------------- */
+
+static int check_opts(struct tree *t, const struct build_opts *o)
+{
+	if (!o->kver || !*o->kver || strchr(o->kver, '/') || !strcmp(o->kver, ".") ||
+	    !strcmp(o->kver, ".."))
+		return fail(t, -EINVAL, "--kver \"%s\": expected a kernel release such as "
+			    "6.1.0-56-amd64", o->kver ? o->kver : "");
+	if (!o->moddir || !o->output || !o->init)
+		return fail(t, -EINVAL, "missing moddir, output or init");
+	if (!compress_name((enum compress_kind)o->compress))
+		return fail(t, -EINVAL, "unknown compression %d", o->compress);
+	return 0;
+}
+
+static int select_modules(struct tree *t, const struct build_opts *o, struct kmodsel **sel)
+{
+	struct kmodsel_opts ko = {
+		.moddir = o->moddir,
+		.host_only = o->host_only,
+		.sysfs = o->sysfs,
+		.mounts = o->mounts,
+		.firmware_dir = o->firmware_dir,
+		.add = o->add_modules,
+		.n_add = o->n_add_modules,
+	};
+
+	return kmodsel_select(&ko, sel, t->err, t->errsz);
+}
+
+static int pack(struct tree *t, const struct build_opts *o, struct build_report *rep)
+{
+	struct cpio_buf cb;
+	uint8_t *z = NULL;
+	size_t zlen = 0;
+	int r;
+
+	cpio_buf_init(&cb);
+	r = archive(t, o->mtime, &cb);
+	if (r == 0) {
+		rep->cpio_bytes = cb.len;
+		r = compress_buffer((enum compress_kind)o->compress, cb.data, cb.len, &z, &zlen);
+		if (r < 0)
+			fail(t, r, "compressing the image (%s): %s",
+			     compress_name((enum compress_kind)o->compress), strerror(-r));
+	}
+	cpio_buf_free(&cb);
+	if (r == 0)
+		r = write_output(t, o->output, z, zlen);
+	if (r == 0)
+		rep->image_bytes = zlen;
+	free(z);
+	return r;
+}
+
+int build_image(const struct build_opts *o, struct build_report *rep, char *err, size_t errsz)
+{
+	char dummy[1];
+	struct tree t = { .err = errsz ? err : dummy, .errsz = errsz };
+	struct stat init;
+	int r;
+
+	memset(rep, 0, sizeof(*rep));
+	t.err[0] = '\0';
+	r = check_opts(&t, o);
+	if (r == 0)
+		r = select_modules(&t, o, &rep->sel);
+	if (r == 0)
+		r = add_skeleton(&t, o, &init);
+	if (r == 0)
+		r = add_metadata(&t, o, rep->sel);
+	if (r == 0)
+		r = add_modules(&t, o, rep->sel);
+	if (r == 0)
+		r = add_binaries(&t, o, &rep->binaries);
+	if (r == 0)
+		r = add_parents(&t);
+	if (r == 0)
+		r = sort_unique(&t);
+	if (r == 0) {
+		rep->entries = t.n;
+		r = pack(&t, o, rep);
+	}
+	tree_free(&t);
+	if (r < 0 && !t.err[0])
+		fail(&t, r, "building %s: %s", o->output, strerror(-r));
+	return r;
+}
+
+void build_report_free(struct build_report *rep)
+{
+	if (!rep)
+		return;
+	kmodsel_free(rep->sel);
+	rep->sel = NULL;
+}

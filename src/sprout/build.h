@@ -1,0 +1,65 @@
+/* build: assembles an initramfs image and writes it, all or nothing.
+ *
+ * Layout (the contract with sprout-init, see DESIGN.md):
+ *   init                         sprout-init, 0755
+ *   dev/console (c 5 1), dev/null (c 1 3)   so the kernel can open a console before
+ *                                 /init runs when devtmpfs is not automounted
+ *   dev proc sys run sysroot tmp etc/sprout   empty mount points / directories
+ *   etc/sprout/image             key=value build metadata
+ *   etc/sprout/cmdline.d/10-build.conf   the --cmdline defaults, when given
+ *   lib/modules/KVER/...         the chosen modules as shipped, with modules.dep,
+ *                                 modules.alias, modules.softdep, modules.builtin
+ *   lib/firmware/...             firmware the chosen modules declare, when present
+ *   bin/busybox, bin/sh -> busybox   with --shell (the rescue shell runs /bin/sh; it
+ *                                 can run `busybox --install -s` itself for applets)
+ *   /path/of/binary + its libraries and interpreter   with --add-binary (elfdeps.h)
+ *
+ * Reproducible: entries are sorted by name (parents before children), owned by
+ * 0:0, all with the same mtime (SOURCE_DATE_EPOCH, or 0), inode numbers assigned in
+ * order by the cpio writer, and the compressors are deterministic: the same inputs
+ * give the same bytes. The output is written to OUTPUT.tmpXXXXXX beside it, synced
+ * and renamed over OUTPUT; on any failure the temporary file is removed. */
+#ifndef SPROUT_BUILD_H
+#define SPROUT_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kmodsel.h"
+
+#define BUILD_MAX_FILE (1u << 30)     /* largest single file put in an image */
+#define BUILD_MAX_CMDLINE 4096        /* longest --cmdline */
+
+struct build_opts {
+	const char *kver;
+	const char *moddir;
+	const char *output;
+	bool host_only;
+	const char *sysfs, *mounts, *firmware_dir;  /* NULL: /sys, /proc/self/mounts, /lib/firmware */
+	int compress;                               /* enum compress_kind */
+	const char *const *add_modules;
+	size_t n_add_modules;
+	const char *const *add_binary;
+	size_t n_add_binary;
+	const char *shell;     /* busybox to install as /bin/busybox, or NULL */
+	const char *cmdline;   /* default boot arguments, or NULL */
+	const char *init;      /* the sprout-init binary */
+	uint32_t mtime;        /* of every entry; also build_time in etc/sprout/image */
+};
+
+struct build_report {
+	struct kmodsel *sel;   /* the module selection (missing firmware, notes) */
+	size_t entries;        /* cpio entries written */
+	size_t binaries;       /* files and links from --shell / --add-binary */
+	size_t cpio_bytes;     /* uncompressed archive */
+	size_t image_bytes;    /* the file written */
+};
+
+/* Returns 0 or -errno with one line in err naming the input and the problem.
+ * Call build_report_free afterwards either way. */
+int build_image(const struct build_opts *opts, struct build_report *report, char *err,
+		size_t errsz);
+void build_report_free(struct build_report *report);
+
+#endif

@@ -1,0 +1,49 @@
+/* image: reading an initramfs image back, as the kernel reads it: a sequence of
+ * segments, each an uncompressed newc archive or a compressed stream (gzip, zstd,
+ * xz, legacy lz4) holding archives, with NUL padding between segments.
+ *
+ * Errors: functions return 0 or -errno (or a visitor's non-zero value) and fill
+ * err with one line naming the file, the offset and what was expected there. */
+#ifndef SPROUT_IMAGE_H
+#define SPROUT_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpio.h"
+
+/* Most bytes all compressed segments of one image may unpack to. */
+#define IMAGE_MAX_UNPACKED ((size_t)0xffffffffu)
+
+/* image_extract_flags: skip device nodes, fifos and sockets instead of failing. */
+#define IMAGE_EXTRACT_SKIP_SPECIAL 1u
+
+/* Calls fn for every entry of every segment of buf (trailers excluded). Pure.
+ * Entries' pointers are valid during the call only. On a visitor's non-zero return
+ * the walk stops and returns it; err, if the visitor wrote a message there, is
+ * prefixed with the entry's position. */
+int image_walk(const uint8_t *buf, size_t len, cpio_visit_fn fn, void *ctx,
+	       char *err, size_t errsz);
+
+/* The same with another cap on the unpacked size (-EFBIG past it). */
+int image_walk_limit(const uint8_t *buf, size_t len, size_t max_unpacked,
+		     cpio_visit_fn fn, void *ctx, char *err, size_t errsz);
+
+/* Prints one line per entry: mode string, uid, gid, size (or "major, minor" for a
+ * device), name, and " -> target" for a symlink. Names and targets are escaped
+ * (\\ and \ooo for bytes outside printable ASCII). */
+int image_list(const char *path, FILE *out, char *err, size_t errsz);
+
+/* Unpacks into dir (created if missing). Every name is checked before anything is
+ * written: absolute names, ".." components and device nodes, fifos and sockets
+ * are refused (-EPERM). While writing, no symlink is ever followed, so a name
+ * passing through one is refused (-ELOOP) too. Set-id bits are dropped; owners
+ * and times are not restored; hard links are written as separate files. */
+int image_extract(const char *path, const char *dir, char *err, size_t errsz);
+
+/* image_extract with flags; *skipped (if not NULL) counts entries skipped. */
+int image_extract_flags(const char *path, const char *dir, unsigned flags, size_t *skipped,
+			char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,563 @@
+/* kmodsel: module selection for an image (roots, closure). See kmodsel.h. */
+#include "kmodsel-internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* --- helpers shared with kmodsel_out.c ------------------------------------------------ */
+
+int kmodsel_fail(struct sel *s, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->errsz) {
+		va_start(ap, fmt);
+		vsnprintf(s->err, s->errsz, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+void kmodsel_sb_add(struct strbuf *b, const char *str, size_t n)
+{
+	if (b->r)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *s;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		s = realloc(b->s, cap);
+		if (!s) {
+			b->r = -ENOMEM;
+			return;
+		}
+		b->s = s;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, str, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void kmodsel_sb_str(struct strbuf *b, const char *str)
+{
+	kmodsel_sb_add(b, str, strlen(str));
+}
+
+int kmodsel_read_small(const char *path, size_t max, char **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct strbuf b = { 0 };
+	char chunk[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && !b.r) {
+		if (b.len + (size_t)n > max)
+			b.r = -EFBIG;
+		kmodsel_sb_add(&b, chunk, (size_t)n);
+	}
+	if (n < 0 && !b.r)
+		b.r = -errno;
+	close(fd);
+	if (!b.r && !b.s)
+		kmodsel_sb_add(&b, "", 0);
+	if (b.r) {
+		free(b.s);
+		return b.r;
+	}
+	*buf = b.s;
+	*len = b.len;
+	return 0;
+}
+
+const char *kmodsel_relpath_of(const struct sel *s, struct kmod_module *mod)
+{
+	const char *p = kmod_module_get_path(mod);
+	size_t n = strlen(s->moddir);
+
+	if (!p || strncmp(p, s->moddir, n) != 0 || p[n] != '/')
+		return NULL;
+	return p + n + 1;
+}
+
+bool kmodsel_is_chosen(const struct sel *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(kmod_module_get_name(s->c[i].mod), name))
+			return true;
+	return false;
+}
+
+/* Adds a module unless it is built in (no path in the index) or already there.
+ * Returns 1 when it is (now) in the set, 0 for a built-in one. */
+static int add_mod(struct sel *s, struct kmod_module *mod)
+{
+	const char *path = kmod_module_get_path(mod), *rel;
+
+	if (!path)
+		return 0;
+	if (kmodsel_is_chosen(s, kmod_module_get_name(mod)))
+		return 1;
+	rel = kmodsel_relpath_of(s, mod);
+	if (!rel)
+		return kmodsel_fail(s, -EINVAL, "%s: module %s is outside the module directory %s", path,
+			    kmod_module_get_name(mod), s->moddir);
+	if (s->n == KMODSEL_MAX_MODULES)
+		return kmodsel_fail(s, -E2BIG, "%s: more than %d modules selected", s->moddir,
+			    KMODSEL_MAX_MODULES);
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		struct chosen *c = realloc(s->c, cap * sizeof(*c));
+
+		if (!c)
+			return -ENOMEM;
+		s->c = c;
+		s->cap = cap;
+	}
+	s->c[s->n++] = (struct chosen){ kmod_module_ref(mod), NULL, rel };
+	return 1;
+}
+
+static int add_list(struct sel *s, struct kmod_list *list, int *found)
+{
+	struct kmod_list *it;
+	int r = 0;
+
+	kmod_list_foreach(it, list) {
+		struct kmod_module *m = kmod_module_get_module(it);
+
+		if (r >= 0)
+			r = add_mod(s, m);
+		if (r > 0 && found)
+			(*found)++;
+		kmod_module_unref(m);
+	}
+	kmod_module_unref_list(list);
+	return r < 0 ? r : 0;
+}
+
+/* Adds what a name or alias resolves to in the target's index. *found counts the
+ * modules now in the set; *any tells whether it resolved at all (built-ins too). */
+static int add_lookup(struct sel *s, const char *alias, int *found, bool *any)
+{
+	struct kmod_list *list = NULL;
+	int r = kmod_module_new_from_lookup(s->ctx, alias, &list);
+
+	if (r < 0)
+		return kmodsel_fail(s, r, "%s: looking up %s: %s", s->moddir, alias, strerror(-r));
+	if (any)
+		*any = list != NULL;
+	return add_list(s, list, found);
+}
+
+/* --- finding roots -------------------------------------------------------------------- */
+
+typedef int (*walk_fn)(struct sel *s, const char *path, const char *name);
+
+/* Calls fn for each regular file under path (which has room for PATH_MAX bytes),
+ * without following symlinks: sysfs is full of loops through them. */
+static int walk(struct sel *s, char *path, int depth, walk_fn fn)
+{
+	size_t len = strlen(path);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return depth == 0 ? -errno : 0;
+	while (r == 0 && (de = readdir(d))) {
+		unsigned char type = de->d_type;
+		int n;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		n = snprintf(path + len, PATH_MAX - len, "/%s", de->d_name);
+		if (n < 0 || (size_t)n >= PATH_MAX - len)
+			continue; /* deeper than any module or device path */
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+
+			type = lstat(path, &st) < 0 ? DT_UNKNOWN
+			       : S_ISDIR(st.st_mode) ? DT_DIR
+			       : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+		}
+		if (type == DT_DIR && depth < 64)
+			r = walk(s, path, depth + 1, fn);
+		else if (type == DT_REG)
+			r = fn(s, path, de->d_name);
+		path[len] = '\0';
+	}
+	closedir(d);
+	return r;
+}
+
+static bool is_module_file(const char *name, size_t *stem)
+{
+	static const char *const ext[] = { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		size_t e = strlen(ext[i]);
+
+		if (n > e && !strcmp(name + n - e, ext[i])) {
+			*stem = n - e;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int generic_file(struct sel *s, const char *path, const char *name)
+{
+	char modname[NAME_MAX + 1];
+	struct kmod_module *mod;
+	size_t stem;
+	int r;
+
+	if (!is_module_file(name, &stem) ||
+	    kmodsel_classify(path + strlen(s->moddir) + 1) != KMODSEL_GENERIC)
+		return 0;
+	for (size_t i = 0; i < stem; i++)
+		modname[i] = name[i] == '-' ? '_' : name[i];
+	modname[stem] = '\0';
+	/* By name, so the index decides the path: a file depmod did not index (or one
+	 * that updates/ overrides) is not taken from the walk. */
+	r = kmod_module_new_from_name(s->ctx, modname, &mod);
+	if (r < 0)
+		return kmodsel_fail(s, r, "%s: %s", path, strerror(-r));
+	r = add_mod(s, mod);
+	kmod_module_unref(mod);
+	return r < 0 ? r : 0;
+}
+
+static int host_modalias(struct sel *s, const char *path, const char *name)
+{
+	struct kmod_list *list = NULL, *it;
+	char *alias;
+	size_t len;
+	int r;
+
+	if (strcmp(name, "modalias") != 0)
+		return 0;
+	if (kmodsel_read_small(path, KMODSEL_MAX_NAME, &alias, &len) < 0)
+		return 0; /* a device that went away, or an unreadable attribute */
+	while (len && (alias[len - 1] == '\n' || alias[len - 1] == ' '))
+		alias[--len] = '\0';
+	r = len && !memchr(alias, '\0', len) ? kmod_module_new_from_lookup(s->ctx, alias, &list) : 0;
+	free(alias);
+	if (r < 0)
+		return kmodsel_fail(s, r, "%s: lookup failed: %s", path, strerror(-r));
+	kmod_list_foreach(it, list) {
+		struct kmod_module *m = kmod_module_get_module(it);
+		const char *rel = kmodsel_relpath_of(s, m);
+
+		/* Devices are not all boot devices (sound, GPUs, sensors): keep the boot
+		 * classes, and out-of-tree drivers the admin installed on purpose. */
+		if (r >= 0 && rel &&
+		    (kmodsel_classify(rel) != KMODSEL_NONE || strncmp(rel, "kernel/", 7) != 0))
+			r = add_mod(s, m);
+		kmod_module_unref(m);
+	}
+	kmod_module_unref_list(list);
+	return r < 0 ? r : 0;
+}
+
+static int add_names(struct sel *s, const char *const *names)
+{
+	int r = 0;
+
+	for (; *names && r == 0; names++)
+		r = add_lookup(s, *names, NULL, NULL);
+	return r;
+}
+
+static int host_root(struct sel *s)
+{
+	static const char *const nfs[] = { "fs-nfs", "fs-nfs4", "nfsv3", "nfsv4", "af_packet", NULL };
+	const char *mounts = s->o->mounts ? s->o->mounts : "/proc/self/mounts";
+	char *buf, type[256], alias[300];
+	size_t len;
+	int found = 0, r = kmodsel_read_small(mounts, KMODSEL_MAX_INDEX, &buf, &len);
+
+	if (r < 0)
+		return kmodsel_fail(s, r, "%s: %s", mounts, strerror(-r));
+	r = kmodsel_root_fstype(buf, len, type, sizeof(type));
+	free(buf);
+	if (r < 0)
+		return kmodsel_fail(s, r, "%s: no filesystem type for / found (%s)", mounts, strerror(-r));
+	snprintf(alias, sizeof(alias), "fs-%s", type);
+	r = add_lookup(s, alias, &found, NULL);
+	if (r == 0 && !found)
+		r = add_lookup(s, type, &found, NULL);
+	if (r == 0 && (!strcmp(type, "nfs") || !strcmp(type, "nfs4")))
+		r = add_names(s, nfs);
+	return r;
+}
+
+/* A device-mapper or md device tells which targets or personalities the root
+ * stack may need: dm's uuid names the user (CRYPT-, LVM-, mpath-), md its level. */
+static int host_virtual_block(struct sel *s, const char *sysfs)
+{
+	static const char *const crypt[] = { "dm-crypt", "xts", "essiv", "algif_skcipher", NULL };
+	char path[PATH_MAX], mod[300], *val;
+	struct dirent *de;
+	size_t len;
+	DIR *d;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "%s/devices/virtual/block", sysfs);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while (r == 0 && (de = readdir(d))) {
+		bool dm = !strncmp(de->d_name, "dm-", 3), md = !strncmp(de->d_name, "md", 2);
+
+		if (!dm && !md)
+			continue;
+		snprintf(path, sizeof(path), "%s/devices/virtual/block/%s/%s", sysfs, de->d_name,
+			 dm ? "dm/uuid" : "md/level");
+		if (kmodsel_read_small(path, 256, &val, &len) < 0)
+			continue;
+		while (len && (val[len - 1] == '\n' || val[len - 1] == ' '))
+			val[--len] = '\0';
+		if (dm) {
+			r = add_lookup(s, "dm-mod", NULL, NULL);
+			if (r == 0 && !strncmp(val, "CRYPT-", 6))
+				r = add_names(s, crypt);
+			if (r == 0 && !strncmp(val, "mpath-", 6))
+				r = add_lookup(s, "dm-multipath", NULL, NULL);
+		} else if (len && !memchr(val, '\0', len)) {
+			snprintf(mod, sizeof(mod), "md-%s", val);
+			r = add_lookup(s, mod, NULL, NULL);
+		}
+		free(val);
+	}
+	closedir(d);
+	return r;
+}
+
+static int find_roots(struct sel *s)
+{
+	char path[PATH_MAX + 16]; /* moddir + "/kernel"; walk() uses PATH_MAX of it */
+	int r = 0;
+
+	if (!s->o->host_only) {
+		snprintf(path, sizeof(path), "%s/kernel", s->moddir);
+		r = walk(s, path, 0, generic_file);
+		if (r == -ENOENT && !s->err[0])
+			r = 0; /* no kernel/: a kernel without in-tree modules */
+		if (r < 0 && !s->err[0])
+			kmodsel_fail(s, r, "%s: %s", path, strerror(-r));
+		return r;
+	}
+	const char *sysfs = s->o->sysfs ? s->o->sysfs : "/sys";
+
+	if (strlen(sysfs) > PATH_MAX / 2)
+		return kmodsel_fail(s, -ENAMETOOLONG, "%.64s...: path too long", sysfs);
+	snprintf(path, sizeof(path), "%s/devices", sysfs);
+	r = walk(s, path, 0, host_modalias);
+	if (r < 0 && !s->err[0])
+		kmodsel_fail(s, r, "%s: %s", path, strerror(-r));
+	if (r == 0)
+		r = host_root(s);
+	if (r == 0)
+		r = host_virtual_block(s, sysfs);
+	return r;
+}
+
+static int add_requested(struct sel *s, struct kmodsel *out)
+{
+	for (size_t i = 0; i < s->o->n_add; i++) {
+		const char *a = s->o->add[i];
+		bool any = false;
+		int found = 0, r = add_lookup(s, a, &found, &any);
+
+		if (r < 0)
+			return r;
+		if (!any)
+			return kmodsel_fail(s, -ENOENT, "%s: no module or alias \"%s\" in the target's index",
+				    s->moddir, a);
+		if (!found) {
+			char **n = realloc(out->notes, (out->n_notes + 1) * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			out->notes = n;
+			if (asprintf(&n[out->n_notes], "%s is built into the kernel", a) < 0)
+				return -ENOMEM;
+			out->n_notes++;
+		}
+	}
+	return 0;
+}
+
+/* --- closure ---------------------------------------------------------------------------- */
+
+static int softdep_add(const char *name, bool post, void *ctx)
+{
+	(void)post;
+	return add_lookup(ctx, name, NULL, NULL);
+}
+
+static int close_over(struct sel *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct kmod_module *m = s->c[i].mod;
+		struct kmod_list *pre = NULL, *post = NULL, *it;
+		int r = add_list(s, kmod_module_get_dependencies(m), NULL);
+
+		if (r == 0 && kmod_module_get_softdeps(m, &pre, &post) == 0) {
+			r = add_list(s, pre, NULL);
+			if (r == 0)
+				r = add_list(s, post, NULL);
+			else
+				kmod_module_unref_list(post);
+		}
+		/* modules.softdep keeps one line per module; the module's own modinfo may
+		 * list several (btrfs: crc32c, xxhash64, sha256, blake2b-256). */
+		if (r == 0 && kmod_module_get_info(m, &s->c[i].info) < 0)
+			r = kmodsel_fail(s, -EIO, "%s: cannot read its modinfo", kmod_module_get_path(m));
+		kmod_list_foreach(it, s->c[i].info) {
+			const char *v = kmod_module_info_get_value(it);
+
+			if (r == 0 && !strcmp(kmod_module_info_get_key(it), "softdep") && v)
+				r = kmodsel_parse_softdep(v, strlen(v), softdep_add, s);
+		}
+		if (r < 0)
+			return r == -EBADMSG ? kmodsel_fail(s, r, "%s: malformed softdep in its modinfo",
+						     kmod_module_get_path(m))
+					     : r;
+	}
+	return 0;
+}
+
+/* --- entry points --------------------------------------------------------------------------- */
+
+static int by_relpath(const void *a, const void *b)
+{
+	return strcmp(((const struct chosen *)a)->relpath, ((const struct chosen *)b)->relpath);
+}
+
+static int list_modules(const struct sel *s, struct kmodsel *out)
+{
+	out->mods = calloc(s->n ? s->n : 1, sizeof(*out->mods));
+	if (!out->mods)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++) {
+		struct kmodsel_module *m = &out->mods[i];
+
+		m->name = strdup(kmod_module_get_name(s->c[i].mod));
+		m->relpath = strdup(s->c[i].relpath);
+		out->n_mods++;
+		if (!m->name || !m->relpath)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int open_index(struct sel *s)
+{
+	static const char *const no_config[] = { NULL };
+	char dep[PATH_MAX + 16];
+	int r;
+
+	if (!realpath(s->o->moddir, s->moddir))
+		return kmodsel_fail(s, -errno, "%s: %s", s->o->moddir, strerror(errno));
+	if (strlen(s->moddir) > PATH_MAX / 2)
+		return kmodsel_fail(s, -ENAMETOOLONG, "%s: path too long", s->o->moddir);
+	snprintf(dep, sizeof(dep), "%s/modules.dep", s->moddir);
+	if (access(dep, R_OK) < 0)
+		return kmodsel_fail(s, -errno, "%s: no modules.dep there", s->o->moddir);
+	/* No modprobe.d of the build host: the image must not depend on it. */
+	s->ctx = kmod_new(s->moddir, no_config);
+	if (!s->ctx)
+		return kmodsel_fail(s, -ENOMEM, "%s: cannot open the module index", s->o->moddir);
+	r = kmod_load_resources(s->ctx);
+	if (r < 0)
+		return kmodsel_fail(s, r, "%s: cannot load the module index (%s); run depmod for it?",
+			    s->o->moddir, strerror(-r));
+	return 0;
+}
+
+int kmodsel_select(const struct kmodsel_opts *opts, struct kmodsel **out, char *err, size_t errsz)
+{
+	char dummy[1];
+	struct sel s = { .o = opts, .err = errsz ? err : dummy, .errsz = errsz };
+	struct kmodsel *res = calloc(1, sizeof(*res));
+	int r;
+
+	s.err[0] = '\0';
+	*out = NULL;
+	if (!res)
+		return -ENOMEM;
+	r = open_index(&s);
+	if (r == 0)
+		r = find_roots(&s);
+	if (r == 0)
+		r = add_requested(&s, res);
+	if (r == 0)
+		r = close_over(&s);
+	if (r == 0 && s.n)
+		qsort(s.c, s.n, sizeof(*s.c), by_relpath);
+	if (r == 0)
+		r = list_modules(&s, res);
+	if (r == 0)
+		r = kmodsel_write_index(&s, res);
+	if (r == 0)
+		r = kmodsel_find_firmware(&s, res);
+	for (size_t i = 0; i < s.n; i++) {
+		kmod_module_info_free_list(s.c[i].info);
+		kmod_module_unref(s.c[i].mod);
+	}
+	free(s.c);
+	kmod_unref(s.ctx);
+	if (r < 0) {
+		if (!s.err[0])
+			kmodsel_fail(&s, r, "%s: %s", opts->moddir, strerror(-r));
+		kmodsel_free(res);
+		return r;
+	}
+	*out = res;
+	return 0;
+}
+
+void kmodsel_free(struct kmodsel *sel)
+{
+	if (!sel)
+		return;
+	for (size_t i = 0; i < sel->n_mods; i++) {
+		free(sel->mods[i].name);
+		free(sel->mods[i].relpath);
+	}
+	for (size_t i = 0; i < sel->n_fw; i++) {
+		free(sel->fw[i].name);
+		free(sel->fw[i].src);
+	}
+	for (size_t i = 0; i < sel->n_missing; i++) {
+		free(sel->missing[i].firmware);
+		free(sel->missing[i].module);
+	}
+	for (size_t i = 0; i < sel->n_notes; i++)
+		free(sel->notes[i]);
+	free(sel->mods);
+	free(sel->fw);
+	free(sel->missing);
+	free(sel->notes);
+	free(sel->dep);
+	free(sel->alias);
+	free(sel->softdep);
+	free(sel->builtin);
+	free(sel);
+}

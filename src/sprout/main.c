@@ -1,0 +1,410 @@
+/* sprout: the host tool. `sprout build` makes an initramfs image for a kernel;
+ * `sprout ls` and `sprout extract` read one back. The work is in build.c,
+ * kmodsel.c, elfdeps.c, settings.c and image.c; this file is the command line.
+ * Exit status: 0 done, 1 failed, 2 usage error. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "compress.h"
+#include "image.h"
+#include "parse.h"
+#include "settings.h"
+
+#ifndef SPROUT_LIBDIR
+#define SPROUT_LIBDIR "/usr/local/lib/sprout"
+#endif
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+static const char usage_main[] =
+	"usage: sprout build --kver KVER -o FILE [options]   make an initramfs image\n"
+	"       sprout ls FILE                              list an image's contents\n"
+	"       sprout extract FILE DIR                     unpack an image into DIR\n"
+	"       sprout help [build]   sprout --help   sprout --version\n";
+
+static const char usage_build[] =
+	"usage: sprout build --kver KVER -o FILE [options]\n"
+	"\n"
+	"Makes an initramfs image for kernel KVER: sprout-init as /init, the kernel\n"
+	"modules the boot may need with their index files and firmware, and optionally\n"
+	"a rescue shell and tools with their libraries.\n"
+	"\n"
+	"  --kver KVER          kernel release the image is for (as `uname -r` prints)\n"
+	"  --moddir DIR         its modules (default /lib/modules/KVER)\n"
+	"  -o, --output FILE    image to write (replaced atomically)\n"
+	"  --generic            modules for any machine: storage, RAID/dm, virtio, USB\n"
+	"                       keyboards and storage, common NICs, root filesystems, NFS\n"
+	"                       (the default)\n"
+	"  --host-only          modules for the devices of this machine (its /sys), its\n"
+	"                       root filesystem and, for an NFS root, the NFS client\n"
+	"  --sysfs DIR          sysfs to read in --host-only mode (default /sys)\n"
+	"  --mounts FILE        mount table for the root's type (default /proc/self/mounts)\n"
+	"  --firmware-dir DIR   where module firmware is looked for (default /lib/firmware)\n"
+	"  --compress KIND      zstd (default), gzip, xz, lz4 or none\n"
+	"  --add-modules A,B    more modules, by name or alias (repeatable)\n"
+	"  --add-binary PATH    a program, with its libraries and ELF interpreter\n"
+	"                       (repeatable)\n"
+	"  --shell BUSYBOX      a busybox for the rescue shell: /bin/busybox, /bin/sh\n"
+	"  --cmdline \"ARGS\"     default boot arguments (the kernel's command line wins)\n"
+	"  --init PATH          the sprout-init to use (default: beside this program,\n"
+	"                       else " SPROUT_LIBDIR "/sprout-init)\n"
+	"  --config FILE        read settings from FILE only (default: CONFDIR/sprout.conf\n"
+	"                       then CONFDIR/conf.d/[*].conf; CONFDIR is /etc/sprout or\n"
+	"                       $SPROUT_CONFDIR)\n"
+	"  -v, --verbose        list every firmware file that is missing\n"
+	"\n"
+	"Settings files hold key=value lines: kver moddir mode (generic|host-only)\n"
+	"compress add_modules (comma list) add_binary (space list) shell cmdline init.\n"
+	"Flags win over files; lists add up. SOURCE_DATE_EPOCH sets every timestamp:\n"
+	"the same inputs give a byte-identical image.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "sprout: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(see sprout help build)\n");
+	return EXIT_USAGE;
+}
+
+enum {
+	OPT_KVER = 256, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
+	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
+	OPT_INIT, OPT_CONFIG, OPT_HELP,
+};
+
+static const struct option build_options[] = {
+	{ "kver", required_argument, NULL, OPT_KVER },
+	{ "moddir", required_argument, NULL, OPT_MODDIR },
+	{ "output", required_argument, NULL, 'o' },
+	{ "generic", no_argument, NULL, OPT_GENERIC },
+	{ "host-only", no_argument, NULL, OPT_HOST_ONLY },
+	{ "sysfs", required_argument, NULL, OPT_SYSFS },
+	{ "mounts", required_argument, NULL, OPT_MOUNTS },
+	{ "firmware-dir", required_argument, NULL, OPT_FIRMWARE },
+	{ "compress", required_argument, NULL, OPT_COMPRESS },
+	{ "add-modules", required_argument, NULL, OPT_ADD_MODULES },
+	{ "add-binary", required_argument, NULL, OPT_ADD_BINARY },
+	{ "shell", required_argument, NULL, OPT_SHELL },
+	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+	{ "init", required_argument, NULL, OPT_INIT },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* What the flags say that settings files do not carry. */
+struct cli {
+	struct settings set;
+	const char *output, *sysfs, *mounts, *firmware_dir, *config;
+	bool verbose, help;
+};
+
+static const char *const setting_key[] = {
+	[OPT_KVER - OPT_KVER] = "kver",
+	[OPT_MODDIR - OPT_KVER] = "moddir",
+	[OPT_COMPRESS - OPT_KVER] = "compress",
+	[OPT_ADD_MODULES - OPT_KVER] = "add_modules",
+	[OPT_SHELL - OPT_KVER] = "shell",
+	[OPT_CMDLINE - OPT_KVER] = "cmdline",
+	[OPT_INIT - OPT_KVER] = "init",
+};
+
+static int parse_flag(struct cli *c, int opt, const char *arg)
+{
+	char msg[256];
+
+	switch (opt) {
+	case 'o': c->output = arg; return 0;
+	case 'v': c->verbose = true; return 0;
+	case OPT_HELP: c->help = true; return 0;
+	case OPT_GENERIC: c->set.mode = SETTINGS_MODE_GENERIC; return 0;
+	case OPT_HOST_ONLY: c->set.mode = SETTINGS_MODE_HOST_ONLY; return 0;
+	case OPT_SYSFS: c->sysfs = arg; return 0;
+	case OPT_MOUNTS: c->mounts = arg; return 0;
+	case OPT_FIRMWARE: c->firmware_dir = arg; return 0;
+	case OPT_CONFIG: c->config = arg; return 0;
+	case OPT_ADD_BINARY:
+		/* one path per flag: a path may hold spaces, unlike the file's list */
+		if (settings_add_binary(&c->set, arg) < 0)
+			return usage_error("--add-binary %s: too many binaries", arg);
+		return 0;
+	default:
+		break;
+	}
+	if (opt < OPT_KVER || opt > OPT_INIT || !setting_key[opt - OPT_KVER])
+		return EXIT_USAGE;
+	if (settings_set(&c->set, setting_key[opt - OPT_KVER], arg, msg, sizeof(msg)) < 0)
+		return usage_error("--%s", msg[0] ? msg : "out of memory");
+	return 0;
+}
+
+static int parse_build_args(int argc, char **argv, struct cli *c)
+{
+	int opt, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:v", build_options, NULL)) != -1) {
+		if (opt == '?')
+			return usage_error("build: unknown option %s", argv[optind - 1]);
+		if (opt == ':')
+			return usage_error("build: %s needs a value", argv[optind - 1]);
+		r = parse_flag(c, opt, optarg);
+		if (r)
+			return r;
+	}
+	if (optind < argc)
+		return usage_error("build: unexpected argument \"%s\"", argv[optind]);
+	return 0;
+}
+
+/* The sprout-init beside this program (a build tree, or PREFIX/bin next to
+ * PREFIX/lib/sprout is not assumed), else the installed one. */
+static char *default_init(void)
+{
+	char exe[PATH_MAX], *slash, *path;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash && asprintf(&path, "%.*s/sprout-init", (int)(slash - exe), exe) >= 0) {
+			if (access(path, X_OK) == 0)
+				return path;
+			free(path);
+		}
+	}
+	return strdup(SPROUT_LIBDIR "/sprout-init");
+}
+
+static int load_settings(const struct cli *c, struct settings *set)
+{
+	const char *confdir = getenv("SPROUT_CONFDIR");
+	char err[512];
+	int r;
+
+	settings_init(set);
+	if (c->config)
+		r = settings_load_file(set, c->config, false, err, sizeof(err));
+	else
+		r = settings_load_dir(set, confdir && *confdir ? confdir : "/etc/sprout", err,
+				      sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "sprout: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if (settings_merge(set, &c->set) < 0) {
+		fprintf(stderr, "sprout: out of memory\n");
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Fills the defaults that depend on other settings. */
+static int complete(struct settings *set)
+{
+	char path[PATH_MAX];
+
+	if (!set->kver)
+		return usage_error("build: %s (or kver= in sprout.conf)", "--kver KVER is required");
+	if (!set->moddir) {
+		if (snprintf(path, sizeof(path), "/lib/modules/%s", set->kver) >= (int)sizeof(path))
+			return usage_error("--kver %s: too long", set->kver);
+		set->moddir = strdup(path);
+	}
+	if (!set->init)
+		set->init = default_init();
+	if (set->compress < 0)
+		set->compress = COMPRESS_ZSTD;
+	if (!set->moddir || !set->init)
+		return EXIT_FAIL;
+	snprintf(path, sizeof(path), "%s/modules.dep", set->moddir);
+	if (access(path, R_OK) < 0) {
+		fprintf(stderr, "sprout: --moddir %s: no modules.dep there (is KVER %s right? "
+			"is it the kernel's module directory?)\n", set->moddir, set->kver);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int source_date_epoch(uint32_t *out)
+{
+	const char *v = getenv("SOURCE_DATE_EPOCH");
+	unsigned t;
+
+	*out = 0;
+	if (!v || !*v)
+		return 0;
+	if (parse_uint(v, UINT32_MAX, &t) < 0) {
+		fprintf(stderr, "sprout: SOURCE_DATE_EPOCH=%s: expected seconds since 1970 "
+			"(0 to 4294967295)\n", v);
+		return EXIT_FAIL;
+	}
+	*out = t;
+	return 0;
+}
+
+static void report_warnings(const struct kmodsel *sel, const char *fwdir, bool verbose)
+{
+	for (size_t i = 0; i < sel->n_notes; i++)
+		fprintf(stderr, "sprout: note: --add-modules %s\n", sel->notes[i]);
+	if (!sel->n_missing)
+		return;
+	if (verbose) {
+		for (size_t i = 0; i < sel->n_missing; i++)
+			fprintf(stderr, "sprout: warning: firmware %s (for %s) is not in %s\n",
+				sel->missing[i].firmware, sel->missing[i].module, fwdir);
+		return;
+	}
+	fprintf(stderr, "sprout: warning: %zu firmware file(s) that chosen modules declare are "
+		"not in %s (first: %s for %s); those devices may not work without them "
+		"(-v lists all)\n", sel->n_missing, fwdir, sel->missing[0].firmware,
+		sel->missing[0].module);
+}
+
+static int run_build(const struct cli *c, struct settings *set)
+{
+	struct build_report rep;
+	struct build_opts o = {
+		.kver = set->kver,
+		.moddir = set->moddir,
+		.output = c->output,
+		.host_only = set->mode == SETTINGS_MODE_HOST_ONLY,
+		.sysfs = c->sysfs,
+		.mounts = c->mounts,
+		.firmware_dir = c->firmware_dir,
+		.compress = set->compress,
+		.add_modules = (const char *const *)set->add_modules,
+		.n_add_modules = set->n_add_modules,
+		.add_binary = (const char *const *)set->add_binary,
+		.n_add_binary = set->n_add_binary,
+		.shell = set->shell,
+		.cmdline = set->cmdline,
+		.init = set->init,
+	};
+	char err[1024];
+	int r = source_date_epoch(&o.mtime);
+
+	if (r)
+		return r;
+	r = build_image(&o, &rep, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "sprout: %s\n", err);
+		build_report_free(&rep);
+		return EXIT_FAIL;
+	}
+	report_warnings(rep.sel, c->firmware_dir ? c->firmware_dir : "/lib/firmware", c->verbose);
+	printf("sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
+	       "%zu entries, %zu bytes (%s of %zu)\n", c->output, rep.sel->n_mods, rep.sel->n_fw,
+	       rep.binaries, rep.entries, rep.image_bytes,
+	       compress_name((enum compress_kind)set->compress), rep.cpio_bytes);
+	build_report_free(&rep);
+	return EXIT_OK;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+	struct cli c = { 0 };
+	struct settings set;
+	int r;
+
+	settings_init(&c.set);
+	settings_init(&set);
+	r = parse_build_args(argc, argv, &c);
+	if (r == 0 && c.help) {
+		fputs(usage_build, stdout);
+		goto out;
+	}
+	if (r == 0 && !c.output)
+		r = usage_error("build: %s", "-o FILE is required");
+	if (r == 0)
+		r = load_settings(&c, &set);
+	if (r == 0)
+		r = complete(&set);
+	if (r == 0)
+		r = run_build(&c, &set);
+out:
+	settings_free(&c.set);
+	settings_free(&set);
+	return r;
+}
+
+static int cmd_ls(int argc, char **argv)
+{
+	char err[1024];
+
+	if (argc != 2)
+		return usage_error("usage: %s", "sprout ls FILE");
+	if (image_list(argv[1], stdout, err, sizeof(err)) < 0) {
+		fflush(stdout);
+		fprintf(stderr, "sprout: %s\n", err);
+		return EXIT_FAIL;
+	}
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+/* Device nodes are skipped, not refused: every image has dev/console, and an
+ * unprivileged extract could not make it anyway. */
+static int cmd_extract(int argc, char **argv)
+{
+	char err[1024];
+	size_t skipped = 0;
+
+	if (argc != 3)
+		return usage_error("usage: %s", "sprout extract FILE DIR");
+	if (image_extract_flags(argv[1], argv[2], IMAGE_EXTRACT_SKIP_SPECIAL, &skipped, err,
+				sizeof(err)) < 0) {
+		fprintf(stderr, "sprout: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if (skipped)
+		fprintf(stderr, "sprout: note: %zu device node(s) not extracted\n", skipped);
+	return EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "build")) {
+		fputs(usage_build, stdout);
+		return EXIT_OK;
+	}
+	if (argc >= 2 && strcmp(argv[1], "ls") && strcmp(argv[1], "extract"))
+		return usage_error("help: no command \"%s\"", argv[1]);
+	fputs(usage_main, stdout);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		fputs(usage_main, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+		return cmd_help(1, argv);
+	if (!strcmp(cmd, "--version")) {
+		printf("sprout %s\n", SPROUT_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "help"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(cmd, "build"))
+		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(cmd, "ls"))
+		return cmd_ls(argc - 1, argv + 1);
+	if (!strcmp(cmd, "extract"))
+		return cmd_extract(argc - 1, argv + 1);
+	fprintf(stderr, "sprout: unknown command \"%s\"\n", cmd);
+	fputs(usage_main, stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Local-disk roots: one generic image, booted in QEMU against disks this test makes.
+# Every root= form, ro/rw, rootflags=, init= with arguments, a late (hot-added) disk,
+# a wrong root (error + shell + retry), and rd.break=root.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+e2e_init local-root
+
+ROOT=$E2E_TMP/root
+IMG=$E2E_TMP/initrd.img
+UUID=3f0a61d2-6a5e-4c1b-9d0e-5b3c2a1f0e77
+PARTUUID=6c1d2e3f-0a4b-4c5d-8e6f-7a8b9c0d1e2f
+
+e2e_make_root "$ROOT"
+e2e_sprout_image "$IMG" --generic
+e2e_disk_ext4 "$E2E_TMP/ext4.img" "$ROOT" -U "$UUID" -L ext4root
+e2e_disk_xfs "$E2E_TMP/xfs.img" "$ROOT" XROOT
+e2e_disk_btrfs_gpt "$E2E_TMP/btrfs.img" "$ROOT" "$PARTUUID" sproutroot
+ext4_sum=$(e2e_sum "$E2E_TMP/ext4.img")
+
+# boot NAME DISK APPEND [more e2e_boot args]: boots to the end, returns 0 if the root's
+# init wrote its marker.
+boot() {
+	local name=$1 disk=$2 append=$3
+	shift 3
+	e2e_boot "$name" --initrd "$IMG" --disk "$disk" --append "$append" --timeout 120 "$@"
+	e2e_wait "$name" || true
+	e2e_log_has "$name" 'SPROUT-E2E-ROOT: ok'
+}
+
+check() { # check NAME CONDITION-DESCRIPTION CMD...
+	local name=$1 why=$2
+	shift 2
+	if "$@"; then e2e_pass "$name"; else e2e_fail "$name" "$why"; fi
+}
+
+# root=/dev/vda: read-only by default, timeline logged and kept in /run/sprout,
+# and the disk is byte-for-byte unchanged afterwards.
+if boot dev-path "$E2E_TMP/ext4.img" "root=/dev/vda"; then
+	check dev-path-ro "root was writable without rw" e2e_log_has dev-path 'SPROUT-E2E-ROOT: ok .*rw=no'
+	check dev-path-timeline "no timeline in the log" e2e_log_has dev-path 'sprout: timeline: early .*devices .*root .*handover'
+	check dev-path-run "/run/sprout/timeline not handed to the root" e2e_log_has dev-path 'SPROUT-E2E-RUN: .*timeline'
+	check dev-path-unchanged "the read-only root disk changed" test "$(e2e_sum "$E2E_TMP/ext4.img")" = "$ext4_sum"
+	check dev-path-modules "virtio_blk not loaded from the image" e2e_log_has dev-path 'sprout: .*virtio_blk'
+else
+	e2e_fail dev-path "root=/dev/vda not reached"
+fi
+
+# root=UUID= on ext4, with rw and rootflags=
+if boot uuid-rw "$E2E_TMP/ext4.img" "root=UUID=$UUID rw rootflags=commit=17"; then
+	check uuid-rw "rw not honoured" e2e_log_has uuid-rw 'SPROUT-E2E-ROOT: ok .*rw=yes'
+	check uuid-rootflags "rootflags=commit=17 not applied" e2e_log_has uuid-rw 'SPROUT-E2E-MOUNT: .* ext4 rw,.*commit=17'
+else
+	e2e_fail uuid-rw "root=UUID= not reached"
+fi
+
+# root=LABEL= on xfs
+if boot xfs-label "$E2E_TMP/xfs.img" "root=LABEL=XROOT"; then
+	check xfs-label "not an xfs read-only root" e2e_log_has xfs-label 'SPROUT-E2E-MOUNT: .* xfs ro'
+else
+	e2e_fail xfs-label "root=LABEL= on xfs not reached"
+fi
+
+# root=PARTUUID= on a btrfs GPT partition
+if boot btrfs-partuuid "$E2E_TMP/btrfs.img" "root=PARTUUID=$PARTUUID quiet"; then
+	check btrfs-partuuid "not the btrfs partition" e2e_log_has btrfs-partuuid 'SPROUT-E2E-MOUNT: /dev/vda1 / btrfs ro'
+else
+	e2e_fail btrfs-partuuid "root=PARTUUID= on btrfs not reached"
+fi
+
+# root=PARTLABEL=, init= with its arguments after --
+if boot init-args "$E2E_TMP/btrfs.img" "root=PARTLABEL=sproutroot init=/sbin/init2 -- alpha beta"; then
+	check init-args "init=/sbin/init2 or its arguments not received" \
+		e2e_log_has init-args 'SPROUT-E2E-ROOT: ok init=/sbin/init2 args=alpha beta '
+else
+	e2e_fail init-args "root=PARTLABEL= with init= not reached"
+fi
+
+# A root that appears late: no disk at boot, one hot-added while sprout waits (rootwait).
+e2e_boot late --initrd "$IMG" --append "root=LABEL=XROOT rootwait" --monitor --timeout 150
+if e2e_expect late 'sprout: root: waiting for root=LABEL=XROOT' 90; then
+	e2e_hotadd_disk late "$E2E_TMP/xfs.img" late0 >/dev/null
+	e2e_wait late || true
+	check late-rootwait "hot-added root not found" e2e_log_has late 'SPROUT-E2E-ROOT: ok'
+else
+	e2e_stop late || true
+	e2e_fail late-rootwait "sprout never said it was waiting for the root"
+fi
+
+# A wrong root: a clear error listing what exists, the shell, and a retry when it is left.
+e2e_boot wrong --initrd "$IMG" --disk "$E2E_TMP/ext4.img" --interactive --timeout 150 \
+	--append "root=UUID=00000000-0000-0000-0000-000000000000 rd.timeout=2"
+if e2e_expect wrong "not found after 2 s\\. Block devices: /dev/vda .*ext4 UUID=$UUID LABEL=ext4root" 90 &&
+	e2e_expect wrong 'rescue shell on the console' 30; then
+	sleep 1
+	e2e_send wrong 'echo SHELL-$((40+2))'
+	if e2e_expect wrong '^SHELL-42' 30; then
+		e2e_pass wrong-root-shell
+		e2e_send wrong 'exit'
+		check wrong-root-retry "leaving the shell did not retry the root phase" \
+			e2e_expect wrong 'not found after 2 s' 60
+	else
+		e2e_fail wrong-root-shell "the rescue shell did not answer" wrong
+	fi
+else
+	e2e_fail wrong-root-error "no clear error naming the block devices" wrong
+fi
+e2e_stop wrong || true
+
+# rd.break=root: the shell opens before the root is mounted; leaving it boots on.
+e2e_boot brk --initrd "$IMG" --disk "$E2E_TMP/ext4.img" --interactive --timeout 150 \
+	--append "root=/dev/vda rd.break=root"
+if e2e_expect brk 'rd.break=root: stopping before the root phase' 90 &&
+	e2e_expect brk 'rescue shell on the console' 30; then
+	sleep 1
+	e2e_send brk 'grep -c " /sysroot " /proc/mounts'
+	check rd-break-before-mount "the root was mounted before rd.break=root" e2e_expect brk '^0' 30
+	e2e_send brk 'exit'
+	e2e_wait brk || true
+	check rd-break-continue "the boot did not go on after the shell" e2e_log_has brk 'SPROUT-E2E-ROOT: ok'
+else
+	e2e_stop brk || true
+	e2e_fail rd-break "rd.break=root did not open the shell" brk
+fi
