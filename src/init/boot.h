@@ -24,6 +24,8 @@ struct boot {
 	char root_dev[PATH_MAX];   /* the block device the root was found on */
 	char root_type[64];        /* its filesystem type */
 	bool root_mounted;
+	char cmdline_raw[8192];    /* /proc/cmdline as read, for module parameters */
+	size_t cmdline_len;
 	int argc;                  /* our own arguments, as the kernel gave them */
 	char **argv;
 };

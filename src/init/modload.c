@@ -276,7 +276,7 @@ static int load_one(struct modload *ml, const struct modindex_step *st, const ch
 		log_warn("module %s (%s) is compressed and this kernel cannot decompress it; "
 			 "build the image with uncompressed modules", st->name, st->path);
 	else if (r == -ENODEV || r == -ENXIO)
-		log_info("module %s found no device (%s)", st->name, strerror(-r));
+		log_debug("module %s found no device (%s)", st->name, strerror(-r));
 	else
 		log_warn("module %s (%s) failed to load: %s", st->name, st->path, strerror(-r));
 	return r;

@@ -69,7 +69,9 @@ static int filter_conf(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
 }
 
-static void parse_file(struct boot *b, const char *path, bool comments)
+/* Parses one file into b->cfg; keeps its text in keep (if not NULL). */
+static void parse_file(struct boot *b, const char *path, bool comments, char *keep, size_t *keep_len,
+		       size_t keep_max)
 {
 	static char buf[CMDLINE_FILE_MAX];
 	ssize_t len = read_small(path, buf, sizeof(buf));
@@ -80,6 +82,11 @@ static void parse_file(struct boot *b, const char *path, bool comments)
 	}
 	if (comments)
 		blank_comments(buf, (size_t)len);
+	if (keep && (size_t)len < keep_max) {
+		memcpy(keep, buf, (size_t)len);
+		keep[len] = '\0';
+		*keep_len = (size_t)len;
+	}
 	cmdline_parse(&b->cfg, buf, (size_t)len);
 	if (b->cfg.errors) {
 		log_warn("cmdline: %s: %u word(s) ignored; first: %s", path, b->cfg.errors,
@@ -100,12 +107,12 @@ int phase_cmdline(struct boot *b)
 	n = scandir(DEFAULTS_DIR, &names, filter_conf, alphasort);
 	for (int i = 0; i < n; i++) {
 		if (snprintf(path, sizeof(path), "%s/%s", DEFAULTS_DIR, names[i]->d_name) < (int)sizeof(path))
-			parse_file(b, path, true);
+			parse_file(b, path, true, NULL, NULL, 0);
 		free(names[i]);
 	}
 	if (n >= 0)
 		free(names);
-	parse_file(b, "/proc/cmdline", false);
+	parse_file(b, "/proc/cmdline", false, b->cmdline_raw, &b->cmdline_len, sizeof(b->cmdline_raw));
 
 	log_set_debug(b->cfg.rd_debug);
 	log_set_quiet(b->cfg.quiet);

@@ -27,6 +27,8 @@ int phase_devices(struct boot *b)
 			return rc;
 		}
 		b->ml_open = true;
+		/* MODULE.PARAM=VALUE words, as modprobe would pass them */
+		modload_set_cmdline(&b->ml, b->cmdline_raw, b->cmdline_len);
 	}
 	rc = devices_coldplug(&b->ml);
 	if (rc < 0) {

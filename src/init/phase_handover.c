@@ -140,8 +140,11 @@ static void log_memory(void)
 		return;
 	while (fgets(line, sizeof(line), f))
 		if (!strncmp(line, "VmHWM:", 6)) {
+			const char *v = line + 6;
+
+			v += strspn(v, " \t");
 			line[strcspn(line, "\n")] = '\0';
-			log_info("handover: sprout-init peak memory %s", line + 7 + strspn(line + 6, " \t"));
+			log_info("handover: sprout-init peak memory (VmHWM) %s", v);
 		}
 	fclose(f);
 }

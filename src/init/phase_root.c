@@ -144,8 +144,8 @@ static int mount_root(struct boot *b, const struct blkdev *d)
 	}
 	snprintf(b->root_dev, sizeof(b->root_dev), "%s", d->path);
 	snprintf(b->root_type, sizeof(b->root_type), "%s", type);
-	log_info("root: mounted %s (%s%s%s%s) on %s %s", d->path, type, d->uuid[0] ? " UUID=" : "", d->uuid,
-		 data ? ", " : "", data ? data : "", flags ? "read-only" : "read-write");
+	log_info("root: mounted %s (%s%s%s%s%s) on %s %s", d->path, type, d->uuid[0] ? " UUID=" : "",
+		 d->uuid, data ? ", " : "", data ? data : "", SYSROOT, flags ? "read-only" : "read-write");
 	return 0;
 }
 
