@@ -117,6 +117,9 @@ PREFIX ?= /usr/local
 install: all
 	install -D -m 0755 $(B)/sprout $(DESTDIR)$(PREFIX)/bin/sprout
 	install -D -m 0755 $(B)/sprout-init $(DESTDIR)$(PREFIX)/lib/sprout/sprout-init
+	install -D -m 0644 docs/man/sprout.1 $(DESTDIR)$(PREFIX)/share/man/man1/sprout.1
+	install -D -m 0644 docs/man/sprout-init.8 $(DESTDIR)$(PREFIX)/share/man/man8/sprout-init.8
+	install -D -m 0644 docs/man/sprout-image.5 $(DESTDIR)$(PREFIX)/share/man/man5/sprout-image.5
 
 clean:
 	rm -rf $(B)
