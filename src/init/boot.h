@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "cmdline.h"
+#include "dhcpc.h"
 #include "modload.h"
 #include "timeline.h"
 
@@ -24,17 +25,31 @@ struct boot {
 	char root_dev[PATH_MAX];   /* the block device the root was found on */
 	char root_type[64];        /* its filesystem type */
 	bool root_mounted;
+	/* the boot network (phase_network), left up for an NFS root */
+	bool net_up;
+	char net_ifname[IF_NAMESIZE];
+	uint8_t net_mac[6];
+	uint32_t net_addr;         /* ours, network order */
+	uint32_t net_server;       /* the boot server: ip= field 2, else DHCP's next-server/server */
+	char net_hostname[65];
+	bool lease_set;
+	struct dhcp_lease lease;
 	char cmdline_raw[8192];    /* /proc/cmdline as read, for module parameters */
 	size_t cmdline_len;
 	int argc;                  /* our own arguments, as the kernel gave them */
 	char **argv;
 };
 
+/* Waits up to ms for hotplug events and loads the drivers they ask for (or just
+ * sleeps when there is no uevent socket). For phases that wait for a device. */
+void boot_wait_events(struct boot *b, int ms);
+
 /* The phases, in boot order, one file each (phase_NAME.c). Each returns 0, or
  * -errno after logging what failed (what was looked for, what was found, what to do). */
 int phase_early(struct boot *b);
 int phase_cmdline(struct boot *b);
 int phase_devices(struct boot *b);
+int phase_network(struct boot *b);
 int phase_root(struct boot *b);
 int phase_handover(struct boot *b);
 

@@ -1,8 +1,9 @@
 /* devices: coldplug by walking /sys/devices, hotplug from kernel uevents.
  *
  * A coldplug pass first collects the modaliases it has not seen, then the set of
- * modules they ask for, and only then loads them: the set is where loading
- * independent modules concurrently would go. */
+ * modules they ask for, and only then loads them, several at a time (modload_many):
+ * the set is known whole before the first load, so the passes stay what they were
+ * one at a time, only shorter. */
 #include "devices.h"
 
 #include <dirent.h>
@@ -28,17 +29,12 @@ struct aset {
 	size_t size, n;
 };
 
-struct want {
-	const char *module; /* in the index */
-	const char *alias;  /* the first modalias that asked for it */
-};
-
 struct walk {
 	struct modload *ml;
 	struct aset seen;
 	const char **fresh; /* modaliases new in this pass */
 	size_t nfresh, capfresh;
-	struct want *want;
+	struct modload_job *want; /* .why: the first modalias that asked for the module */
 	size_t nwant, capwant;
 	const char *alias;  /* being resolved */
 	unsigned devices, skipped;
@@ -206,7 +202,10 @@ static int want_one(const char *module, void *p)
 			return 0;
 	if (push((void **)&w->want, &w->capwant, w->nwant, sizeof(*w->want)) < 0)
 		return -ENOMEM;
-	w->want[w->nwant++] = (struct want){ module, w->alias };
+	/* several drivers for one device: the first the index names that accepts it
+	 * gets it, as when they were loaded one by one */
+	bool same = w->nwant > 0 && w->want[w->nwant - 1].why == w->alias;
+	w->want[w->nwant++] = (struct modload_job){ module, w->alias, same };
 	return 0;
 }
 
@@ -230,9 +229,9 @@ static int pass(struct walk *w, const char *root)
 	}
 	if (r < 0)
 		return r;
-	int loaded = 0;
-	for (size_t i = 0; i < w->nwant; i++)
-		loaded += modload_module_for(w->ml, w->want[i].module, w->want[i].alias) > 0;
+	int loaded = modload_many(w->ml, w->want, w->nwant, DEVICES_LOAD_THREADS);
+	if (loaded < 0)
+		return loaded;
 	log_debug("coldplug: %u devices with a modalias, %zu new modaliases, %zu modules wanted, "
 		  "%d loaded, %u entries skipped", w->devices, w->nfresh, w->nwant, loaded, w->skipped);
 	return loaded;

@@ -14,13 +14,19 @@
 #define DEVICES_MAX_PASSES 8      /* walks while the last one loaded something */
 #define DEVICES_MAX_ALIASES 65536 /* distinct modaliases remembered */
 #define DEVICES_RCVBUF (8 << 20)  /* uevent socket buffer: a coldplug burst fits */
+/* Modules of one coldplug pass loaded at once. Their init functions mostly wait on
+ * hardware (resets, probes), so more threads than CPUs still pay; a handful covers
+ * the independent storage, bus and console drivers of a machine. */
+#define DEVICES_LOAD_THREADS 4
 
 /* Walks ml->sysfs + "/devices" (normally /sys/devices), reads every `modalias`, and
- * loads the modules of the image matching them. Loading a driver can add devices
+ * loads the modules of the image matching them, DEVICES_LOAD_THREADS at a time
+ * (modload_many: dependencies first, each once). Loading a driver can add devices
  * (virtio_pci makes the virtio devices), so the walk is repeated, looking only at
  * modaliases not seen before, until a pass loads nothing (at most DEVICES_MAX_PASSES).
  * Modules already tried are not tried again, so calling it again is cheap.
- * Returns the number of modules loaded, or -errno when the tree cannot be read.
+ * Returns the number of modules loaded for devices (dependencies are not counted,
+ * unless a device wants them too), or -errno when the tree cannot be read.
  * Per-module failures are logged by modload and do not fail the walk. */
 int devices_coldplug(struct modload *ml);
 

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,7 @@
 #define MODULE_INIT_COMPRESSED_FILE 4
 #endif
 
-enum { UNTRIED = 0, IN_KERNEL = 1 };
+enum { UNTRIED = 0, IN_KERNEL = 1, LOADED = 2, LOADING = 3 };
 
 static int read_file(int dirfd, const char *name, char **out, size_t *len)
 {
@@ -233,23 +235,54 @@ static long ms_since(const struct timespec *t0)
 	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-/* One module, its dependencies assumed in. 1 loaded now, 0 already in, -errno. */
-static int load_one(struct modload *ml, const struct modindex_step *st, const char *why)
+/* --- shared state ------------------------------------------------------------------ */
+
+/* While modload_many runs, its workers share ml->state and the counters under this
+ * lock; a worker that needs a module another one is loading waits on `settled`.
+ * Outside of it ml->sync is NULL and nothing is locked. */
+struct modload_sync {
+	pthread_mutex_t lock;
+	pthread_cond_t settled; /* some module left LOADING */
+	const struct modload_job *jobs;
+	size_t n, next;         /* next job no worker has taken */
+};
+
+static void lock(struct modload *ml)
 {
-	int id = modindex_id(ml->idx, st->name);
+	if (ml->sync)
+		pthread_mutex_lock(&ml->sync->lock);
+}
+
+static void unlock(struct modload *ml)
+{
+	if (ml->sync)
+		pthread_mutex_unlock(&ml->sync->lock);
+}
+
+static bool is_in(int state)
+{
+	return state == IN_KERNEL || state == LOADED;
+}
+
+/* The lock held: the state of `id` once no other worker is loading it. Waiting
+ * never deadlocks: a worker marks one module LOADING at a time and waits for
+ * nothing until it has settled it. */
+static int settled(struct modload *ml, int id)
+{
+	while (ml->sync && ml->state[id] == LOADING)
+		pthread_cond_wait(&ml->sync->settled, &ml->sync->lock);
+	return ml->state[id];
+}
+
+/* --- loading ------------------------------------------------------------------------ */
+
+/* The kernel's part of one step, without the lock: LOADED, IN_KERNEL or -errno. */
+static int kernel_load(struct modload *ml, const struct modindex_step *st, const char *why)
+{
 	char esc[256], params[MODLOAD_MAX_PARAMS];
-	if (id < 0)
-		return -ENOENT;
-	if (ml->state[id] == IN_KERNEL)
-		return 0;
-	if (ml->state[id] < 0)
-		return ml->state[id];
-	if (ml->blacklisted[id])
-		return -EPERM;
 	if (in_kernel(ml, st->name)) {
-		ml->state[id] = IN_KERNEL;
 		log_debug("module %s is already in the kernel", st->name);
-		return 0;
+		return IN_KERNEL;
 	}
 	int r = ml->cmdline ? modload_params(ml->cmdline, ml->cmdline_len, st->name, params,
 					     sizeof(params)) : 0;
@@ -264,14 +297,10 @@ static int load_one(struct modload *ml, const struct modindex_step *st, const ch
 	r = ml->load(ml, st->name, st->path, params);
 	log_escape(why ? why : "", esc, sizeof(esc));
 	if (r == 0 || r == -EEXIST) {
-		ml->state[id] = IN_KERNEL;
-		ml->nloaded += r == 0;
 		log_info("loaded %s%s%s%s%s in %ld ms", st->name, params[0] ? " " : "", params,
 			 why ? " for " : "", esc, ms_since(&t0));
-		return r == 0;
+		return r == 0 ? LOADED : IN_KERNEL;
 	}
-	ml->state[id] = r;
-	ml->nfailed++;
 	if (r == -EOPNOTSUPP)
 		log_warn("module %s (%s) is compressed and this kernel cannot decompress it; "
 			 "build the image with uncompressed modules", st->name, st->path);
@@ -279,39 +308,50 @@ static int load_one(struct modload *ml, const struct modindex_step *st, const ch
 		log_debug("module %s found no device (%s)", st->name, strerror(-r));
 	else
 		log_warn("module %s (%s) failed to load: %s", st->name, st->path, strerror(-r));
-	return r;
+	return r < 0 ? r : -EIO;
 }
 
+/* One step, the steps before it done. 1 loaded now, 0 already in, -errno. Called
+ * and returns with the lock held; drops it while the kernel works. */
+static int load_one(struct modload *ml, const struct modindex_step *st, const char *why)
+{
+	int id = modindex_id(ml->idx, st->name);
+	if (id < 0)
+		return -ENOENT;
+	int state = settled(ml, id);
+	if (is_in(state))
+		return 0;
+	if (state < 0)
+		return state;
+	if (ml->blacklisted[id])
+		return -EPERM;
+	ml->state[id] = LOADING;
+	unlock(ml);
+	int r = kernel_load(ml, st, why);
+	lock(ml);
+	ml->state[id] = r;
+	ml->nloaded += r == LOADED;
+	ml->nfailed += r < 0;
+	if (ml->sync)
+		pthread_cond_broadcast(&ml->sync->settled);
+	return r < 0 ? r : r == LOADED;
+}
+
+/* The lock held. A module some worker is loading (or has loaded) keeps its state:
+ * it was reached by a plan in which the failed step was optional. */
 static int need_failed(struct modload *ml, int id, const char *name, const char *dep, int r)
 {
 	log_warn("module %s not loaded: it needs %s, which %s", name, dep,
 		 r == -EPERM ? "is blacklisted" : "failed");
-	ml->state[id] = r;
+	if (ml->state[id] == UNTRIED)
+		ml->state[id] = r;
 	return r;
 }
 
-int modload_module_for(struct modload *ml, const char *name, const char *why)
+/* The lock held: the steps of `norm` (id) in order; modload_module_for's result. */
+static int run_plan(struct modload *ml, int id, const char *norm,
+		    const struct modindex_step *steps, int n, const char *why)
 {
-	char norm[MODINDEX_MAX_NAME + 1];
-	struct modindex_step steps[MODLOAD_MAX_STEPS];
-	if (!ml->idx || modindex_normalise(name, norm) < 0)
-		return -EINVAL;
-	int id = modindex_id(ml->idx, norm);
-	if (id >= 0 && ml->state[id])
-		return ml->state[id] == IN_KERNEL ? 0 : ml->state[id];
-	if (id >= 0 && ml->blacklisted[id]) {
-		log_info("module %s is blacklisted (rd.driver.blacklist): not loaded", norm);
-		return -EPERM;
-	}
-	int n = modindex_load_plan(ml->idx, norm, steps, MODLOAD_MAX_STEPS);
-	if (n == -ENOENT)
-		return in_kernel(ml, norm) ? 0 : -ENOENT;
-	if (n < 0) {
-		log_warn("module %s: cannot order its dependencies: %s", norm, strerror(-n));
-		if (id >= 0)
-			ml->state[id] = n;
-		return n;
-	}
 	/* a required step known to be impossible: fail before loading anything */
 	for (int i = 0; i < n; i++) {
 		int sid = modindex_id(ml->idx, steps[i].name);
@@ -335,6 +375,41 @@ int modload_module_for(struct modload *ml, const char *name, const char *why)
 		return self ? r : need_failed(ml, id, norm, steps[i].name, r);
 	}
 	return ret;
+}
+
+int modload_module_for(struct modload *ml, const char *name, const char *why)
+{
+	char norm[MODINDEX_MAX_NAME + 1];
+	struct modindex_step steps[MODLOAD_MAX_STEPS];
+	if (!ml->idx || modindex_normalise(name, norm) < 0)
+		return -EINVAL;
+	int id = modindex_id(ml->idx, norm);
+	if (id >= 0) {
+		lock(ml);
+		int state = settled(ml, id);
+		bool black = ml->blacklisted[id];
+		unlock(ml);
+		if (state)
+			return is_in(state) ? 0 : state;
+		if (black) {
+			log_info("module %s is blacklisted (rd.driver.blacklist): not loaded", norm);
+			return -EPERM;
+		}
+	}
+	int n = modindex_load_plan(ml->idx, norm, steps, MODLOAD_MAX_STEPS);
+	if (n == -ENOENT)
+		return in_kernel(ml, norm) ? 0 : -ENOENT;
+	lock(ml);
+	int r = n;
+	if (n < 0) {
+		log_warn("module %s: cannot order its dependencies: %s", norm, strerror(-n));
+		if (id >= 0 && ml->state[id] == UNTRIED)
+			ml->state[id] = n;
+	} else {
+		r = run_plan(ml, id, norm, steps, n, why);
+	}
+	unlock(ml);
+	return r;
 }
 
 int modload_module(struct modload *ml, const char *name)
@@ -388,6 +463,87 @@ int modload_alias(struct modload *ml, const char *alias)
 	if (c.blacklisted == c.matched)
 		return -EPERM;
 	return c.first_err;
+}
+
+/* --- several at once ------------------------------------------------------------------ */
+
+/* Takes the next run of jobs (one job and those chained after it) and loads them,
+ * until none is left. */
+static void *worker(void *p)
+{
+	struct modload *ml = p;
+	struct modload_sync *s = ml->sync;
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		size_t i = s->next, end = i < s->n ? i + 1 : i;
+		while (end < s->n && s->jobs[end].after_prev)
+			end++;
+		s->next = end;
+		pthread_mutex_unlock(&s->lock);
+		if (i == end)
+			return NULL;
+		for (; i < end; i++)
+			modload_module_for(ml, s->jobs[i].module, s->jobs[i].why);
+	}
+}
+
+/* Starts up to want-1 more workers, all signals blocked in them so the kernel
+ * delivers ours (PID 1's) to the calling thread. Returns how many started; the
+ * ones that could not start are simply not there. */
+static size_t start_workers(struct modload *ml, pthread_t *tid, size_t want)
+{
+	sigset_t all, old;
+	size_t n = 0;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	while (n + 1 < want && pthread_create(&tid[n], NULL, worker, ml) == 0)
+		n++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return n;
+}
+
+int modload_many(struct modload *ml, const struct modload_job *jobs, size_t n, unsigned threads)
+{
+	enum { MAX_THREADS = 16 };
+	pthread_t tid[MAX_THREADS];
+	size_t runs = 0, slots, count = 0;
+	if (!ml->idx)
+		return 0;
+	slots = modindex_slots(ml->idx);
+	int *before = malloc((slots ? slots : 1) * sizeof(*before));
+	if (!before)
+		return -ENOMEM;
+	memcpy(before, ml->state, slots * sizeof(*before));
+	for (size_t i = 0; i < n; i++)
+		runs += i == 0 || !jobs[i].after_prev;
+	size_t want = threads < runs ? threads : runs;
+	want = want > MAX_THREADS ? MAX_THREADS : want;
+	struct modload_sync s = { .jobs = jobs, .n = n };
+	if (want > 1 && pthread_mutex_init(&s.lock, NULL) == 0) {
+		if (pthread_cond_init(&s.settled, NULL) == 0) {
+			ml->sync = &s;
+			size_t started = start_workers(ml, tid, want);
+			worker(ml);
+			for (size_t i = 0; i < started; i++)
+				pthread_join(tid[i], NULL);
+			ml->sync = NULL;
+			pthread_cond_destroy(&s.settled);
+		}
+		pthread_mutex_destroy(&s.lock);
+	}
+	/* one at a time: too few runs or threads, or no lock to share */
+	for (size_t i = s.next; i < n; i++)
+		modload_module_for(ml, jobs[i].module, jobs[i].why);
+	for (size_t i = 0; i < n; i++) {
+		char norm[MODINDEX_MAX_NAME + 1];
+		int id = modindex_normalise(jobs[i].module, norm) < 0 ? -1 : modindex_id(ml->idx, norm);
+		if (id >= 0 && ml->state[id] == LOADED && before[id] != LOADED) {
+			before[id] = LOADED; /* counted once */
+			count++;
+		}
+	}
+	free(before);
+	return (int)(count > INT_MAX ? INT_MAX : count);
 }
 
 /* --- options from the command line ----------------------------------------------- */

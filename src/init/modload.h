@@ -6,11 +6,16 @@
  * failure is remembered, so a hotplug storm does not retry a broken driver.
  *
  * Per-module outcomes are logged here (loaded with its time, already there,
- * failed with the reason); what a failure means for the boot is the caller's call. */
+ * failed with the reason); what a failure means for the boot is the caller's call.
+ *
+ * modload_many loads a set of modules from a few threads at once: module init
+ * functions spend much of their time sleeping (bus resets, device probes), and
+ * those waits overlap. Everything else here runs on the caller's thread only. */
 #ifndef SPROUT_MODLOAD_H
 #define SPROUT_MODLOAD_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "modindex.h"
@@ -21,10 +26,13 @@
 #define MODLOAD_MAX_PARAMS 4096      /* longest option string passed to one module */
 
 struct modload;
+struct modload_sync; /* modload.c: the lock of a modload_many in progress */
 
 /* Puts the module at `path` (relative to the modules dir, or absolute) into the
  * kernel with `params`. Returns 0 or -errno (-EEXIST: already loaded, a success).
- * modload_finit is the real one; a unit test puts a fake in modload.load. */
+ * modload_finit is the real one; a unit test puts a fake in modload.load.
+ * Under modload_many it is called from several threads at once, never twice for
+ * one module, and never before the modules that go before it are in. */
 typedef int (*modload_fn)(struct modload *ml, const char *name, const char *path,
 			  const char *params);
 
@@ -35,13 +43,16 @@ struct modload {
 	const char *sysfs;     /* "/sys"; where /sys/module and /sys/devices are looked for */
 	modload_fn load;
 	void *load_ctx;        /* for a substituted loader */
-	int *state;            /* per modindex id: 0 untried, 1 in the kernel, -errno failed */
+	/* per modindex id: 0 untried, 1 in the kernel (there before us), 2 loaded by us,
+	 * 3 being loaded (only seen under modload_many), -errno failed */
+	int *state;
 	unsigned char *blacklisted; /* per modindex id */
 	char *cmdline;         /* for "module.param=value" words; NULL when none */
 	size_t cmdline_len;
 	unsigned nloaded, nfailed;
 	const char *bad_file;  /* after -EBADMSG/-E2BIG from modload_open: which file ... */
 	size_t bad_line;       /* ... and which line */
+	struct modload_sync *sync; /* set only while modload_many runs */
 };
 
 /* Reads modules.dep (required), modules.alias and modules.softdep (optional) from
@@ -87,6 +98,23 @@ int modload_module_for(struct modload *ml, const char *name, const char *why);
  * them already were), -ENOENT when no module in the image matches, -EPERM when every
  * match is blacklisted, or the first error when every match failed. */
 int modload_alias(struct modload *ml, const char *alias);
+
+/* One module for modload_many, and why it is wanted (for the log, may be NULL). */
+struct modload_job {
+	const char *module;
+	const char *why;
+	/* Start it only once the previous job is done (the same worker runs both):
+	 * drivers competing for one device then load, and bind, in the index's order. */
+	bool after_prev;
+};
+
+/* Loads each job as modload_module_for would, up to `threads` jobs at a time (the
+ * calling thread is one of them; 0 or 1: one after the other). A module that
+ * several jobs need is loaded once: whoever comes second waits for it. Returns
+ * how many distinct job modules went into the kernel during the call (by their
+ * own job or as another's dependency), or -ENOMEM before loading anything.
+ * Per-module failures are logged and remembered as with modload_module_for. */
+int modload_many(struct modload *ml, const struct modload_job *jobs, size_t n, unsigned threads);
 
 /* Is a module worth trying: in the image, not yet tried, not blacklisted. */
 bool modload_wanted(const struct modload *ml, const char *name);

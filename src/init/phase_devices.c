@@ -2,7 +2,9 @@
  * kernel already knows gets its driver. Hotplug events are listened for from
  * here on, so devices that appear later (while waiting for the root) get theirs. */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "boot.h"
 #include "devices.h"
@@ -37,4 +39,16 @@ int phase_devices(struct boot *b)
 	}
 	log_info("devices: %d module(s) loaded for the devices present", rc);
 	return 0;
+}
+
+void boot_wait_events(struct boot *b, int ms)
+{
+	struct pollfd p = { .fd = b->uevent_fd, .events = POLLIN };
+
+	if (b->uevent_fd < 0) {
+		usleep((useconds_t)ms * 1000);
+		return;
+	}
+	if (poll(&p, 1, ms) > 0)
+		devices_uevent_handle(&b->ml, b->uevent_fd);
 }

@@ -1,7 +1,6 @@
 /* phase root: find the device root= names (waiting for it, loading drivers for
  * devices that appear meanwhile), probe its filesystem, mount it on /sysroot. */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -12,6 +11,7 @@
 #include "boot.h"
 #include "devices.h"
 #include "log.h"
+#include "nfsroot.h"
 #include "rootspec.h"
 
 #define ROOT_WAIT_DEFAULT_S 15
@@ -41,19 +41,6 @@ static bool fs_known(const char *type)
 	}
 	fclose(f);
 	return found;
-}
-
-/* Waits for hotplug events (loading their modules) for at most ms. */
-static void wait_events(struct boot *b, int ms)
-{
-	struct pollfd p = { .fd = b->uevent_fd, .events = POLLIN };
-
-	if (b->uevent_fd < 0) {
-		usleep((useconds_t)ms * 1000);
-		return;
-	}
-	if (poll(&p, 1, ms) > 0)
-		devices_uevent_handle(&b->ml, b->uevent_fd);
 }
 
 static int wait_timeout_ms(const struct config *cfg)
@@ -91,7 +78,7 @@ static int find_root(struct boot *b, const struct rootspec *rs, struct blkdev *f
 				log_info("root: waiting up to %d s for root=%s", limit / 1000, b->cfg.root);
 			said_waiting = true;
 		}
-		wait_events(b, 250);
+		boot_wait_events(b, 250);
 	}
 	blkdev_describe(list, n < 0 ? 0 : n, desc, sizeof(desc));
 	log_err("root: root=%s not found after %d s. Block devices: %s", b->cfg.root, limit / 1000, desc);
@@ -159,6 +146,8 @@ int phase_root(struct boot *b)
 		log_info("root: %s is already mounted; using it", SYSROOT);
 		return 0;
 	}
+	if (nfsroot_wanted(b))
+		return nfsroot_mount(b);
 	if (!b->cfg.root[0]) {
 		log_err("root: no root= on the command line or in the image defaults; "
 			"add e.g. root=UUID=... or root=/dev/vda1");

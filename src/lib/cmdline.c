@@ -212,7 +212,80 @@ static void set_break(struct config *cfg, const char *value)
 	cfg->rd_break = p;
 }
 
-static void set_value(struct config *cfg, const char *key, const char *value)
+/* A later buffer's ip= replace an earlier buffer's; within one buffer they add up. */
+static void set_ip(struct config *cfg, const char *value)
+{
+	if (cfg->ip_pass != cfg->parse_pass) {
+		cfg->ip_count = 0;
+		cfg->ip_pass = cfg->parse_pass;
+	}
+	if (cfg->ip_count >= CMDLINE_MAX_IP) {
+		reject(cfg, "more than %d ip= given; the rest are ignored", CMDLINE_MAX_IP);
+		return;
+	}
+	if (parse_copy(cfg->ip[cfg->ip_count], sizeof(cfg->ip[0]), value, strlen(value)) < 0) {
+		reject(cfg, "ip= is longer than %d bytes; ignored", CMDLINE_MAX_VALUE - 1);
+		return;
+	}
+	cfg->ip_count++;
+}
+
+static void set_bootif(struct config *cfg, const char *value)
+{
+	uint8_t mac[6];
+
+	if (cmdline_bootif_mac(value, mac) < 0) {
+		reject(cfg, "BOOTIF= is not a MAC address like 01-52-54-00-12-34-56; ignored");
+		return;
+	}
+	set_string(cfg, "BOOTIF", cfg->bootif, sizeof(cfg->bootif), value);
+}
+
+#define MODULE_NAME_MAX 55 /* the kernel's MODULE_NAME_LEN less its NUL */
+
+/* Adds the names of a comma list to list (size bytes), each once, '-' written '_'. The
+ * whole word is refused, leaving list as it was, if a name is not a module name or the
+ * list would grow too long. */
+static void add_modules(struct config *cfg, const char *key, char *list, size_t size,
+			const char *value)
+{
+	char tmp[CMDLINE_MAX_VALUE], name[MODULE_NAME_MAX + 1];
+	size_t len = strlen(list);
+
+	memcpy(tmp, list, len + 1);
+	for (const char *p = value; *p; p += *p == ',') {
+		size_t n = strcspn(p, ",");
+
+		if (n > MODULE_NAME_MAX) {
+			reject(cfg, "%s= names a module longer than %d bytes; ignored", key,
+			       MODULE_NAME_MAX);
+			return;
+		}
+		for (size_t i = 0; i < n; i++) {
+			char c = p[i];
+
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+				reject(cfg, "%s= holds a name that is not a module name (letters, "
+					    "digits, '_', '-'); ignored", key);
+				return;
+			}
+			name[i] = c == '-' ? '_' : c;
+		}
+		name[n] = '\0';
+		p += n;
+		if (n == 0 || cmdline_list_has(tmp, name))
+			continue;
+		if (len + (len > 0) + n + 1 > size || len + (len > 0) + n + 1 > sizeof(tmp)) {
+			reject(cfg, "%s= makes the list longer than %zu bytes; ignored", key, size - 1);
+			return;
+		}
+		len += (size_t)snprintf(tmp + len, sizeof(tmp) - len, "%s%s", len ? "," : "", name);
+	}
+	memcpy(list, tmp, len + 1);
+}
+
+static bool set_kernel_value(struct config *cfg, const char *key, const char *value)
 {
 	if (!strcmp(key, "root"))
 		set_string(cfg, key, cfg->root, sizeof(cfg->root), value);
@@ -224,14 +297,98 @@ static void set_value(struct config *cfg, const char *key, const char *value)
 		set_string(cfg, key, cfg->init, sizeof(cfg->init), value);
 	else if (!strcmp(key, "rootdelay"))
 		set_seconds(cfg, key, &cfg->rootdelay, NULL, value);
-	else if (!strcmp(key, "rd.timeout"))
-		set_seconds(cfg, key, &cfg->rd_timeout, &cfg->rd_timeout_set, value);
 	else if (!strcmp(key, "panic"))
 		set_panic(cfg, value);
+	else if (!strcmp(key, "ip"))
+		set_ip(cfg, value);
+	else if (!strcmp(key, "nfsroot"))
+		set_string(cfg, key, cfg->nfsroot, sizeof(cfg->nfsroot), value);
+	else if (!strcmp(key, "resume"))
+		set_string(cfg, key, cfg->resume, sizeof(cfg->resume), value);
+	else if (!strcmp(key, "BOOTIF"))
+		set_bootif(cfg, value);
+	else
+		return false;
+	return true;
+}
+
+static bool set_dracut_value(struct config *cfg, const char *key, const char *value)
+{
+	if (!strcmp(key, "rd.timeout"))
+		set_seconds(cfg, key, &cfg->rd_timeout, &cfg->rd_timeout_set, value);
+	else if (!strcmp(key, "rd.retry"))
+		set_seconds(cfg, key, &cfg->rd_retry, &cfg->rd_retry_set, value);
 	else if (!strcmp(key, "rd.break"))
 		set_break(cfg, value);
-	else if (!strcmp(key, "rd.shell") && parse_bool(value, &cfg->rd_shell) < 0)
-		reject(cfg, "rd.shell= is not 0 or 1; ignored");
+	else if (!strcmp(key, "rd.shell")) {
+		if (parse_bool(value, &cfg->rd_shell) < 0)
+			reject(cfg, "rd.shell= is not 0 or 1; ignored");
+	} else if (!strcmp(key, "rd.neednet")) {
+		if (parse_bool(value, &cfg->rd_neednet) < 0)
+			reject(cfg, "rd.neednet= is not 0 or 1; ignored");
+	} else if (!strcmp(key, "rd.driver.blacklist"))
+		add_modules(cfg, key, cfg->driver_blacklist, sizeof(cfg->driver_blacklist), value);
+	else if (!strcmp(key, "rd.driver.pre"))
+		add_modules(cfg, key, cfg->driver_pre, sizeof(cfg->driver_pre), value);
+	else
+		return false;
+	return true;
+}
+
+static void set_nfs_select(struct config *cfg, const char *value)
+{
+	if (!strcmp(value, "hash"))
+		cfg->nfs_select = NFS_SELECT_HASH;
+	else if (!strcmp(value, "order"))
+		cfg->nfs_select = NFS_SELECT_ORDER;
+	else {
+		reject(cfg, "sprout.nfs.select= is hash or order; ignored");
+		return;
+	}
+	cfg->nfs_select_set = true;
+}
+
+/* sprout.* keys, and the seed's AUFS= and INIT_DEBUG= kept for old boot entries. */
+static bool set_sprout_value(struct config *cfg, const char *key, const char *value)
+{
+	bool on;
+
+	if (!strcmp(key, "sprout.overlay"))
+		set_string(cfg, key, cfg->overlay, sizeof(cfg->overlay), value);
+	else if (!strcmp(key, "sprout.overlay.size"))
+		set_string(cfg, key, cfg->overlay_size, sizeof(cfg->overlay_size), value);
+	else if (!strcmp(key, "sprout.nfs.select"))
+		set_nfs_select(cfg, value);
+	else if (!strcmp(key, "sprout.nfs.timeout")) {
+		unsigned t;
+
+		if (parse_uint(value, CMDLINE_MAX_SECONDS, &t) < 0 || t == 0) {
+			reject(cfg, "sprout.nfs.timeout= is not a whole number of seconds from 1 to "
+				    "%u; ignored", (unsigned)CMDLINE_MAX_SECONDS);
+			return true;
+		}
+		cfg->nfs_timeout = t;
+		cfg->nfs_timeout_set = true;
+	} else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
+		if (parse_bool(value, &on) < 0) {
+			reject(cfg, "%s= is not 0 or 1; ignored", key[0] == 'A' ? "AUFS" : "INIT_DEBUG");
+			return true;
+		}
+		if (key[0] == 'A') {
+			snprintf(cfg->overlay, sizeof(cfg->overlay), "%s", on ? "tmpfs" : "");
+		} else {
+			cfg->rd_debug = on;
+			cfg->rd_shell = cfg->rd_shell || on;
+		}
+	} else
+		return false;
+	return true;
+}
+
+static void set_value(struct config *cfg, const char *key, const char *value)
+{
+	if (!set_kernel_value(cfg, key, value) && !set_dracut_value(cfg, key, value))
+		set_sprout_value(cfg, key, value);
 }
 
 /* The kernel's own flags (ro, rw, rootwait, quiet) count only bare, as in the kernel. */
@@ -251,15 +408,21 @@ static void set_flag(struct config *cfg, const char *key)
 		cfg->rd_shell = true;
 	else if (!strcmp(key, "rd.break"))
 		cfg->rd_break = PHASE_HANDOVER;
+	else if (!strcmp(key, "rd.neednet"))
+		cfg->rd_neednet = true;
 	else if (!strcmp(key, "--"))
 		cfg->init_argc = 0; /* a later "--" states the init arguments anew */
 }
 
 static bool known_key(const char *key)
 {
-	static const char *const keys[] = { "root", "rootfstype", "rootflags", "init",
-					    "rootdelay", "rd.timeout", "panic", "rd.break",
-					    "rd.shell" };
+	static const char *const keys[] = {
+		"root", "rootfstype", "rootflags", "init", "rootdelay", "rd.timeout", "panic",
+		"rd.break", "rd.shell", "ip", "nfsroot", "resume", "BOOTIF", "rd.retry",
+		"rd.neednet", "rd.driver.blacklist", "rd.driver.pre", "sprout.overlay",
+		"sprout.overlay.size", "sprout.nfs.select", "sprout.nfs.timeout", "AUFS",
+		"INIT_DEBUG",
+	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(key, keys[i]))
@@ -308,7 +471,68 @@ static int apply_word(const struct cmdline_word *w, void *ctx)
 
 int cmdline_parse(struct config *cfg, const char *buf, size_t len)
 {
+	cfg->parse_pass++;
 	return cmdline_walk(buf, len, apply_word, cfg);
+}
+
+/* ---- helpers for the values ------------------------------------------------------- */
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+int cmdline_bootif_mac(const char *value, uint8_t mac[6])
+{
+	size_t len = strlen(value);
+	uint8_t m[6];
+	char sep;
+
+	if (len == 20 && !strncmp(value, "01-", 3)) {
+		value += 3;
+		len -= 3;
+	}
+	if (len != 17)
+		return -EINVAL;
+	sep = value[2];
+	if (sep != '-' && sep != ':')
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		int hi = hex_digit(value[3 * i]), lo = hex_digit(value[3 * i + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && value[3 * i + 2] != sep))
+			return -EINVAL;
+		m[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memcpy(mac, m, sizeof(m));
+	return 0;
+}
+
+bool cmdline_list_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0)
+		return false;
+	for (const char *p = list; *p; p += *p == ',') {
+		size_t k = strcspn(p, ",");
+		size_t i = 0;
+
+		for (; k == n && i < n; i++) {
+			char a = p[i] == '-' ? '_' : p[i], b = name[i] == '-' ? '_' : name[i];
+
+			if (a != b)
+				break;
+		}
+		if (k == n && i == n)
+			return true;
+		p += k;
+	}
+	return false;
 }
 
 /* ---- summary for the log ----------------------------------------------------------- */
@@ -379,6 +603,38 @@ static void put_root(struct out *o, const struct config *cfg)
 		put_kv(o, "init", cfg->init);
 }
 
+static void put_network(struct out *o, const struct config *cfg)
+{
+	for (int i = 0; i < cfg->ip_count && i < CMDLINE_MAX_IP; i++)
+		put_kv(o, "ip", cfg->ip[i]);
+	if (cfg->nfsroot[0])
+		put_kv(o, "nfsroot", cfg->nfsroot);
+	if (cfg->bootif[0])
+		put_kv(o, "BOOTIF", cfg->bootif);
+	if (cfg->rd_neednet)
+		put(o, "rd.neednet");
+	if (cfg->rd_retry_set)
+		put(o, "rd.retry=%u", cfg->rd_retry);
+	if (cfg->driver_blacklist[0])
+		put_kv(o, "rd.driver.blacklist", cfg->driver_blacklist);
+	if (cfg->driver_pre[0])
+		put_kv(o, "rd.driver.pre", cfg->driver_pre);
+	if (cfg->resume[0])
+		put_kv(o, "resume", cfg->resume);
+}
+
+static void put_sprout(struct out *o, const struct config *cfg)
+{
+	if (cfg->overlay[0])
+		put_kv(o, "sprout.overlay", cfg->overlay);
+	if (cfg->overlay_size[0])
+		put_kv(o, "sprout.overlay.size", cfg->overlay_size);
+	if (cfg->nfs_select_set)
+		put(o, "sprout.nfs.select=%s", cfg->nfs_select == NFS_SELECT_ORDER ? "order" : "hash");
+	if (cfg->nfs_timeout_set)
+		put(o, "sprout.nfs.timeout=%u", cfg->nfs_timeout);
+}
+
 int cmdline_format(const struct config *cfg, char *out, size_t n)
 {
 	struct out o = { .buf = out, .size = n };
@@ -387,6 +643,8 @@ int cmdline_format(const struct config *cfg, char *out, size_t n)
 		return -ENAMETOOLONG;
 	out[0] = '\0';
 	put_root(&o, cfg);
+	put_network(&o, cfg);
+	put_sprout(&o, cfg);
 	if (cfg->panic_set)
 		put(&o, "panic=%d", cfg->panic);
 	if (cfg->rd_break != PHASE_NONE)

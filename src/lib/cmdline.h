@@ -4,7 +4,9 @@
  * apply: words are split on whitespace, double quotes group (and are removed), a
  * quote may start mid-word (key="a b"). Words after a lone "--" go to the real init.
  * Unknown keys are ignored. Later words override earlier ones, so defaults parsed
- * first are overridden by /proc/cmdline parsed second into the same config. */
+ * first are overridden by /proc/cmdline parsed second into the same config (the
+ * module lists and ip= have their own rules, below).
+ * Seed-era aliases: AUFS=1 is sprout.overlay=tmpfs, INIT_DEBUG=1 is rd.debug rd.shell=1. */
 #ifndef SPROUT_CMDLINE_H
 #define SPROUT_CMDLINE_H
 
@@ -34,6 +36,18 @@ enum cmdline_phase {
 
 enum cmdline_rw { RW_DEFAULT = 0, RW_RO, RW_RW };
 
+#define CMDLINE_MAX_IP 4           /* ip= words kept (dracut: one per interface) */
+#define CMDLINE_MAX_SHORT 256      /* size of the shorter string fields, NUL included */
+/* A cmdline_format buffer this size holds the summary of any config. */
+#define CMDLINE_FORMAT_MAX (CMDLINE_MAX_VALUE * (10 + CMDLINE_MAX_IP) + \
+			    CMDLINE_MAX_SHORT * 4 + CMDLINE_MAX_ARGS * (CMDLINE_MAX_INIT_ARG + 3) + 512)
+
+/* sprout.nfs.select=: how a client orders the NFS servers of a list. */
+enum cmdline_nfs_select {
+	NFS_SELECT_HASH = 0, /* rendezvous hashing of (server, MAC): spreads a farm (default) */
+	NFS_SELECT_ORDER,    /* as listed: the first server, then the next on failure */
+};
+
 struct config {
 	char root[CMDLINE_MAX_VALUE];       /* root=, "" if not given */
 	char rootfstype[64];                /* rootfstype= */
@@ -50,6 +64,33 @@ struct config {
 	bool quiet;
 	unsigned rd_timeout;                /* rd.timeout= seconds, 0 = default */
 	bool rd_timeout_set;
+	/* network and NFS root (kernel, pxelinux, dracut) */
+	char ip[CMDLINE_MAX_IP][CMDLINE_MAX_VALUE]; /* ip= values as written, in order. The
+	                                    * ip= words of one buffer add up (dracut); a later
+	                                    * buffer's ip= replace the earlier buffer's. The
+	                                    * kernel's single-interface form uses ip[0]. */
+	int ip_count;
+	char nfsroot[CMDLINE_MAX_VALUE];    /* nfsroot= as written (see nfsspec.h) */
+	char bootif[CMDLINE_MAX_SHORT];     /* BOOTIF= as written, checked by cmdline_bootif_mac */
+	bool rd_neednet;                    /* rd.neednet, rd.neednet=0|1 */
+	unsigned rd_retry;                  /* rd.retry= seconds */
+	bool rd_retry_set;
+	/* modules: comma lists, every occurrence adds to the list (across buffers too);
+	 * '-' is written '_' as the kernel names modules */
+	char driver_blacklist[CMDLINE_MAX_VALUE]; /* rd.driver.blacklist= */
+	char driver_pre[CMDLINE_MAX_VALUE];       /* rd.driver.pre= */
+	/* sprout's own */
+	char overlay[CMDLINE_MAX_SHORT];    /* sprout.overlay= tmpfs | DEVICE | UUID=.. | LABEL=..;
+	                                     * "" = no overlay. AUFS=1 sets "tmpfs" */
+	char overlay_size[64];              /* sprout.overlay.size= as written (see size.h) */
+	enum cmdline_nfs_select nfs_select; /* sprout.nfs.select=hash|order */
+	bool nfs_select_set;
+	unsigned nfs_timeout;               /* sprout.nfs.timeout= seconds per server, >= 1 */
+	bool nfs_timeout_set;
+	char resume[CMDLINE_MAX_SHORT];     /* resume= as written */
+	unsigned parse_pass;                /* cmdline_parse calls so far (for ip=) */
+	unsigned ip_pass;                   /* the call that stored ip[] */
+
 	int init_argc;                      /* words after "--" */
 	char init_argv[CMDLINE_MAX_ARGS][CMDLINE_MAX_INIT_ARG];
 	unsigned errors;                    /* count of words rejected (too long, bad number) */
@@ -70,6 +111,14 @@ int cmdline_parse(struct config *cfg, const char *buf, size_t len);
 enum cmdline_phase cmdline_phase_from_name(const char *name);
 /* PHASE_ROOT -> "root"; PHASE_NONE or out of range -> "none". Never NULL. */
 const char *cmdline_phase_name(enum cmdline_phase phase);
+
+/* The MAC address in a BOOTIF= value: pxelinux's "01-aa-bb-cc-dd-ee-ff" (01 is the
+ * ARP type of Ethernet), or a bare "aa-bb-cc-dd-ee-ff" / "aa:bb:cc:dd:ee:ff"; hex digits
+ * in either case. Returns 0 or -EINVAL. */
+int cmdline_bootif_mac(const char *value, uint8_t mac[6]);
+
+/* Is module name in a comma list such as driver_blacklist? '-' and '_' compare equal. */
+bool cmdline_list_has(const char *list, const char *name);
 
 /* Writes a one-line summary of what is set ("root=/dev/vda1 rootfstype=ext4 ro
  * rootwait -- single") for the log; values holding spaces are double-quoted. Values

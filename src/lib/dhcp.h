@@ -122,13 +122,21 @@ enum dhcp_error {
 	DHCP_E_BADADDR,        /* yiaddr loopback, multicast, class E or broadcast */
 	DHCP_E_NOSERVER,       /* no server identifier (option 54) */
 	DHCP_E_SERVER,         /* from a server other than the one selected (used by dhcpc) */
+	DHCP_E_IPHDR,          /* dhcp_frame: not IPv4, or header/total length out of bounds */
+	DHCP_E_IPSUM,          /* dhcp_frame: bad IPv4 header checksum */
+	DHCP_E_FRAGMENT,       /* dhcp_frame: an IP fragment */
+	DHCP_E_NOTUDP,         /* dhcp_frame: not UDP */
+	DHCP_E_PORT,           /* dhcp_frame: not to the DHCP client port */
+	DHCP_E_UDPLEN,         /* dhcp_frame: UDP length out of bounds */
+	DHCP_E_UDPSUM,         /* dhcp_frame: bad UDP checksum */
+	DHCP_E_TOOBIG,         /* dhcpc: larger than the receive buffer */
 	DHCP_E_LAST,
 };
 
 /* A short lowercase phrase for a DHCP_E_* code ("wrong xid"); "unknown error" else. */
 const char *dhcp_strerror(int code);
 
-/* "DHCPOFFER", ..., "BOOTREPLY" for 0, "DHCP type N" otherwise (static storage). */
+/* "DHCPOFFER", ..., "BOOTREPLY" for 0 (no option 53); a fixed phrase for other values. */
 const char *dhcp_type_name(int type);
 
 /* The prefix length of a contiguous, non-zero netmask, or -EINVAL. */

@@ -31,9 +31,36 @@ static int check_word(const struct cmdline_word *w, void *ctx)
 	return 0;
 }
 
+/* Module lists: comma-separated module names, '_' never '-', no name twice. */
+static void check_lists(const struct config *cfg)
+{
+	const char *lists[] = { cfg->driver_blacklist, cfg->driver_pre };
+
+	for (int l = 0; l < 2; l++) {
+		const char *p = lists[l];
+
+		must(memchr(p, '\0', CMDLINE_MAX_VALUE) != NULL);
+		must(p[0] != ',' && (!p[0] || p[strlen(p) - 1] != ','));
+		must(strstr(p, ",,") == NULL && strchr(p, '-') == NULL);
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			char name[64];
+
+			must(n >= 1 && n < sizeof(name));
+			memcpy(name, p, n);
+			name[n] = '\0';
+			must(cmdline_list_has(lists[l], name));
+			p += n;
+			must(!*p || !cmdline_list_has(p + 1, name));
+			p += *p == ',';
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char out[CMDLINE_MAX_VALUE * 4 + CMDLINE_MAX_ARGS * CMDLINE_MAX_INIT_ARG * 2];
+	static char out[CMDLINE_FORMAT_MAX], out2[CMDLINE_FORMAT_MAX];
+	static struct config again;
 	const char *buf = (const char *)data;
 	size_t cut = size ? data[0] % (size + 1) : 0;
 	struct config cfg;
@@ -59,6 +86,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	must((cfg.errors == 0) == (cfg.first_error[0] == '\0'));
 	must(memchr(cfg.first_error, '\0', sizeof(cfg.first_error)) != NULL);
 
-	must(cmdline_format(&cfg, out, sizeof(out)) >= 0);
+	must(cfg.ip_count >= 0 && cfg.ip_count <= CMDLINE_MAX_IP);
+	for (int i = 0; i < cfg.ip_count; i++)
+		check_string(cfg.ip[i], sizeof(cfg.ip[i]));
+	check_string(cfg.nfsroot, sizeof(cfg.nfsroot));
+	check_string(cfg.bootif, sizeof(cfg.bootif));
+	check_string(cfg.resume, sizeof(cfg.resume));
+	check_string(cfg.overlay, sizeof(cfg.overlay));
+	check_string(cfg.overlay_size, sizeof(cfg.overlay_size));
+	check_lists(&cfg);
+	if (cfg.bootif[0]) {
+		uint8_t mac[6];
+
+		must(cmdline_bootif_mac(cfg.bootif, mac) == 0);
+	}
+	must(cfg.nfs_select == NFS_SELECT_HASH || cfg.nfs_select == NFS_SELECT_ORDER);
+	must(!cfg.nfs_timeout_set || (cfg.nfs_timeout >= 1 && cfg.nfs_timeout <= CMDLINE_MAX_SECONDS));
+	must(cfg.rd_retry <= CMDLINE_MAX_SECONDS);
+
+	/* The summary fits CMDLINE_FORMAT_MAX and reads back as the same config. */
+	r1 = cmdline_format(&cfg, out, sizeof(out));
+	must(r1 >= 0);
+	cmdline_init(&again);
+	cmdline_parse(&again, out, (size_t)r1);
+	must(cmdline_format(&again, out2, sizeof(out2)) == r1 && !memcmp(out, out2, (size_t)r1));
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* Unit tests for cmdline: kernel quoting rules, each key, limits, defaults + override. */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,13 @@ struct want {
 	enum cmdline_phase rd_break;
 	int argc;
 	const char *argv[4];
+	/* network, modules, sprout.* */
+	int ip_count;
+	const char *ip[CMDLINE_MAX_IP];
+	const char *nfsroot, *bootif, *blacklist, *pre, *overlay, *overlay_size, *resume;
+	bool neednet, rd_retry_set, select_set, nfs_timeout_set;
+	unsigned rd_retry, nfs_timeout;
+	enum cmdline_nfs_select select;
 	unsigned errors;
 	const char *error_has; /* substring of first_error */
 };
@@ -40,6 +48,32 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
+static void check_network(const struct config *c, const struct want *w, const char *what)
+{
+	if (c->ip_count != w->ip_count)
+		fail_msg("%s: ip_count %d want %d", what, c->ip_count, w->ip_count);
+	for (int i = 0; i < w->ip_count && i < CMDLINE_MAX_IP; i++)
+		if (strcmp(c->ip[i], or_empty(w->ip[i])))
+			fail_msg("%s: ip[%d] '%s' want '%s'", what, i, c->ip[i], or_empty(w->ip[i]));
+	if (strcmp(c->nfsroot, or_empty(w->nfsroot)) || strcmp(c->bootif, or_empty(w->bootif)) ||
+	    strcmp(c->resume, or_empty(w->resume)))
+		fail_msg("%s: nfsroot '%s' BOOTIF '%s' resume '%s'", what, c->nfsroot, c->bootif,
+			 c->resume);
+	if (strcmp(c->driver_blacklist, or_empty(w->blacklist)) ||
+	    strcmp(c->driver_pre, or_empty(w->pre)))
+		fail_msg("%s: blacklist '%s' pre '%s'", what, c->driver_blacklist, c->driver_pre);
+	if (strcmp(c->overlay, or_empty(w->overlay)) ||
+	    strcmp(c->overlay_size, or_empty(w->overlay_size)))
+		fail_msg("%s: overlay '%s' size '%s'", what, c->overlay, c->overlay_size);
+	if (c->rd_neednet != w->neednet || c->rd_retry != w->rd_retry ||
+	    c->rd_retry_set != w->rd_retry_set || c->nfs_select != w->select ||
+	    c->nfs_select_set != w->select_set || c->nfs_timeout != w->nfs_timeout ||
+	    c->nfs_timeout_set != w->nfs_timeout_set)
+		fail_msg("%s: neednet %d retry %u/%d select %d/%d nfs timeout %u/%d", what,
+			 c->rd_neednet, c->rd_retry, c->rd_retry_set, c->nfs_select,
+			 c->nfs_select_set, c->nfs_timeout, c->nfs_timeout_set);
+}
+
 static void check(const struct config *c, const struct want *w, const char *what)
 {
 	if (strcmp(c->root, or_empty(w->root)) || strcmp(c->rootfstype, or_empty(w->rootfstype)) ||
@@ -54,6 +88,7 @@ static void check(const struct config *c, const struct want *w, const char *what
 			 "quiet %d timeout %u/%d",
 			 what, c->rw, c->rootwait, c->rootdelay, c->panic, c->panic_set, c->rd_break,
 			 c->rd_shell, c->rd_debug, c->quiet, c->rd_timeout, c->rd_timeout_set);
+	check_network(c, w, what);
 	if (c->init_argc != w->argc)
 		fail_msg("%s: init_argc %d want %d", what, c->init_argc, w->argc);
 	for (int i = 0; i < w->argc && i < (int)N(w->argv); i++)
@@ -97,7 +132,59 @@ static const struct tcase cases[] = {
 	{ S("rootwait rootdelay=5"), 2, { .rootwait = true, .rootdelay = 5 } },
 	{ S("rd.debug quiet"), 2, { .rd_debug = true, .quiet = true } },
 	/* unknown keys are not errors */
-	{ S("foo=bar nfsroot=10.0.0.1:/x splash rd.lvm.vg=vg0"), 4, { 0 } },
+	{ S("foo=bar nfsroot=10.0.0.1:/x splash rd.lvm.vg=vg0"), 4, { .nfsroot = "10.0.0.1:/x" } },
+	{ S("ip= ip.x=1 ipx nfsroot2=a BOOTIFX=1"), 5, { .ip_count = 1, .ip = { "" } } },
+	/* network */
+	{ S("root=/dev/nfs nfsroot=10.0.0.1,10.0.0.2:/srv/root,vers=4.2 ip=dhcp"), 3,
+	  { .root = "/dev/nfs", .nfsroot = "10.0.0.1,10.0.0.2:/srv/root,vers=4.2", .ip_count = 1,
+	    .ip = { "dhcp" } } },
+	{ S("ip=eth0:dhcp ip=eth1:dhcp ip=10.0.0.5:::255.0.0.0::eth2:off ip=eth3:on"), 4,
+	  { .ip_count = 4, .ip = { "eth0:dhcp", "eth1:dhcp", "10.0.0.5:::255.0.0.0::eth2:off", "eth3:on" } } },
+	{ S("ip=a ip=b ip=c ip=d ip=e ip=f"), 6,
+	  { .ip_count = 4, .ip = { "a", "b", "c", "d" }, .errors = 2, .error_has = "more than 4 ip=" } },
+	{ S("BOOTIF=01-52-54-00-12-34-56"), 1, { .bootif = "01-52-54-00-12-34-56" } },
+	{ S("BOOTIF=52:54:00:AB:cd:ef"), 1, { .bootif = "52:54:00:AB:cd:ef" } },
+	{ S("BOOTIF=01-52-54-00-12"), 1, { .errors = 1, .error_has = "BOOTIF= is not a MAC" } },
+	{ S("BOOTIF=02-52-54-00-12-34-56"), 1, { .errors = 1, .error_has = "BOOTIF=" } },
+	{ S("BOOTIF=52:54-00:12:34:56"), 1, { .errors = 1, .error_has = "BOOTIF=" } },
+	{ S("BOOTIF=52:54:00:12:34:5g"), 1, { .errors = 1, .error_has = "BOOTIF=" } },
+	{ S("rd.neednet"), 1, { .neednet = true } },
+	{ S("rd.neednet=1"), 1, { .neednet = true } },
+	{ S("rd.neednet rd.neednet=0"), 2, { 0 } },
+	{ S("rd.neednet=maybe"), 1, { .errors = 1, .error_has = "rd.neednet=" } },
+	{ S("rd.retry=180"), 1, { .rd_retry = 180, .rd_retry_set = true } },
+	{ S("rd.retry=-1"), 1, { .errors = 1, .error_has = "rd.retry=" } },
+	{ S("resume=UUID=abcd-1234"), 1, { .resume = "UUID=abcd-1234" } },
+	/* modules */
+	{ S("rd.driver.blacklist=nouveau,floppy rd.driver.blacklist=pcspkr"), 2,
+	  { .blacklist = "nouveau,floppy,pcspkr" } },
+	{ S("rd.driver.blacklist=snd-hda-intel,,snd_hda_intel,x rd.driver.blacklist=snd_hda-intel"), 2,
+	  { .blacklist = "snd_hda_intel,x" } },
+	{ S("rd.driver.pre=virtio_net rd.driver.blacklist=a rd.driver.pre=e1000e,virtio-net"), 3,
+	  { .pre = "virtio_net,e1000e", .blacklist = "a" } },
+	{ S("rd.driver.blacklist=a rd.driver.blacklist=b/c rd.driver.blacklist=d"), 3,
+	  { .blacklist = "a,d", .errors = 1, .error_has = "rd.driver.blacklist= holds a name" } },
+	{ S("rd.driver.pre=a,b\\c"), 1, { .errors = 1, .error_has = "rd.driver.pre=" } },
+	{ S("rd.driver.blacklist="), 1, { 0 } },
+	/* sprout.* and the seed's aliases */
+	{ S("sprout.overlay=tmpfs sprout.overlay.size=50%"), 2, { .overlay = "tmpfs", .overlay_size = "50%" } },
+	{ S("sprout.overlay=LABEL=scratch sprout.overlay.size=2G"), 2,
+	  { .overlay = "LABEL=scratch", .overlay_size = "2G" } },
+	{ S("sprout.overlay=tmpfs sprout.overlay="), 2, { 0 } },
+	{ S("sprout.nfs.select=order sprout.nfs.timeout=5"), 2,
+	  { .select = NFS_SELECT_ORDER, .select_set = true, .nfs_timeout = 5, .nfs_timeout_set = true } },
+	{ S("sprout.nfs.select=order sprout.nfs.select=hash"), 2, { .select_set = true } },
+	{ S("sprout.nfs.select=random"), 1, { .errors = 1, .error_has = "sprout.nfs.select= is hash or order" } },
+	{ S("sprout.nfs.select=Hash"), 1, { .errors = 1, .error_has = "sprout.nfs.select=" } },
+	{ S("sprout.nfs.timeout=0"), 1, { .errors = 1, .error_has = "from 1 to" } },
+	{ S("sprout.nfs.timeout=x"), 1, { .errors = 1, .error_has = "sprout.nfs.timeout=" } },
+	{ S("AUFS=1"), 1, { .overlay = "tmpfs" } },
+	{ S("sprout.overlay=/dev/vdb AUFS=0"), 2, { 0 } },
+	{ S("AUFS=2"), 1, { .errors = 1, .error_has = "AUFS= is not 0 or 1" } },
+	{ S("rd.shell=0 INIT_DEBUG=1"), 2, { .rd_debug = true } },
+	{ S("rd.debug INIT_DEBUG=0"), 2, { 0 } },
+	{ S("INIT_DEBUG=yes-please"), 1, { .errors = 1, .error_has = "INIT_DEBUG=" } },
+	{ S("AUFS INIT_DEBUG"), 2, { 0 } },
 	/* numbers */
 	{ S("panic=-1"), 1, { .panic = -1, .panic_set = true } },
 	{ S("panic=10"), 1, { .panic = 10, .panic_set = true } },
@@ -198,6 +285,16 @@ static void test_long_values(void **state)
 		{ "rootfstype", 63, 0, NULL },
 		{ "rootfstype", 64, 1, "rootfstype= is longer than 63 bytes" },
 		{ "panic", 3000, 1, "panic=" },
+		{ "ip", CMDLINE_MAX_VALUE - 1, 0, NULL },
+		{ "ip", CMDLINE_MAX_VALUE, 1, "ip= is longer than 1023 bytes" },
+		{ "nfsroot", CMDLINE_MAX_VALUE, 1, "nfsroot= is longer than 1023 bytes" },
+		{ "sprout.overlay", CMDLINE_MAX_SHORT - 1, 0, NULL },
+		{ "sprout.overlay", CMDLINE_MAX_SHORT, 1, "sprout.overlay= is longer than 255 bytes" },
+		{ "sprout.overlay.size", 64, 1, "sprout.overlay.size= is longer than 63 bytes" },
+		{ "resume", CMDLINE_MAX_SHORT, 1, "resume= is longer than 255" },
+		{ "BOOTIF", 3000, 1, "BOOTIF=" },
+		{ "rd.driver.blacklist", 56, 1, "rd.driver.blacklist= names a module longer than 55" },
+		{ "rd.driver.pre", 55, 0, NULL },
 		{ "unknown.key", 5000, 0, NULL },
 		{ NULL, 5000, 0, NULL }, /* a long bare word: an unknown flag */
 	};
@@ -317,6 +414,20 @@ static void test_defaults_then_cmdline(void **state)
 		    .error_has = "rd.break=" } },
 		{ "panic=x", "rootdelay=y", { .errors = 2, .error_has = "panic=" } },
 		{ "rootdelay=3 rootwait", "", { .rootdelay = 3, .rootwait = true } },
+		/* ip= of the later buffer replace the earlier ones; without any, they stay */
+		{ "ip=eth0:dhcp ip=eth1:dhcp", "ip=10.0.0.5::10.0.0.1:255.0.0.0::eth0:off",
+		  { .ip_count = 1, .ip = { "10.0.0.5::10.0.0.1:255.0.0.0::eth0:off" } } },
+		{ "ip=dhcp", "quiet", { .quiet = true, .ip_count = 1, .ip = { "dhcp" } } },
+		{ "ip=a ip=b ip=c ip=d", "ip=e ip=f ip=g ip=h",
+		  { .ip_count = 4, .ip = { "e", "f", "g", "h" } } },
+		/* module lists grow across buffers */
+		{ "rd.driver.blacklist=nouveau rd.driver.pre=virtio_pci",
+		  "rd.driver.blacklist=floppy,nouveau rd.driver.pre=virtio-net",
+		  { .blacklist = "nouveau,floppy", .pre = "virtio_pci,virtio_net" } },
+		{ "AUFS=1 sprout.overlay.size=1G", "sprout.overlay=/dev/vdb",
+		  { .overlay = "/dev/vdb", .overlay_size = "1G" } },
+		{ "sprout.nfs.select=order nfsroot=10.0.0.1:/a", "nfsroot=10.0.0.2:/b",
+		  { .select = NFS_SELECT_ORDER, .select_set = true, .nfsroot = "10.0.0.2:/b" } },
 	};
 
 	(void)state;
@@ -371,19 +482,34 @@ static void test_format(void **state)
 		{ "rd.shell=0 rd.break=pre-mount panic=-1 rd.timeout=0 rd.debug rootdelay=2 init=/x",
 		  "rootdelay=2 init=/x panic=-1 rd.break=root rd.shell=0 rd.debug rd.timeout=0" },
 		{ "-- single \"a b\" \"\"", "-- single \"a b\" \"\"" },
+		{ "INIT_DEBUG=1 AUFS=1 ip=eth0:dhcp ip= nfsroot=10.0.0.1:/r BOOTIF=01-aa-bb-cc-dd-ee-ff "
+		  "rd.neednet rd.retry=30 rd.driver.blacklist=a-b rd.driver.pre=c resume=/dev/vda2 "
+		  "sprout.overlay.size=50% sprout.nfs.select=hash sprout.nfs.timeout=7",
+		  "ip=eth0:dhcp ip= nfsroot=10.0.0.1:/r BOOTIF=01-aa-bb-cc-dd-ee-ff rd.neednet "
+		  "rd.retry=30 rd.driver.blacklist=a_b rd.driver.pre=c resume=/dev/vda2 "
+		  "sprout.overlay=tmpfs sprout.overlay.size=50% sprout.nfs.select=hash "
+		  "sprout.nfs.timeout=7 rd.debug" },
+		{ "sprout.overlay=\"LABEL=my scratch\" sprout.nfs.select=order",
+		  "sprout.overlay=\"LABEL=my scratch\" sprout.nfs.select=order" },
 	};
-	char out[256];
+	char out[512];
 
 	(void)state;
 	for (size_t i = 0; i < N(t); i++) {
-		struct config c;
+		struct config c, again;
 		int r;
 
 		cmdline_init(&c);
 		cmdline_parse(&c, t[i].in, strlen(t[i].in));
+		assert_int_equal(c.errors, 0);
 		r = cmdline_format(&c, out, sizeof(out));
 		if (r < 0 || strcmp(out, t[i].out) || (size_t)r != strlen(t[i].out))
 			fail_msg("case %zu: %d '%s' want '%s'", i, r, out, t[i].out);
+		/* The summary is a command line that means the same. */
+		cmdline_init(&again);
+		cmdline_parse(&again, out, strlen(out));
+		assert_int_equal(cmdline_format(&again, out, sizeof(out)), r);
+		assert_string_equal(out, t[i].out);
 	}
 }
 
@@ -405,22 +531,47 @@ static void test_format_small(void **state)
 	assert_string_equal(out, "");
 }
 
-/* The full summary of the largest config fits the buffer a caller would use. */
+/* The summary of the largest config, every field full of bytes that need quoting,
+ * fits CMDLINE_FORMAT_MAX. */
+static void fill(char *field, size_t size)
+{
+	memset(field, ' ', size - 1);
+	field[size - 1] = '\0';
+}
+
 static void test_format_largest(void **state)
 {
-	static char big[CMDLINE_MAX_VALUE * 4 + CMDLINE_MAX_ARGS * CMDLINE_MAX_INIT_ARG * 2];
-	struct config c;
+	static char big[CMDLINE_FORMAT_MAX];
+	static struct config c;
 
 	(void)state;
 	cmdline_init(&c);
-	memset(c.root, ' ', sizeof(c.root) - 1);
-	memset(c.rootflags, 'f', sizeof(c.rootflags) - 1);
-	memset(c.init, 'i', sizeof(c.init) - 1);
-	memset(c.rootfstype, 't', sizeof(c.rootfstype) - 1);
+	fill(c.root, sizeof(c.root));
+	fill(c.rootflags, sizeof(c.rootflags));
+	fill(c.init, sizeof(c.init));
+	fill(c.rootfstype, sizeof(c.rootfstype));
+	c.ip_count = CMDLINE_MAX_IP;
+	for (int i = 0; i < CMDLINE_MAX_IP; i++)
+		fill(c.ip[i], sizeof(c.ip[i]));
+	fill(c.nfsroot, sizeof(c.nfsroot));
+	fill(c.bootif, sizeof(c.bootif));
+	fill(c.driver_blacklist, sizeof(c.driver_blacklist));
+	fill(c.driver_pre, sizeof(c.driver_pre));
+	fill(c.overlay, sizeof(c.overlay));
+	fill(c.overlay_size, sizeof(c.overlay_size));
+	fill(c.resume, sizeof(c.resume));
+	c.rw = RW_RO;
+	c.rootwait = c.panic_set = c.rd_debug = c.quiet = c.rd_timeout_set = true;
+	c.rd_neednet = c.rd_retry_set = c.nfs_select_set = c.nfs_timeout_set = true;
+	c.rd_shell = false;
+	c.rootdelay = c.rd_timeout = c.rd_retry = c.nfs_timeout = CMDLINE_MAX_SECONDS;
+	c.panic = -(INT_MAX / 1000);
+	c.rd_break = PHASE_HANDOVER;
+	c.nfs_select = NFS_SELECT_ORDER;
 	c.init_argc = CMDLINE_MAX_ARGS;
 	for (int i = 0; i < CMDLINE_MAX_ARGS; i++)
-		memset(c.init_argv[i], 'x', CMDLINE_MAX_INIT_ARG - 1);
-	assert_true(cmdline_format(&c, big, sizeof(big)) > 3 * (CMDLINE_MAX_VALUE - 1));
+		fill(c.init_argv[i], sizeof(c.init_argv[i]));
+	assert_true(cmdline_format(&c, big, sizeof(big)) > 10 * (CMDLINE_MAX_VALUE - 1));
 }
 
 struct seen {
@@ -464,6 +615,70 @@ static void test_walk(void **state)
 	}
 }
 
+/* A long list stops growing at its size, refusing the word that would overflow it. */
+static void test_module_list_full(void **state)
+{
+	static char buf[4096];
+	struct config c;
+	size_t n = 0;
+
+	(void)state;
+	cmdline_init(&c);
+	/* 20 words of one 49-byte name each: 50 bytes a name with its comma. */
+	for (int i = 0; i < 21; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "rd.driver.blacklist=m%048d ", i);
+	assert_int_equal(cmdline_parse(&c, buf, n), 21);
+	assert_int_equal(strlen(c.driver_blacklist), 20 * 50 - 1);
+	assert_int_equal(c.errors, 1);
+	assert_non_null(strstr(c.first_error, "makes the list longer than 1023 bytes"));
+	snprintf(buf, sizeof(buf), "m%048d", 19);
+	assert_true(cmdline_list_has(c.driver_blacklist, buf));
+	snprintf(buf, sizeof(buf), "m%048d", 20);
+	assert_false(cmdline_list_has(c.driver_blacklist, buf));
+}
+
+static void test_bootif_and_lists(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		uint8_t mac[6];
+	} t[] = {
+		{ "01-52-54-00-12-34-56", 0, { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } },
+		{ "01-AA-bb-Cc-dD-ee-FF", 0, { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff } },
+		{ "aa:bb:cc:dd:ee:0f", 0, { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0x0f } },
+		{ "aa-bb-cc-dd-ee-0f", 0, { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0x0f } },
+		{ "06-aa-bb-cc-dd-ee-ff", -EINVAL, { 0 } },
+		{ "01:aa:bb:cc:dd:ee:ff", -EINVAL, { 0 } },
+		{ "aa:bb:cc:dd:ee:f", -EINVAL, { 0 } },
+		{ "aa:bb:cc:dd:ee:fff", -EINVAL, { 0 } },
+		{ "aabbccddeeff", -EINVAL, { 0 } },
+		{ "aa.bb.cc.dd.ee.ff", -EINVAL, { 0 } },
+		{ "aa:bb:cc-dd:ee:ff", -EINVAL, { 0 } },
+		{ " a:bb:cc:dd:ee:ff", -EINVAL, { 0 } },
+		{ "", -EINVAL, { 0 } },
+	};
+	uint8_t mac[6];
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		memset(mac, 0x11, sizeof(mac));
+		assert_int_equal(cmdline_bootif_mac(t[i].in, mac), t[i].ret);
+		if (t[i].ret == 0)
+			assert_memory_equal(mac, t[i].mac, 6);
+		else
+			assert_int_equal(mac[0], 0x11);
+	}
+	assert_true(cmdline_list_has("a,snd_hda_intel,b", "snd-hda-intel"));
+	assert_true(cmdline_list_has("a,snd_hda_intel,b", "b"));
+	assert_true(cmdline_list_has("a", "a"));
+	assert_false(cmdline_list_has("a,snd_hda_intel,b", "snd"));
+	assert_false(cmdline_list_has("a,snd_hda_intel,b", "snd_hda_intel2"));
+	assert_false(cmdline_list_has("ab", "a"));
+	assert_false(cmdline_list_has("", "a"));
+	assert_false(cmdline_list_has(",,", ""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +694,8 @@ int main(void)
 		cmocka_unit_test(test_format_small),
 		cmocka_unit_test(test_format_largest),
 		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_module_list_full),
+		cmocka_unit_test(test_bootif_and_lists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,380 @@
+#!/usr/bin/env bash
+# bench/report.sh WORKDIR REPO: turns what bench/run.sh measured (WORKDIR/builds.csv,
+# images.csv, boots.csv, meta) into bench/results.csv, bench/boots.csv,
+# bench/boot-time.svg and docs/benchmarks.md. Rerun it on a work directory kept with
+# E2E_KEEP=1 to change the report without measuring again.
+set -euo pipefail
+W=$1
+REPO=$2
+OUT_CSV=$REPO/bench/results.csv
+OUT_BOOTS=$REPO/bench/boots.csv
+OUT_SVG=$REPO/bench/boot-time.svg
+OUT_MD=$REPO/docs/benchmarks.md
+
+meta() { sed -n "s|^$1=||p" "$W/meta" | sed -n 1p; }
+
+# Paths of this run's temporary directory and of the unpacked test kernel read better as names.
+tidy() { sed -e "s|$W|\$WORK|g" -e "s|$(meta moddir)|\$MODDIR|g"; }
+
+# Row order of every table and of the chart.
+TOOLS="floor tiny sprout-min sprout-host sprout-zstd sprout-lz4 sprout-gzip sprout-xz sprout-none itools-dep itools-most dracut dracut-nfs"
+
+label() {
+	case $1 in
+	floor) echo "floor (static C init)" ;;
+	tiny) echo "tiny-initramfs (mktirfs)" ;;
+	sprout-min) echo "sprout --host-only, root modules only" ;;
+	sprout-host) echo "sprout --host-only (test machine)" ;;
+	sprout-zstd) echo "sprout --generic, zstd" ;;
+	sprout-lz4) echo "sprout --generic, lz4" ;;
+	sprout-gzip) echo "sprout --generic, gzip" ;;
+	sprout-xz) echo "sprout --generic, xz" ;;
+	sprout-none) echo "sprout --generic, uncompressed" ;;
+	itools-dep) echo "initramfs-tools MODULES=dep" ;;
+	itools-most) echo "initramfs-tools MODULES=most" ;;
+	dracut) echo "dracut --no-hostonly" ;;
+	dracut-nfs) echo "dracut --no-hostonly + nfs" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# --- bench/results.csv: one row per tool -------------------------------------------------------
+summarize() { # summarize TOOL: the CSV row
+	local t=$1 b i ok n ri ph phr tot rss unev shm floor_ph minus
+	b=$(awk -F, -v t="$t" '$1 == t { print $2 "," $3 "," $4 "," $5 }' "$W/builds.csv")
+	[ -n "$b" ] || b=",,,"
+	i=$(awk -F, -v t="$t" '$1 == t { print $2 "," $3 "," $4 "," $5 }' "$W/images.csv")
+	[ -n "$i" ] || i=",,,"
+	n=$(awk -F, -v t="$t" '$1 == t' "$W/boots.csv" | wc -l)
+	ok=$(awk -F, -v t="$t" '$1 == t && $3 == 1' "$W/boots.csv" | wc -l)
+	col() { awk -F, -v t="$t" -v c="$1" '$1 == t && $3 == 1 && $c != "" { print $c }' "$W/boots.csv"; }
+	ri=$(col 4 | bench_median)
+	ph=$(col 6 | bench_median)
+	phr=$(col 6 | bench_range | tr ' ' ,)
+	[ -n "$phr" ] || phr=","
+	tot=$(col 5 | bench_median)
+	rss=$(col 7 | bench_median)
+	unev=$(col 8 | bench_median)
+	shm=$(col 9 | bench_median)
+	floor_ph=$(awk -F, '$1 == "floor" && $3 == 1 { print $6 }' "$W/boots.csv" | bench_median)
+	minus=''
+	if [ -n "$ph" ] && [ -n "$floor_ph" ]; then
+		minus=$(awk -v a="$ph" -v b="$floor_ph" 'BEGIN { printf "%.3f", a - b }')
+	fi
+	echo "$t,$(label "$t"),$b,$i,$n,$ok,$ri,$ph,$phr,$tot,$minus,${rss%.000},${unev%.000},${shm%.000}"
+}
+
+bench_median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) exit
+		if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]
+		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+bench_range() {
+	sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%.3f %.3f\n", lo, hi }'
+}
+
+NFS_REASON=$(meta nfs_reason)
+[ -n "$NFS_REASON" ] || NFS_REASON="not measured"
+{
+	echo "tool,label,build_median_s,build_min_s,build_max_s,build_runs,image_bytes,unpacked_bytes,entries,modules,boots,boots_ok,run_init_median_s,initramfs_phase_median_s,initramfs_phase_min_s,initramfs_phase_max_s,root_marker_median_s,phase_minus_floor_s,peak_rss_kb,unevictable_kb,shmem_kb"
+	for t in $TOOLS; do
+		if grep -q "^$t," "$W/builds.csv" "$W/images.csv" 2>/dev/null || [ "$t" = floor ]; then
+			summarize "$t"
+		fi
+	done
+	for t in nfs-sprout nfs-dracut nfs-itools nfs-farm-all-up nfs-farm-one-down; do
+		echo "$t,NFSv4 root: ${NFS_REASON//,/;},,,,,,,,,,,,,,,,,,,"
+	done
+} >"$OUT_CSV"
+{
+	echo "tool,boot,ok,run_init_s,root_marker_s,initramfs_phase_s,peak_rss_kb,unevictable_kb,shmem_kb"
+	cat "$W/boots.csv"
+} >"$OUT_BOOTS"
+
+# field TOOL COLUMN-NAME: a value from results.csv
+field() {
+	awk -F, -v t="$1" -v c="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == t { print $(col[c]); exit }' "$OUT_CSV"
+}
+
+mb() { [ -n "$1" ] && awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }' || echo "—"; }
+sec() { [ -n "$1" ] && awk -v s="$1" 'BEGIN { printf "%.2f s", s }' || echo "—"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print ""; else printf "%.2f", a / b }'; }
+
+# --- bench/boot-time.svg: stacked bars, kernel start -> Run /init -> root marker ----------------
+svg() {
+	local rows=() t ri tot
+	for t in $TOOLS; do
+		ri=$(field "$t" run_init_median_s)
+		tot=$(field "$t" root_marker_median_s)
+		[ -n "$ri" ] && [ -n "$tot" ] || continue
+		rows+=("$t|$(label "$t")|$ri|$tot")
+	done
+	printf '%s\n' "${rows[@]}" | awk -F'|' -v date="$(meta date)" -v boots="$(meta boots)" '
+	function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }
+	{ n++; label[n] = $2; ri[n] = $3; tot[n] = $4; if ($4 > max) max = $4 }
+	END {
+		left = 250; width = 480; top = 58; row = 28
+		scale = int(max) + 1; h = top + n * row + 46
+		printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", left + width + 80, h
+		printf "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+		printf "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Boot to the root'"'"'s init, QEMU TCG, median of %s boots (kernel clock)</text>\n", boots
+		printf "<rect x=\"10\" y=\"32\" width=\"12\" height=\"12\" fill=\"#9ecae1\"/><text x=\"28\" y=\"42\">kernel start to \"Run /init\" (includes unpacking the image)</text>\n"
+		printf "<rect x=\"370\" y=\"32\" width=\"12\" height=\"12\" fill=\"#2b6cb0\"/><text x=\"388\" y=\"42\">\"Run /init\" to the root init'"'"'s marker (the initramfs phase)</text>\n"
+		for (s = 0; s <= scale; s++) {
+			x = left + s * width / scale
+			printf "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>\n", x, top - 4, x, top + n * row
+			printf "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%d s</text>\n", x, top + n * row + 16, s
+		}
+		for (i = 1; i <= n; i++) {
+			y = top + (i - 1) * row
+			w1 = ri[i] * width / scale; w2 = (tot[i] - ri[i]) * width / scale
+			printf "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 8, y + 15, esc(label[i])
+			printf "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#9ecae1\"/>\n", left, y, w1
+			printf "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#2b6cb0\"/>\n", left + w1, y, w2
+			printf "<text x=\"%.1f\" y=\"%d\" fill=\"#222\">%.2f + %.2f s</text>\n", left + w1 + w2 + 6, y + 15, ri[i], tot[i] - ri[i]
+		}
+		printf "<text x=\"10\" y=\"%d\" fill=\"#555\">sprout make bench, %s; bars: medians of each segment</text>\n", h - 8, date
+		printf "</svg>\n"
+	}'
+}
+svg >"$OUT_SVG"
+
+# --- docs/benchmarks.md ------------------------------------------------------------------------
+verdict() { # verdict OK?: "met" / "not met" / "not measured"
+	case $1 in
+	1) echo "**met**" ;;
+	0) echo "not met" ;;
+	*) echo "not measured" ;;
+	esac
+}
+check() { # check VALUE OP LIMIT: 1, 0 or empty
+	awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+		if (v == "" || l == "") { print ""; exit }
+		if (op == "<=") print (v + 0 <= l + 0) ? 1 : 0; else print (v + 0 >= l + 0) ? 1 : 0 }'
+}
+
+targets() {
+	local g d dn h m ti bg bd bh bm bt pg ph pm pt pd pf r
+	g=$(field sprout-zstd image_bytes) d=$(field dracut image_bytes) dn=$(field dracut-nfs image_bytes)
+	h=$(field sprout-host image_bytes) m=$(field sprout-min image_bytes) ti=$(field tiny image_bytes)
+	bg=$(field sprout-zstd build_median_s) bd=$(field dracut build_median_s)
+	bh=$(field sprout-host build_median_s) bm=$(field sprout-min build_median_s) bt=$(field tiny build_median_s)
+	pg=$(field sprout-zstd initramfs_phase_median_s) ph=$(field sprout-host initramfs_phase_median_s)
+	pm=$(field sprout-min initramfs_phase_median_s)
+	pt=$(field tiny initramfs_phase_median_s) pd=$(field dracut initramfs_phase_median_s)
+	pf=$(field floor initramfs_phase_median_s)
+	echo "| target | sprout image | measured | |"
+	echo "|---|---|---|---|"
+	r=$(ratio "$g" "$d")
+	echo "| generic image ≤ 1/3 of dracut \`--no-hostonly\` | generic, zstd | $(mb "$g") / $(mb "$d") = **$r** (against dracut with nfs, $(mb "$dn"): $(ratio "$g" "$dn")) | $(verdict "$(check "$r" "<=" 0.3334)") |"
+	r=$(ratio "$h" "$ti")
+	echo "| host-only image ≤ 1.5× tiny-initramfs's | host-only | $(mb "$h") / $(mb "$ti") = **$r×** | $(verdict "$(check "$r" "<=" 1.5)") |"
+	r=$(ratio "$m" "$ti")
+	echo "| | root modules only | $(mb "$m") / $(mb "$ti") = **$r×** | $(verdict "$(check "$r" "<=" 1.5)") |"
+	r=$(ratio "$bd" "$bg")
+	echo "| \`sprout build --generic\` ≥ 10× faster than dracut \`--no-hostonly\` | generic, zstd | $(sec "$bd") / $(sec "$bg") = **$r×** | $(verdict "$(check "$r" ">=" 10)") |"
+	r=$(ratio "$bh" "$bt")
+	echo "| host-only build within 2× of mktirfs | host-only | $(sec "$bh") / $(sec "$bt") = **$r×** | $(verdict "$(check "$r" "<=" 2)") |"
+	r=$(ratio "$bm" "$bt")
+	echo "| | root modules only | $(sec "$bm") / $(sec "$bt") = **$r×** | $(verdict "$(check "$r" "<=" 2)") |"
+	r=$(ratio "$ph" "$pt")
+	echo "| initramfs phase ≤ tiny-initramfs's | host-only | $(sec "$ph") / $(sec "$pt") = **$r×** | $(verdict "$(check "$r" "<=" 1)") |"
+	r=$(ratio "$pm" "$pt")
+	echo "| | root modules only | $(sec "$pm") / $(sec "$pt") = **$r×** | $(verdict "$(check "$r" "<=" 1)") |"
+	r=$(ratio "$pg" "$pd")
+	echo "| initramfs phase ≤ 1/5 of dracut's | generic, zstd | $(sec "$pg") / $(sec "$pd") = **$r** | $(verdict "$(check "$r" "<=" 0.2)") |"
+	r=$(ratio "$ph" "$pf")
+	echo "| initramfs phase within 10% of the floor | host-only | $(sec "$ph") / $(sec "$pf") = **$r×** | $(verdict "$(check "$r" "<=" 1.10)") |"
+	r=$(ratio "$pm" "$pf")
+	echo "| | root modules only | $(sec "$pm") / $(sec "$pf") = **$r×** | $(verdict "$(check "$r" "<=" 1.10)") |"
+	r=$(ratio "$pg" "$pf")
+	echo "| | generic, zstd | $(sec "$pg") / $(sec "$pf") = **$r×** | $(verdict "$(check "$r" "<=" 1.10)") |"
+	echo "| NFSv4 root reached; dracut and initramfs-tools slower or failing | | $NFS_REASON | not measured |"
+}
+
+boot_table() {
+	local t ok n
+	echo "| image | boots ok | kernel start → \"Run /init\" | \"Run /init\" → root marker (min–max) | total | − floor |"
+	echo "|---|---|---|---|---|---|"
+	for t in $TOOLS; do
+		n=$(field "$t" boots)
+		[ -n "$n" ] && [ "$n" != 0 ] || continue
+		ok=$(field "$t" boots_ok)
+		echo "| $(label "$t") | $ok/$n | $(sec "$(field "$t" run_init_median_s)") | **$(sec "$(field "$t" initramfs_phase_median_s)")** ($(field "$t" initramfs_phase_min_s)–$(field "$t" initramfs_phase_max_s)) | $(sec "$(field "$t" root_marker_median_s)") | $(sec "$(field "$t" phase_minus_floor_s)") |"
+	done
+}
+
+image_table() {
+	local t runs
+	echo "| image | build, median (min–max) | runs | compressed | unpacked | entries | modules |"
+	echo "|---|---|---|---|---|---|---|"
+	for t in $TOOLS; do
+		[ -n "$(field "$t" image_bytes)" ] || continue
+		runs=$(field "$t" build_runs)
+		echo "| $(label "$t") | $(sec "$(field "$t" build_median_s)") ($(field "$t" build_min_s)–$(field "$t" build_max_s)) | ${runs:-—} | $(mb "$(field "$t" image_bytes)") | $(mb "$(field "$t" unpacked_bytes)") | $(field "$t" entries) | $(field "$t" modules) |"
+	done
+}
+
+memory_table() {
+	local t
+	echo "| image | Unevictable after handover | Shmem | init's peak RSS |"
+	echo "|---|---|---|---|"
+	for t in $TOOLS; do
+		[ "$(field "$t" boots_ok)" != "" ] && [ "$(field "$t" boots_ok)" != 0 ] || continue
+		local rss
+		rss=$(field "$t" peak_rss_kb)
+		echo "| $(label "$t") | $(field "$t" unevictable_kb) kB | $(field "$t" shmem_kb) kB | ${rss:+$rss kB}${rss:-not reported} |"
+	done
+}
+
+commands() {
+	local t c
+	for t in $TOOLS; do
+		c=$(meta "cmd_$t")
+		[ -n "$c" ] || continue
+		echo "- $(label "$t"):"
+		echo '  ```'
+		echo "  $c" | tidy
+		echo '  ```'
+	done
+}
+
+load_note() {
+	local before after
+	before=$(meta load_before) after=$(meta load_after)
+	if awk -v a="${before%% *}" -v b="${after%% *}" 'BEGIN { exit !(a >= 0.5 || b >= 0.5) }'; then
+		echo "Other work was running on the machine during this run (load average $before at the start, $after at the end, on $(meta nproc) cores): QEMU TCG is CPU-bound, so boots that shared the CPU ran slower. Boots were taken round-robin over the images, so the disturbance spreads over every row rather than landing on one; the min–max columns show the spread."
+	else
+		echo "The machine was otherwise idle (load average $before at the start, $after at the end)."
+	fi
+}
+
+{
+	cat <<-EOF
+	# Benchmarks
+
+	Written by \`make bench\` (bench/run.sh, then bench/report.sh) on $(meta date); rerun it rather than edit
+	this file. Raw data: [bench/results.csv](../bench/results.csv) (one row per image) and
+	[bench/boots.csv](../bench/boots.csv) (one row per boot). The whole run took $(meta elapsed_s) s.
+
+	## Targets
+
+	EOF
+	targets
+	cat <<-EOF
+
+	## Boot time
+
+	Kernel $(meta kver) in QEMU TCG, one virtio-blk ext4 disk found by \`root=UUID=\`, command line
+	\`$(meta append)\`; $(meta boots) boots per image, medians. Both times come from the kernel's own clock
+	(printk timestamps): the kernel's "Run /init as init process", and a line the root's
+	\`/sbin/init\` writes to \`/dev/kmsg\` as its first act. The first column grows with the image: the
+	kernel unpacks it before it runs /init.
+
+	![boot time per image](../bench/boot-time.svg)
+
+	EOF
+	boot_table
+	cat <<-EOF
+
+	"− floor" is the image's initramfs phase minus the floor's: the time spent on anything beyond loading
+	the $(meta floor_modules | wc -w) modules, mounting the disk and switching root.
+
+	$(load_note)
+
+	## Images and build time
+
+	Build times are hyperfine medians of $(meta runs) runs on a warm page cache (the module tree is read
+	once before the first build); "compressed" is the image file, "unpacked" the sum of the regular
+	files' sizes after \`unmkinitramfs\`, "entries" every file, directory and link in it.
+
+	EOF
+	image_table
+	cat <<-EOF
+
+	## Memory
+
+	sprout-init reports its peak resident memory (VmHWM from /proc/self/status) in the kernel log at
+	handover. What the initramfs still holds after the handover is read by the root's init from
+	/proc/meminfo: with \`root=\` on the command line the kernel's rootfs is ramfs, whose pages count as
+	*Unevictable*, so files left behind in it show there (tmpfs would show in *Shmem*). Every image
+	here empties the initramfs before it switches root; a few hundred kB of Unevictable is the
+	kernel's own baseline, the same with the floor.
+
+	EOF
+	memory_table
+	cat <<-EOF
+
+	## NFS root
+
+	| row | result |
+	|---|---|
+	| sprout, NFSv4 root from nfs-ganesha in a network namespace | $NFS_REASON |
+	| dracut \`--no-hostonly -a "nfs network-legacy"\` | $NFS_REASON; its image is built and measured above |
+	| initramfs-tools \`MODULES=most\` | $NFS_REASON; klibc's nfsmount rejects \`vers=4\` (see /work/shared/FACTS.md), so only NFSv3 could be compared |
+	| farm: 4 machines, 2 servers, all up | $NFS_REASON |
+	| farm: 4 machines, 2 servers, one down | $NFS_REASON |
+
+	## Machine
+
+	- $(meta cpu); $(meta nproc) cores; $(meta mem_mb) MB of memory
+	- host kernel $(meta host_kernel); $(meta qemu), \`-accel tcg\` (no KVM)
+	- guest: Debian kernel $(meta kver), 512 MB, QEMU's default machine (i440fx, with its floppy
+	  and IDE CD-ROM), one virtio-blk disk
+	- dracut $(meta version_dracut), initramfs-tools $(meta version_mkinitramfs), tiny-initramfs $(meta version_mktirfs), hyperfine $(meta version_hyperfine)
+
+	## Method
+
+	**The anchors** are installed by the bench itself (bench/deps.sh): dracut-core and
+	dracut-network, initramfs-tools-core, tiny-initramfs-core, hyperfine. These *-core* packages hold the
+	image builders and do not conflict with each other; the packages that do conflict
+	(tiny-initramfs with initramfs-tools and dracut) are only the front ends that provide
+	\`linux-initramfs-tool\` and hook into kernel installs, and are not installed, so no swapping was
+	needed and no kernel install on this machine rebuilds an image. The builders look for modules
+	in /lib/modules/KVER only (dracut's \`--kmoddir\` wants that path too), while the test kernel is
+	unpacked elsewhere and this machine has no /lib/modules: bench/ns.sh runs each anchor in a private
+	mount namespace where an overlay on /usr/lib shows the test kernel's modules as
+	/lib/modules/$(meta kver) (a bind mount: a symlink makes the builders store the modules under
+	its target path) and a tmpfs on /boot holds the kernel's config (mkinitramfs reads its
+	compression support there; it is taken from the kernel's Debian package). Nothing outside the
+	namespace changes.
+
+	- **dracut** \`--no-hostonly\`, default compression (gzip). dracut-network is installed for the NFS
+	  variant, so the plain row omits the dracut modules it adds (\`-o\`), giving what dracut-core alone
+	  builds. The NFS variant adds \`nfs network-legacy\` (the systemd-networkd backend gets no DHCP
+	  lease here: FACTS.md); it is built once, not booted.
+	- **initramfs-tools** with this machine's /etc/initramfs-tools (zstd, busybox) copied, \`MODULES=most\`
+	  and \`MODULES=dep\`. \`dep\` picks the *build host's* devices; its modules file adds \`virtio_pci
+	  virtio_blk ext4\` so the image can boot the test machine.
+	- **tiny-initramfs**: \`mktirfs -m no --include-modules=virtio_pci,virtio_blk,ext4\`, the documented
+	  way to build for another machine.
+	- **sprout** \`--generic\` with each compression; and \`--host-only\` for the test machine: one boot
+	  of the generic image dumps the guest's device modaliases, which become a sysfs tree for
+	  \`--sysfs\`, with a mount table naming the ext4 root (\`--mounts\`). sprout's defaults otherwise: no
+	  rescue shell.
+	- **The floor** (bench/floor-init.c, built with \`gcc -static\`): mounts devtmpfs, \`finit_module\`s
+	  $(meta floor_modules) by path in dependency order (compiled in), mounts /dev/vda read-only as
+	  ext4, moves /dev, empties the initramfs, switches root and execs /sbin/init: no probing, no
+	  parsing, no UUID lookup. Uncompressed cpio.
+	- **The root** is tests/e2e/lib.sh's busybox root (\`e2e_make_root\`, \`e2e_disk_ext4\`) with
+	  bench/root-init.sh as /sbin/init; every boot runs with QEMU's \`-snapshot\`, so none can change
+	  the disk for the next.
+
+	Build commands (\$WORK is the bench's temporary directory, \$MODDIR the unpacked test kernel's
+	modules):
+
+	EOF
+	commands
+	cat <<-EOF
+
+	Each boot (tests/e2e/lib.sh's \`e2e_boot\`):
+
+	\`\`\`
+	$(meta qemu_cmd | tidy)
+	\`\`\`
+	EOF
+} >"$OUT_MD"
+echo "bench: wrote $OUT_MD, $OUT_CSV, $OUT_BOOTS, $OUT_SVG" >&2
