@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,6 +63,23 @@ int blkdev_probe(const char *path, struct blkdev *d)
 	return rc < 0 ? -EIO : 0;
 }
 
+/* A device of size 0 (an empty CD drive, a card reader without a card) holds no root,
+ * and opening one can take long (the drive checks for media). */
+static bool empty_device(const char *sysfs, const char *name)
+{
+	char path[512], buf[32];
+	ssize_t k;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/class/block/%s/size", sysfs, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	k = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return k > 0 && buf[0] == '0' && (buf[1] == '\n' || k == 1);
+}
+
 int blkdev_scan(const char *sysfs, struct blkdev *out, int max)
 {
 	char dir[256];
@@ -81,6 +99,8 @@ int blkdev_scan(const char *sysfs, struct blkdev *out, int max)
 			continue;
 		/* ram and loop devices are never a root here, and probing them is slow */
 		if (strncmp(de->d_name, "ram", 3) == 0 || strncmp(de->d_name, "loop", 4) == 0)
+			continue;
+		if (empty_device(sysfs, de->d_name))
 			continue;
 		memset(d, 0, sizeof(*d));
 		memcpy(d->name, de->d_name, len + 1);

@@ -44,6 +44,19 @@ struct boot {
  * sleeps when there is no uevent socket). For phases that wait for a device. */
 void boot_wait_events(struct boot *b, int ms);
 
+struct blkdev;
+struct rootspec;
+
+/* Finds the block device rs names (spec as written, what = "root" or the argument
+ * that named it, for messages), waiting per rootwait / rd.timeout while hotplug
+ * events load drivers. 0, or -ENODEV after logging every device there is. */
+int boot_find_device(struct boot *b, const char *what, const char *spec, const struct rootspec *rs,
+		     struct blkdev *found);
+
+/* Makes filesystem type usable: known to the kernel, or its fs-TYPE module loaded.
+ * 0, or -errno after logging. */
+int boot_ensure_fs(struct boot *b, const char *type);
+
 /* The phases, in boot order, one file each (phase_NAME.c). Each returns 0, or
  * -errno after logging what failed (what was looked for, what was found, what to do). */
 int phase_early(struct boot *b);
@@ -51,6 +64,7 @@ int phase_cmdline(struct boot *b);
 int phase_devices(struct boot *b);
 int phase_network(struct boot *b);
 int phase_root(struct boot *b);
+int phase_overlay(struct boot *b);
 int phase_handover(struct boot *b);
 
 #endif

@@ -284,6 +284,7 @@ int devices_uevent_open(void)
 int devices_uevent_read(int fd, struct uevent *ev)
 {
 	char buf[UEVENT_MAX_MSG];
+	ev->action[0] = ev->modalias[0] = '\0'; /* an empty event unless one is read */
 	for (;;) {
 		struct sockaddr_nl sa = { 0 };
 		struct iovec iov = { buf, sizeof(buf) };
@@ -291,9 +292,10 @@ int devices_uevent_read(int fd, struct uevent *ev)
 				      .msg_iov = &iov, .msg_iovlen = 1 };
 		ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
 		if (n < 0) {
-			if (errno == EINTR)
+			int e = errno;
+			if (e == EINTR)
 				continue;
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+			return e == EAGAIN || e == EWOULDBLOCK ? 0 : -e;
 		}
 		/* only the kernel (port 0) speaks on group 1; anything else is forged */
 		if (sa.nl_pid != 0 || (msg.msg_flags & MSG_TRUNC))
@@ -305,7 +307,7 @@ int devices_uevent_read(int fd, struct uevent *ev)
 
 int devices_uevent_apply(struct modload *ml, const struct uevent *ev)
 {
-	if (strcmp(ev->action, "add") || !ev->modalias[0])
+	if (strcmp(ev->action, "add") != 0 || !ev->modalias[0])
 		return 0;
 	int r = modload_alias(ml, ev->modalias);
 	return r == -ENOENT ? 0 : r;

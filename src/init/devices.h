@@ -39,7 +39,8 @@ int devices_uevent_open(void);
 
 /* Reads the next pending kernel uevent into ev. 1 got one, 0 nothing pending,
  * -ENOBUFS events were lost (the socket overflowed: walk /sys again), -errno.
- * Messages not from the kernel, truncated or malformed are skipped. */
+ * Messages not from the kernel, truncated or malformed are skipped. When it returns
+ * anything but 1, ev's action and modalias are empty. */
 int devices_uevent_read(int fd, struct uevent *ev);
 
 /* Loads the modules for one event ("add" with a MODALIAS; other events are

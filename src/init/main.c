@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 	run_phase(&b, PHASE_DEVICES, phase_devices);
 	run_phase(&b, PHASE_NETWORK, phase_network);
 	run_phase(&b, PHASE_ROOT, phase_root);
+	run_phase(&b, PHASE_OVERLAY, phase_overlay);
 	run_phase(&b, PHASE_HANDOVER, phase_handover);
 	rescue_halt(&b); /* handover only returns if it could not start */
 }

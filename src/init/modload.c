@@ -118,12 +118,13 @@ int modload_open_index(struct modload *ml, struct modindex *idx, const char *mod
 	ml->blacklisted = calloc(n ? n : 1, 1);
 	int r = idx && ml->state && ml->blacklisted ? 0 : -ENOMEM;
 	if (!r && moddir) {
-		if (strlen(moddir) >= sizeof(ml->moddir))
+		size_t len = strlen(moddir);
+		if (len >= sizeof(ml->moddir))
 			r = -ENAMETOOLONG;
 		else if ((ml->moddir_fd = open(moddir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 			r = -errno;
 		else
-			strcpy(ml->moddir, moddir);
+			memcpy(ml->moddir, moddir, len + 1);
 	}
 	if (r)
 		modload_close(ml);
@@ -587,7 +588,7 @@ int modload_params(const char *cmdline, size_t len, const char *module, char *ou
 			continue;
 		memcpy(have, w, dot);
 		have[dot] = '\0';
-		if (modindex_normalise(have, have) < 0 || strcmp(have, want))
+		if (modindex_normalise(have, have) < 0 || strcmp(have, want) != 0)
 			continue;
 		size_t plen = wlen - dot - 1;
 		if (o + (o ? 1 : 0) + plen + 1 > n)

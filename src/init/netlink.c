@@ -116,11 +116,14 @@ static int get_u32(const uint8_t *data, size_t n, uint32_t *v)
 static int link_attr(struct netlink_link *l, unsigned type, const uint8_t *d, size_t n,
 		     int *carrier)
 {
+	size_t len;
+
 	switch (type) {
 	case IFLA_IFNAME:
-		if (n == 0 || !memchr(d, '\0', n) || strlen((const char *)d) >= NETLINK_NAME_MAX)
+		len = n ? strnlen((const char *)d, n) : n;
+		if (len == n || len >= NETLINK_NAME_MAX) /* empty payload, no NUL, too long */
 			return -EBADMSG;
-		strcpy(l->name, (const char *)d);
+		memcpy(l->name, d, len + 1);
 		return 0;
 	case IFLA_ADDRESS:
 		if (n > NETLINK_HWADDR_MAX)
@@ -282,6 +285,7 @@ int netlink_open(struct netlink *nl, unsigned groups)
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 
 	nl->fd = -1;
+	nl->seq = 0;
 	if (fd < 0)
 		return -errno;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -349,7 +353,7 @@ static int send_request(struct netlink *nl, struct request *q)
 static ssize_t receive(int fd, uint8_t *buf, size_t size, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	struct sockaddr_nl from;
+	struct sockaddr_nl from = { 0 };
 	socklen_t fl = sizeof(from);
 	ssize_t n;
 	int r;

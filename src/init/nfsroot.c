@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +18,8 @@
 #include "nfsspec.h"
 #include "rendezvous.h"
 
-#define NFS_TIMEOUT_DEFAULT_S 5
+#define NFS_TIMEOUT_DEFAULT_S 5   /* per server: long enough for a loaded server, short for a dead one */
+#define NFS_RETRY_DEFAULT_S 10    /* rounds over the list for this long before giving up */
 
 bool nfsroot_wanted(const struct boot *b)
 {
@@ -91,21 +93,21 @@ static int mount_with_timeout(const char *src, const char *type, unsigned long f
 	close(pipefd[1]);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
+		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
+		long left_ms;
 		int e;
-		ssize_t k;
-		struct timeval tv = { 0, 100000 };
-		fd_set set;
 
-		FD_ZERO(&set);
-		FD_SET(pipefd[0], &set);
-		if (select(pipefd[0] + 1, &set, NULL, NULL, &tv) > 0) {
-			k = read(pipefd[0], &e, sizeof(e));
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left_ms = (long)timeout_s * 1000 - ((now.tv_sec - t0.tv_sec) * 1000 +
+						    (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left_ms <= 0)
+			break;
+		if (poll(&p, 1, (int)left_ms) > 0) {
+			ssize_t k = read(pipefd[0], &e, sizeof(e));
+
 			rc = k == sizeof(e) ? -e : -EIO;
 			break;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - t0.tv_sec >= (time_t)timeout_s)
-			break;
 	}
 	close(pipefd[0]);
 	if (rc == -ETIMEDOUT)
@@ -145,71 +147,125 @@ static void record_server(uint32_t server)
 	fclose(f);
 }
 
+struct attempt {
+	struct nfsspec s;
+	int order[NFSSPEC_MAX_SERVERS];
+	unsigned long flags;
+	unsigned timeout;
+	char table[4096];          /* one row per failed try of the last round */
+};
+
+/* One pass over the ranked servers. 0 once one gave the root, else the last -errno. */
+static int try_servers(struct boot *b, struct attempt *at)
+{
+	static char data[NFSSPEC_MOUNT_DATA], src[NFSSPEC_MAX_PATH + 32];
+	const struct nfsspec *s = &at->s;
+	char a[IPCFG_IPV4_LEN];
+	size_t off = 0;
+	int rc = -EHOSTUNREACH;
+
+	at->table[0] = '\0';
+	for (int k = 0; k < s->nservers; k++) {
+		uint32_t server = s->servers[at->order[k]];
+
+		if (nfsspec_source(s, server, src, sizeof(src)) < 0 ||
+		    nfsspec_mount_options(s, server, b->cfg.rw == RW_RW, data, sizeof(data)) < 0) {
+			log_err("root: NFS source or options too long for %s", s->path);
+			return -ENAMETOOLONG;
+		}
+		log_info("root: mounting %s (%s, %s) from server %d of %d", src, nfsspec_fstype(s), data,
+			 k + 1, s->nservers);
+		rc = mount_with_timeout(src, nfsspec_fstype(s), at->flags, data, at->timeout);
+		if (rc == 0) {
+			log_info("root: mounted %s on %s %s", src, SYSROOT,
+				 at->flags ? "read-only" : "read-write");
+			record_server(server);
+			snprintf(b->root_dev, sizeof(b->root_dev), "%s", src);
+			snprintf(b->root_type, sizeof(b->root_type), "%s", nfsspec_fstype(s));
+			return 0;
+		}
+		int w = snprintf(at->table + off, sizeof(at->table) - off, "%s:%s  %s (%s)\n",
+				 ipcfg_format_ipv4(server, a), s->path, mount_error(-rc), strerror(-rc));
+		if (w > 0 && (size_t)w < sizeof(at->table) - off)
+			off += (size_t)w;
+		log_warn("root: NFS server %s: %s", a, mount_error(-rc));
+	}
+	return rc;
+}
+
+/* Ranks the servers: rendezvous hashing with our MAC (a farm spreads evenly and a
+ * machine keeps its server), or the written order. */
+static void rank(const struct boot *b, struct attempt *at)
+{
+	char a[IPCFG_IPV4_LEN], line[512];
+	size_t off = 0;
+
+	if (b->cfg.nfs_select == NFS_SELECT_ORDER || at->s.nservers == 1)
+		for (int i = 0; i < at->s.nservers; i++)
+			at->order[i] = i;
+	else
+		rendezvous_rank(at->s.servers, at->s.nservers, b->net_mac, at->order);
+	line[0] = '\0';
+	for (int i = 0; i < at->s.nservers && off < sizeof(line); i++) {
+		int w = snprintf(line + off, sizeof(line) - off, "%s%s", i ? " " : "",
+				 ipcfg_format_ipv4(at->s.servers[at->order[i]], a));
+		if (w < 0 || (size_t)w >= sizeof(line) - off)
+			break;
+		off += (size_t)w;
+	}
+	if (at->s.nservers > 1)
+		log_info("root: NFS servers in the order this machine tries them (%s): %s",
+			 b->cfg.nfs_select == NFS_SELECT_ORDER ? "as written" : "rendezvous hash", line);
+}
+
 int nfsroot_mount(struct boot *b)
 {
-	static struct nfsspec s;
-	static char data[NFSSPEC_MOUNT_DATA], src[NFSSPEC_MAX_PATH + 32], table[4096];
-	char err[NFSSPEC_ERR_LEN], client[IPCFG_IPV4_LEN], a[IPCFG_IPV4_LEN];
+	static struct attempt at;
+	char err[NFSSPEC_ERR_LEN], client[IPCFG_IPV4_LEN];
 	enum nfsspec_form form;
 	const char *text = spec_text(b, &form);
-	unsigned timeout = b->cfg.nfs_timeout_set ? b->cfg.nfs_timeout : NFS_TIMEOUT_DEFAULT_S;
-	int order[NFSSPEC_MAX_SERVERS], rc = -EHOSTUNREACH;
-	size_t off = 0;
+	unsigned retry = b->cfg.rd_retry_set ? b->cfg.rd_retry : NFS_RETRY_DEFAULT_S;
+	uint64_t start = timeline_now_ns();
+	unsigned pause = 1;
+	int rc;
 
 	if (!b->net_up) {
 		log_err("root: %s is an NFS root but the network is not up (ip=off?)", b->cfg.root);
 		return -ENETDOWN;
 	}
 	ipcfg_format_ipv4(b->net_addr, client);
-	if (nfsspec_parse(form, text, strlen(text), client, &s, err, sizeof(err)) < 0) {
+	if (nfsspec_parse(form, text, strlen(text), client, &at.s, err, sizeof(err)) < 0) {
 		log_err("root: %s", err);
 		return -EINVAL;
 	}
-	if (s.nservers == 0) {
+	if (at.s.nservers == 0) {
 		if (!b->net_server) {
 			log_err("root: %s names no server, and neither ip= nor DHCP gave one", text);
 			return -EINVAL;
 		}
-		s.servers[s.nservers++] = b->net_server;
+		at.s.servers[at.s.nservers++] = b->net_server;
 	}
-	rc = load_nfs(b, &s);
-	if (rc < 0)
+	if ((rc = load_nfs(b, &at.s)) < 0)
 		return rc;
-	if (b->cfg.nfs_select == NFS_SELECT_ORDER || s.nservers == 1)
-		for (int i = 0; i < s.nservers; i++)
-			order[i] = i;
-	else
-		rendezvous_rank(s.servers, s.nservers, b->net_mac, order);
-
-	unsigned long flags = nfsspec_read_only(&s, b->cfg.rw == RW_RW) ? MS_RDONLY : 0;
-	table[0] = '\0';
-	for (int k = 0; k < s.nservers; k++) {
-		uint32_t server = s.servers[order[k]];
-
-		if (nfsspec_source(&s, server, src, sizeof(src)) < 0 ||
-		    nfsspec_mount_options(&s, server, b->cfg.rw == RW_RW, data, sizeof(data)) < 0) {
-			log_err("root: NFS source or options too long for %s", text);
-			return -ENAMETOOLONG;
-		}
-		log_info("root: mounting %s (%s, %s) from server %d of %d", src, nfsspec_fstype(&s), data,
-			 k + 1, s.nservers);
-		rc = mount_with_timeout(src, nfsspec_fstype(&s), flags, data, timeout);
-		if (rc == 0) {
-			log_info("root: mounted %s on %s %s", src, SYSROOT, flags ? "read-only" : "read-write");
-			record_server(server);
-			snprintf(b->root_dev, sizeof(b->root_dev), "%s", src);
-			snprintf(b->root_type, sizeof(b->root_type), "%s", nfsspec_fstype(&s));
-			return 0;
-		}
-		int w = snprintf(table + off, sizeof(table) - off, "%s:%s  %s (%s)\n",
-				 ipcfg_format_ipv4(server, a), s.path, mount_error(-rc), strerror(-rc));
-		if (w > 0 && (size_t)w < sizeof(table) - off)
-			off += (size_t)w;
-		log_warn("root: NFS server %s: %s", a, mount_error(-rc));
+	rank(b, &at);
+	at.flags = nfsspec_read_only(&at.s, b->cfg.rw == RW_RW) ? MS_RDONLY : 0;
+	at.timeout = b->cfg.nfs_timeout_set ? b->cfg.nfs_timeout : NFS_TIMEOUT_DEFAULT_S;
+	/* rounds over the whole list until rd.retry= seconds have gone, pausing 1, 2, 4... s */
+	for (;;) {
+		rc = try_servers(b, &at);
+		if (rc == 0 || rc == -ENAMETOOLONG)
+			return rc;
+		uint64_t spent = (timeline_now_ns() - start) / 1000000000u;
+		if (spent + pause > retry)
+			break;
+		log_warn("root: no NFS server answered; trying the list again in %u s (rd.retry=%u)", pause,
+			 retry);
+		sleep(pause);
+		pause = pause < 16 ? pause * 2 : pause;
 	}
-	log_err("root: no NFS server could give the root (%s, %s, %u s each); tried:", text,
-		nfsspec_fstype(&s), timeout);
-	for (char *save = NULL, *row = strtok_r(table, "\n", &save); row; row = strtok_r(NULL, "\n", &save))
+	log_err("root: no NFS server could give the root (%s, %s, %u s each); last round:", text,
+		nfsspec_fstype(&at.s), at.timeout);
+	for (char *save = NULL, *row = strtok_r(at.table, "\n", &save); row; row = strtok_r(NULL, "\n", &save))
 		log_err("root:   %s", row);
 	return rc;
 }

@@ -100,7 +100,7 @@ int phase_cmdline(struct boot *b)
 	struct dirent **names;
 	struct utsname un;
 	char path[PATH_MAX];
-	static char summary[12288];
+	static char summary[CMDLINE_FORMAT_MAX];
 	int n;
 
 	cmdline_init(&b->cfg);

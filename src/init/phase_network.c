@@ -187,7 +187,7 @@ static int configure(struct boot *b, struct netlink *nl, const struct netlink_li
 		ns->root_path = le->root_path;
 		ns->bootfile = le->bootfile;
 	}
-	if (!ns->broadcast)
+	if (!ns->broadcast && ns->prefix <= 30) /* /31 and /32 have no broadcast address */
 		ns->broadcast = ns->addr | ~ns->netmask;
 	if (ns->mtu && (rc = netlink_set_mtu(nl, l->ifindex, ns->mtu)) < 0)
 		log_warn("network: MTU %u on %s refused: %s", ns->mtu, l->name, strerror(-rc));

@@ -50,7 +50,8 @@ static int wait_timeout_ms(const struct config *cfg)
 	return cfg->rootwait ? -1 : ROOT_WAIT_DEFAULT_S * 1000;
 }
 
-static int find_root(struct boot *b, const struct rootspec *rs, struct blkdev *found)
+int boot_find_device(struct boot *b, const char *what, const char *spec, const struct rootspec *rs,
+		     struct blkdev *found)
 {
 	static struct blkdev list[BLKDEV_MAX];
 	static char desc[4096];
@@ -73,20 +74,20 @@ static int find_root(struct boot *b, const struct rootspec *rs, struct blkdev *f
 			break;
 		if (!said_waiting) {
 			if (limit < 0)
-				log_info("root: waiting for root=%s (rootwait: no time limit)", b->cfg.root);
+				log_info("root: waiting for %s=%s (rootwait: no time limit)", what, spec);
 			else
-				log_info("root: waiting up to %d s for root=%s", limit / 1000, b->cfg.root);
+				log_info("root: waiting up to %d s for %s=%s", limit / 1000, what, spec);
 			said_waiting = true;
 		}
 		boot_wait_events(b, 250);
 	}
 	blkdev_describe(list, n < 0 ? 0 : n, desc, sizeof(desc));
-	log_err("root: root=%s not found after %d s. Block devices: %s", b->cfg.root, limit / 1000, desc);
-	log_err("root: check root= (or add rootwait / rd.timeout=SECONDS for a slow device)");
+	log_err("root: %s=%s not found after %d s. Block devices: %s", what, spec, limit / 1000, desc);
+	log_err("root: check %s= (or add rootwait / rd.timeout=SECONDS for a slow device)", what);
 	return -ENODEV;
 }
 
-static int ensure_fs(struct boot *b, const char *type)
+int boot_ensure_fs(struct boot *b, const char *type)
 {
 	char alias[96];
 	int rc;
@@ -118,7 +119,7 @@ static int mount_root(struct boot *b, const struct blkdev *d)
 		log_err("root: %s has no filesystem libblkid recognises; name it with rootfstype=", d->path);
 		return -EINVAL;
 	}
-	rc = ensure_fs(b, type);
+	rc = boot_ensure_fs(b, type);
 	if (rc < 0)
 		return rc;
 	mkdir(SYSROOT, 0755);
@@ -163,7 +164,7 @@ int phase_root(struct boot *b)
 		log_info("root: rootdelay=%u: waiting", b->cfg.rootdelay);
 		sleep(b->cfg.rootdelay);
 	}
-	rc = find_root(b, &rs, &dev);
+	rc = boot_find_device(b, "root", b->cfg.root, &rs, &dev);
 	if (rc < 0)
 		return rc;
 	return mount_root(b, &dev);

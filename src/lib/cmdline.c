@@ -270,7 +270,7 @@ static void add_modules(struct config *cfg, const char *key, char *list, size_t 
 					    "digits, '_', '-'); ignored", key);
 				return;
 			}
-			name[i] = c == '-' ? '_' : c;
+			name[i] = (char)(c == '-' ? '_' : c);
 		}
 		name[n] = '\0';
 		p += n;
@@ -501,7 +501,7 @@ int cmdline_bootif_mac(const char *value, uint8_t mac[6])
 	sep = value[2];
 	if (sep != '-' && sep != ':')
 		return -EINVAL;
-	for (int i = 0; i < 6; i++) {
+	for (size_t i = 0; i < 6; i++) {
 		int hi = hex_digit(value[3 * i]), lo = hex_digit(value[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && value[3 * i + 2] != sep))
@@ -523,7 +523,8 @@ bool cmdline_list_has(const char *list, const char *name)
 		size_t i = 0;
 
 		for (; k == n && i < n; i++) {
-			char a = p[i] == '-' ? '_' : p[i], b = name[i] == '-' ? '_' : name[i];
+			char a = (char)(p[i] == '-' ? '_' : p[i]);
+			char b = (char)(name[i] == '-' ? '_' : name[i]);
 
 			if (a != b)
 				break;

@@ -228,7 +228,7 @@ static int option(struct parser *ps, struct slice tok)
 	struct slice key = { tok.p, eq ? (size_t)(eq - tok.p) : tok.n };
 	struct slice val = eq ? after(tok, key.n + 1) : (struct slice){ "", 0 };
 	char e[ECHO_MAX + 4];
-	unsigned n;
+	unsigned n = 0;
 
 	if (is(key, "vers") || is(key, "nfsvers"))
 		return version(ps, val, tok);

@@ -1,6 +1,7 @@
 /* sprout: the host tool. `sprout build` makes an initramfs image for a kernel;
- * `sprout ls` and `sprout extract` read one back. The work is in build.c,
- * kmodsel.c, elfdeps.c, settings.c and image.c; this file is the command line.
+ * `sprout ls` and `sprout extract` read one back; `sprout pxe` writes a network
+ * boot root. The work is in build.c, kmodsel.c, elfdeps.c, settings.c, image.c
+ * and pxe.c; this file is the command line.
  * Exit status: 0 done, 1 failed, 2 usage error. */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +16,8 @@
 #include "compress.h"
 #include "image.h"
 #include "parse.h"
+#include "pxe.h"
+#include "rank.h"
 #include "settings.h"
 
 #ifndef SPROUT_LIBDIR
@@ -27,7 +30,10 @@ static const char usage_main[] =
 	"usage: sprout build --kver KVER -o FILE [options]   make an initramfs image\n"
 	"       sprout ls FILE                              list an image's contents\n"
 	"       sprout extract FILE DIR                     unpack an image into DIR\n"
-	"       sprout help [build]   sprout --help   sprout --version\n";
+	"       sprout pxe --image FILE --kernel FILE --out DIR [--cmdline \"ARGS\"]\n"
+	"                                                   write a PXE/iPXE boot root\n"
+	"       sprout rank SERVERS MAC...                  the NFS server order of each machine\n"
+	"       sprout help [build|pxe]   sprout --help   sprout --version\n";
 
 static const char usage_build[] =
 	"usage: sprout build --kver KVER -o FILE [options]\n"
@@ -64,6 +70,32 @@ static const char usage_build[] =
 	"compress add_modules (comma list) add_binary (space list) shell cmdline init.\n"
 	"Flags win over files; lists add up. SOURCE_DATE_EPOCH sets every timestamp:\n"
 	"the same inputs give a byte-identical image.\n";
+
+static const char usage_pxe[] =
+	"usage: sprout pxe --image FILE --kernel FILE --out DIR [--cmdline \"ARGS\"]\n"
+	"\n"
+	"Writes what a TFTP or HTTP server needs to network-boot the image, into DIR\n"
+	"(made if missing); the names are fixed, whatever the inputs are called:\n"
+	"  vmlinuz               a copy of the kernel\n"
+	"  initrd.img            a copy of the image\n"
+	"  boot.ipxe             iPXE script: kernel, initrd, boot\n"
+	"  pxelinux.cfg/default  pxelinux configuration (pxelinux.0 and ldlinux.c32 from\n"
+	"                        syslinux go beside it, in DIR)\n"
+	"Both pass the command line and BOOTIF=01-<MAC> of the interface the machine\n"
+	"booted from, so sprout-init brings that interface up.\n"
+	"\n"
+	"  --image FILE       the image (made by sprout build; must hold /init)\n"
+	"  --kernel FILE      the kernel to boot, e.g. /boot/vmlinuz-KVER\n"
+	"  --cmdline \"ARGS\"   kernel command line (default: none, the image's baked-in\n"
+	"                     defaults only); printable ASCII, at most 1900 bytes; refused\n"
+	"                     with a reason when iPXE or pxelinux would read it otherwise\n"
+	"                     than the kernel: \"${\", '#' starting a word, \"||\", \"&&\",\n"
+	"                     \";\", an unclosed quote, \"--\", BOOTIF=, initrd=\n"
+	"  --out DIR          the boot root directory\n"
+	"\n"
+	"Files are replaced atomically (a temporary file renamed over the old one), mode\n"
+	"0644 (TFTP servers read them as another user); an identical file is left alone.\n"
+	"Point DHCP's boot file at boot.ipxe for iPXE clients, or at pxelinux.0.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -370,10 +402,86 @@ static int cmd_extract(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The order sprout-init tries a farm's NFS servers in, per machine (rendezvous
+ * hashing, sprout.nfs.select=hash): where each machine will land. */
+static int cmd_rank(int argc, char **argv)
+{
+	char err[256];
+
+	if (argc < 3)
+		return usage_error("usage: %s", "sprout rank 10.0.0.1,10.0.0.2 MAC [MAC...]");
+	if (rank_print(argv[1], argv + 2, argc - 2, stdout, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sprout: rank: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+enum { OPT_PXE_IMAGE = 256, OPT_PXE_KERNEL, OPT_PXE_CMDLINE, OPT_PXE_OUT, OPT_PXE_HELP };
+
+static const struct option pxe_options[] = {
+	{ "image", required_argument, NULL, OPT_PXE_IMAGE },
+	{ "kernel", required_argument, NULL, OPT_PXE_KERNEL },
+	{ "cmdline", required_argument, NULL, OPT_PXE_CMDLINE },
+	{ "out", required_argument, NULL, OPT_PXE_OUT },
+	{ "help", no_argument, NULL, OPT_PXE_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int pxe_usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "sprout: pxe: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(see sprout help pxe)\n");
+	return EXIT_USAGE;
+}
+
+static int cmd_pxe(int argc, char **argv)
+{
+	struct pxe_opts o = { 0 };
+	struct pxe_report rep;
+	char err[1024];
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", pxe_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_PXE_IMAGE: o.image = optarg; break;
+		case OPT_PXE_KERNEL: o.kernel = optarg; break;
+		case OPT_PXE_CMDLINE: o.cmdline = optarg; break;
+		case OPT_PXE_OUT: o.out_dir = optarg; break;
+		case OPT_PXE_HELP: fputs(usage_pxe, stdout); return EXIT_OK;
+		case ':': return pxe_usage_error("%s needs a value", argv[optind - 1]);
+		default: return pxe_usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return pxe_usage_error("unexpected argument \"%s\"", argv[optind]);
+	if (!o.image || !o.kernel || !o.out_dir)
+		return pxe_usage_error("%s are required", "--image FILE, --kernel FILE and --out DIR");
+	if (pxe_write(&o, &rep, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sprout: pxe: %s\n", err);
+		return EXIT_FAIL;
+	}
+	for (int f = 0; f < PXE_NFILES; f++)
+		printf("sprout: %s %s/%s\n", rep.written[f] ? "wrote" : "unchanged", o.out_dir,
+		       pxe_file_name((enum pxe_file)f));
+	if (rep.dir_private)
+		fprintf(stderr, "sprout: warning: %s (or its pxelinux.cfg) is not readable by "
+			"everyone; a TFTP server running as another user cannot serve it\n",
+			o.out_dir);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "build")) {
 		fputs(usage_build, stdout);
+		return EXIT_OK;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "pxe")) {
+		fputs(usage_pxe, stdout);
 		return EXIT_OK;
 	}
 	if (argc >= 2 && strcmp(argv[1], "ls") && strcmp(argv[1], "extract"))
@@ -404,6 +512,10 @@ int main(int argc, char **argv)
 		return cmd_ls(argc - 1, argv + 1);
 	if (!strcmp(cmd, "extract"))
 		return cmd_extract(argc - 1, argv + 1);
+	if (!strcmp(cmd, "pxe"))
+		return cmd_pxe(argc - 1, argv + 1);
+	if (!strcmp(cmd, "rank"))
+		return cmd_rank(argc - 1, argv + 1);
 	fprintf(stderr, "sprout: unknown command \"%s\"\n", cmd);
 	fputs(usage_main, stderr);
 	return EXIT_USAGE;

@@ -33,6 +33,7 @@ declare -A E2E_SFD=()      # boot name -> fd writing to the guest's serial
 declare -A E2E_MFD=()      # boot name -> fd writing to the QEMU monitor
 declare -A E2E_MARK=()     # boot name -> log offset of the last e2e_send
 declare -A E2E_RC=()       # boot name -> exit status once reaped
+E2E_CLEANUP_HOOKS=()       # functions the exit trap calls once QEMU and tracked PIDs are gone
 
 # --- setup and results -------------------------------------------------------------------
 
@@ -661,6 +662,9 @@ e2e__cleanup() {
 	done
 	for pid in "${!E2E_PIDS[@]}"; do
 		e2e__reap "$pid" 30
+	done
+	for name in "${E2E_CLEANUP_HOOKS[@]}"; do
+		"$name"
 	done
 	for name in "${!E2E_QPID[@]}"; do
 		e2e__close_fds "$name"

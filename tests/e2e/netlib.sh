@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Network harness for the end-to-end tests: a private network namespace with a bridge, one tap
 # per guest NIC, QEMU run inside the namespace, dnsmasq (DHCP/TFTP), nfs-ganesha servers
-# (NFSv4, NFSv3 with rpcbind) and a "black hole" TCP listener. Sourced after lib.sh:
+# (NFSv4, NFSv3 with rpcbind) and a "black hole" TCP listener. Needs root. Sourced after
+# lib.sh; tests/e2e/netselftest.sh uses every function:
 #
 #   . "$(dirname "$0")/lib.sh"
 #   . "$(dirname "$0")/netlib.sh"
@@ -12,12 +13,19 @@
 #   net_boot g1 --nic g1 --initrd "$IMG" --append "ip=dhcp root=/dev/nfs"
 #   e2e_wait g1 || true
 #
+#   net_boot g2 --nic a --nic b,52:54:00:12:34:56 ...   two NICs (eth0, eth1); net_mac a
+#   net_boot p1 --nic p1 --pxe                          QEMU's iPXE ROM, no -kernel
+#   net_ganesha_stop srv1 [--kill]; net_dnsmasq_stop; net_blackhole IP PORT
+#   net_exec ip link set "$(net_tap_dev a)" down        pull a guest's cable
+#
 # Nothing here touches the host's interfaces or addresses: every address and device lives in
 # the namespace, whose name starts with sprout-e2e-. Servers that keep state under /run
 # (rpcbind, ganesha) get a private /run bind-mounted from $NET_DIR/run, so they never meet a
 # host rpcbind or another test's. Every process is recorded by PID and stopped by PID; on exit
-# (normal, failed, or interrupted) the boots, the servers and the namespace all go.
-# Functions that start processes must run in the script's own shell, not in $(...).
+# (normal, failed, or interrupted) the boots, the servers and the namespace all go (through
+# lib.sh's E2E_CLEANUP_HOOKS when it has them, else by wrapping its EXIT trap: a script must
+# not set its own EXIT trap after net_init). One network per script. Functions that start
+# processes must run in the script's own shell, not in $(...).
 
 NET_NS=
 NET_N=

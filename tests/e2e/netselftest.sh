@@ -197,7 +197,7 @@ esac'
 
 # cleanup_case MODE: runs the sub-script, then checks that everything it started is gone.
 cleanup_case() {
-	local mode=$1 out=$E2E_TMP/sub-$1.out pid rc=0 n tmp ns p alive='' ta tb
+	local mode=$1 out=$E2E_TMP/sub-$1.out pid rc=0 n tmp ns pids p alive='' ta tb
 	: >"$out"
 	ta=$(now)
 	# Its own process group, SIGINT not ignored: like a script run from a terminal.
@@ -215,7 +215,7 @@ cleanup_case() {
 	fi
 	wait "$pid" || rc=$?
 	tb=$(now)
-	if ! read -r tmp ns p <"$out"; then
+	if ! read -r tmp ns pids <"$out"; then
 		e2e_fail "cleanup-$mode" "the sub-script did not get going"
 		sed 's/^/  | /' "$E2E_TMP/sub-$mode.err" >&2
 		return 0
@@ -226,7 +226,7 @@ cleanup_case() {
 	fail) check cleanup-fail-status - [ "$rc" = 1 ] ;;
 	int) check cleanup-int-status - [ "$rc" = 130 ] ;;
 	esac
-	for p in $p; do
+	for p in $pids; do
 		! kill -0 "$p" 2>/dev/null || alive+=" $p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null))"
 	done
 	check "cleanup-$mode-processes" - [ -z "$alive" ]
@@ -246,7 +246,7 @@ net_init 42
 t1=$(now)
 say "namespace $NET_NS, bridge $NET_GW/24 in $(elapsed "$t0" "$t1") s"
 check ns-exists - test -e "/run/netns/$NET_NS"
-check ns-host-untouched - not ip -4 -o addr show to "$NET_PREFIX.0/24" | grep -q .
+check ns-host-untouched - test -z "$(ip -4 -o addr show to "$NET_PREFIX.0/24")"
 check ns-lo-up - sh -c "ip -n '$NET_NS' -o link show lo | grep -q UP"
 # A server started in $(...) could be neither tracked nor stopped: refused.
 out=$(net_dnsmasq 2>&1) && rc=0 || rc=$?
@@ -275,7 +275,7 @@ say "ganesha v4 up in $(elapsed "$t0" "$t1") s, second (ro) $(elapsed "$t1" "$t2
 	"v3 with rpcbind $(elapsed "$t2" "$t3") s"
 check ganesha-three-listen - net__listening tcp "$S3" 2049
 check ganesha-two-listen - net__listening tcp "$S2" 2049
-check rpcbind-has-mountd - sh -c "ip netns exec '$NET_NS' rpcinfo -p 127.0.0.1 2>/dev/null | grep -q mountd || ! command -v rpcinfo >/dev/null"
+check rpcbind-has-mountd - grep -q ' 20048 *mountd' <<<"$(net_exec rpcinfo -p 127.0.0.1 2>&1)"
 net_blackhole "$HOLE" 2049
 # A connection is accepted, and nothing ever comes back.
 check blackhole-silent - not net_exec timeout 5 bash -c \
@@ -343,7 +343,7 @@ t0=$(now)
 net_ganesha_stop two
 t1=$(now)
 net_ganesha_stop four
-say "ganesha stop (SIGTERM) $(elapsed "$t0" "$t1") s"
+say "ganesha stop (SIGKILL: v3 servers remain) $(elapsed "$t0" "$t1") s"
 check ganesha-stop-one - not net__listening tcp "$S2" 2049
 check ganesha-others-stay - net__listening tcp "$S1" 2049
 net_boot after --nic after --initrd "$IMG" --timeout 150 \
@@ -386,3 +386,11 @@ if [ "${NETST_PXE:-1}" = 1 ]; then
 	done
 	check pxe-tftp-log - grep -q 'sent .*vmlinuz' "$E2E_TMP/dnsmasq.log"
 fi
+
+# The last v3 server stops cleanly (SIGTERM).
+t0=$(now)
+net_ganesha_stop three
+t1=$(now)
+say "ganesha stop (SIGTERM) $(elapsed "$t0" "$t1") s"
+check ganesha-term-stop - not net__listening tcp "$S3" 2049
+check ganesha-term-clean-exit - grep -q 'NFS EXIT: regular exit' "$E2E_TMP/ganesha-three.log"

@@ -83,7 +83,7 @@ fi
 e2e_stop nodhcp || true
 
 # An export that does not exist: the error names the server and the export.
-if nfsboot noexport "ip=$NET_PREFIX.51::$NET_GW:255.255.255.0::eth0:off root=nfs4:$SRV:/nonexistent rd.shell=0" --nic x1; then
+if nfsboot noexport "ip=$NET_PREFIX.51::$NET_GW:255.255.255.0::eth0:off root=nfs4:$SRV:/nonexistent rd.shell=0 rd.retry=0" --nic x1; then
 	e2e_fail missing-export "booted from a missing export" noexport
 else
 	check missing-export "no clear error naming server and export" \

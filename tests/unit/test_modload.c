@@ -301,7 +301,7 @@ static void test_chain(void **state)
 	};
 	open_text(&ml, four_dep, NULL);
 	fk.slow = "a";
-	fk.slow_us = 50000;
+	fk.slow_us = 100000;
 	fk.sleep_us = 10000;
 	assert_int_equal(modload_many(&ml, jobs, N(jobs), 4), 3);
 	assert_done_before("a", "b");
