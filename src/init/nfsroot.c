@@ -136,6 +136,31 @@ static int load_nfs(struct boot *b, const struct nfsspec *s)
 	return 0;
 }
 
+/* NFSv4 servers tell clients apart by an identity string the kernel builds from the
+ * node name; diskless machines all boot as "(none)" and would steal each other's
+ * state (the server then refuses them). Our MAC makes it unique, unless the user set
+ * nfs.nfs4_unique_id= already. */
+static void set_nfs4_identity(const struct boot *b)
+{
+	const char *path = "/sys/module/nfs/parameters/nfs4_unique_id";
+	const uint8_t *m = b->net_mac;
+	char cur[128] = "", id[64];
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	ssize_t k;
+
+	if (fd < 0)
+		return;
+	k = read(fd, cur, sizeof(cur) - 1);
+	if (k > 1) { /* "\n" alone means unset */
+		close(fd);
+		return;
+	}
+	k = snprintf(id, sizeof(id), "sprout-%02x%02x%02x%02x%02x%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	if (pwrite(fd, id, (size_t)k, 0) != k)
+		log_warn("root: cannot set the NFSv4 client identity (%s): %m", path);
+	close(fd);
+}
+
 static void record_server(uint32_t server)
 {
 	char a[IPCFG_IPV4_LEN];
@@ -247,6 +272,7 @@ int nfsroot_mount(struct boot *b)
 	}
 	if ((rc = load_nfs(b, &at.s)) < 0)
 		return rc;
+	set_nfs4_identity(b);
 	rank(b, &at);
 	at.flags = nfsspec_read_only(&at.s, b->cfg.rw == RW_RW) ? MS_RDONLY : 0;
 	at.timeout = b->cfg.nfs_timeout_set ? b->cfg.nfs_timeout : NFS_TIMEOUT_DEFAULT_S;
