@@ -6,6 +6,7 @@
 #   src/init/*.c    `sprout-init`, the /init of the image (static: libc, libblkid)
 #   tests/unit/test_*.c   one cmocka program each, linked with every module
 #   tests/fuzz/fuzz_*.c   one libFuzzer target each
+#   tests/tools/*.c       helper programs the end-to-end tests run (e.g. a hostile DHCP server)
 
 CC      ?= gcc
 CLANG   ?= clang
@@ -26,11 +27,12 @@ HOST_SRC  := $(filter-out src/sprout/main.c,$(wildcard src/sprout/*.c))
 INIT_SRC  := $(filter-out src/init/main.c,$(wildcard src/init/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+TOOL_SRC  := $(wildcard tests/tools/*.c)
 HEADERS   := $(wildcard src/*/*.h tests/unit/*.h)
 
 obj = $(patsubst src/%.c,$(B)/$(1)/%.o,$(2))
 
-.PHONY: all check unit unit-asan e2e fuzz fuzz-smoke lint bench demo install clean deps
+.PHONY: all check unit unit-asan tools e2e fuzz fuzz-smoke lint bench demo install clean deps
 all: $(B)/sprout $(B)/sprout-init
 
 # --- programs -------------------------------------------------------------------------
@@ -74,6 +76,13 @@ $(B)/unit-asan/%: tests/unit/%.c $(B)/libta.a $(HEADERS)
 
 unit: $(UNIT_PLAIN) $(UNIT_ASAN)
 
+# --- test tools: programs the end-to-end tests start ------------------------------------
+TOOLS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
+$(B)/tools/%: tests/tools/%.c $(B)/libt.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g $(BASE) -o $@ $< $(B)/libt.a $(TEST_LIBS)
+tools: $(TOOLS)
+
 # --- fuzzing (clang libFuzzer) ----------------------------------------------------------
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 FUZZ_FL   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -97,10 +106,10 @@ deps:
 	scripts/deps.sh
 
 check: deps
-	$(MAKE) all unit $(FUZZ_BIN)
+	$(MAKE) all unit tools $(FUZZ_BIN)
 	tests/run.sh
 
-e2e: all
+e2e: all unit tools
 	tests/run.sh --e2e-only
 
 lint:
