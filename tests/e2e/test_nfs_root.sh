@@ -58,7 +58,10 @@ net_dnsmasq_stop
 if nfsboot static "ip=$NET_PREFIX.50::$NET_GW:255.255.255.0:node1:eth0:off root=/dev/nfs nfsroot=$SRV:/export,vers=4.2" --nic s1; then
 	check static-ip "not the static address or not NFSv4.2" \
 		e2e_log_has static "SPROUT-E2E-MOUNT: $SRV:/export / nfs4 ro,.*vers=4.2"
-	check static-hostname "hostname from ip= not set" e2e_log_has static 'sprout: network: eth0 10\.43\.0\.50/24'
+	check static-address "the static address from ip= not configured" e2e_log_has static 'sprout: network: eth0 10\.43\.0\.50/24'
+	t_net=$(e2e_ktime static 'sprout: network: eth0 ') || true
+	t_root=$(e2e_ktime static 'sprout: root: mounted') || true
+	echo "timing: NFSv4.2 static: network configured ${t_net:-?} s -> root mounted ${t_root:-?} s (kernel clock)" >&2
 else
 	e2e_fail static-ip "static ip= with nfsroot=...,vers=4.2 not reached" static
 fi
