@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every suite and ends with one summary line: "N passed, N failed, N skipped".
 #   unit        tests/unit/test_*  (cmocka), plain and under ASan+UBSan
+#   valgrind    the host tool's unit tests and a real build under valgrind (tests/valgrind.sh)
 #   fuzz smoke  each tests/fuzz/fuzz_* target over its corpus for FUZZ_SMOKE_SECONDS
 #   e2e         tests/e2e/test_*.sh, QEMU boots (lines PASS:/FAIL:/SKIP:)
 # Options: --e2e-only, --no-e2e. E2E_ONLY=NAME runs one e2e script.
@@ -36,9 +37,23 @@ unit_suite() {
 	done
 }
 
+# Scripts print one PASS:/FAIL:/SKIP: line per check.
+script_suite() {
+	local t=$1 out rc p f s
+	echo "$2: $t"
+	out=$(bash "$t" 2>&1); rc=$?
+	echo "$out" | sed 's/^/  /'
+	p=$(grep -c '^PASS: ' <<<"$out"); f=$(grep -c '^FAIL: ' <<<"$out"); s=$(grep -c '^SKIP: ' <<<"$out")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+	[ "$f" != 0 ] && failed+=("$t")
+	return 0
+}
+
 if [ $run_unit = 1 ]; then
 	unit_suite $B/unit
 	unit_suite $B/unit-asan
+	script_suite tests/valgrind.sh valgrind
 fi
 
 if [ $run_fuzz = 1 ]; then
@@ -65,13 +80,7 @@ if [ $run_e2e = 1 ]; then
 		if [ -n "${E2E_ONLY:-}" ] && [ "${t##*/}" != "$E2E_ONLY" ] && [ "${t##*/}" != "test_$E2E_ONLY.sh" ]; then
 			continue
 		fi
-		echo "e2e: $t"
-		out=$(bash "$t" 2>&1); rc=$?
-		echo "$out" | sed 's/^/  /'
-		p=$(grep -c '^PASS: ' <<<"$out"); f=$(grep -c '^FAIL: ' <<<"$out"); s=$(grep -c '^SKIP: ' <<<"$out")
-		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-		pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
-		[ "$f" != 0 ] && failed+=("$t")
+		script_suite "$t" e2e
 	done
 fi
 

@@ -49,14 +49,14 @@ int blkdev_probe(const char *path, struct blkdev *d)
 							      BLKID_SUBLKS_TYPE);
 		blkid_probe_enable_partitions(pr, 1);
 		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-		rc = blkid_do_safeprobe(pr);
-		/* 1 = nothing found, -2 = ambiguous: the device is listed with no type */
+		/* 1 = nothing found, -2 = ambiguous, -1 = probe error: the device is still
+		 * listed, with whatever tags were found (typically none). */
+		(void)blkid_do_safeprobe(pr);
 		take(pr, "TYPE", d->type, sizeof(d->type));
 		take(pr, "UUID", d->uuid, sizeof(d->uuid));
 		take(pr, "LABEL", d->label, sizeof(d->label));
 		take(pr, "PART_ENTRY_UUID", d->partuuid, sizeof(d->partuuid));
 		take(pr, "PART_ENTRY_NAME", d->partlabel, sizeof(d->partlabel));
-		rc = 0;
 	}
 	blkid_free_probe(pr);
 	close(fd);

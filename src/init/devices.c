@@ -29,15 +29,24 @@ struct aset {
 	size_t size, n;
 };
 
+/* A modalias new in this pass, and where the first device with it is. */
+struct fresh {
+	const char *alias;  /* the seen set's copy */
+	char *devpath;      /* under the walked root: "/devices/..." */
+};
+
 struct walk {
 	struct modload *ml;
 	struct aset seen;
-	const char **fresh; /* modaliases new in this pass */
+	struct fresh *fresh;
 	size_t nfresh, capfresh;
 	struct modload_job *want; /* .why: the first modalias that asked for the module */
 	size_t nwant, capwant;
 	const char *alias;  /* being resolved */
+	unsigned matched;   /* modules of the image matching it */
 	unsigned devices, skipped;
+	char path[PATH_MAX]; /* the directory being walked, under the root */
+	size_t plen;
 };
 
 static uint64_t hash(const char *s)
@@ -149,8 +158,18 @@ static int read_modalias(struct walk *w, int dfd)
 		return err;
 	if (push((void **)&w->fresh, &w->capfresh, w->nfresh, sizeof(*w->fresh)) < 0)
 		return -ENOMEM;
-	w->fresh[w->nfresh++] = copy;
+	char *devpath = strdup(w->path);
+	if (!devpath)
+		return -ENOMEM;
+	w->fresh[w->nfresh++] = (struct fresh){ copy, devpath };
 	return 0;
+}
+
+static void drop_fresh(struct walk *w)
+{
+	for (size_t i = 0; i < w->nfresh; i++)
+		free(w->fresh[i].devpath);
+	w->nfresh = 0;
 }
 
 static bool is_dir(DIR *d, const struct dirent *de)
@@ -179,13 +198,20 @@ static int walk_dir(struct walk *w, int fd, int depth)
 		if (!strcmp(n, "modalias")) {
 			r = read_modalias(w, dirfd(d));
 		} else if (is_dir(d, de)) {
-			if (depth + 1 >= DEVICES_MAX_DEPTH) {
+			size_t len = strlen(n), plen = w->plen;
+			if (depth + 1 >= DEVICES_MAX_DEPTH || plen + 1 + len >= sizeof(w->path)) {
 				w->skipped++;
 				continue;
 			}
 			int sub = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0)
-				r = walk_dir(w, sub, depth + 1);
+			if (sub < 0)
+				continue;
+			w->path[plen] = '/';
+			memcpy(w->path + plen + 1, n, len + 1);
+			w->plen = plen + 1 + len;
+			r = walk_dir(w, sub, depth + 1);
+			w->path[plen] = '\0';
+			w->plen = plen;
 		}
 	}
 	closedir(d);
@@ -195,6 +221,7 @@ static int walk_dir(struct walk *w, int fd, int depth)
 static int want_one(const char *module, void *p)
 {
 	struct walk *w = p;
+	w->matched++;
 	if (!modload_wanted(w->ml, module))
 		return 0;
 	for (size_t i = 0; i < w->nwant; i++)
@@ -220,13 +247,20 @@ static int pass(struct walk *w, const char *root)
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	w->nfresh = w->nwant = 0;
+	w->nwant = 0;
 	w->devices = w->skipped = 0;
+	memcpy(w->path, "/devices", sizeof("/devices"));
+	w->plen = strlen(w->path);
 	int r = walk_dir(w, fd, 0);
 	for (size_t i = 0; i < w->nfresh && !r; i++) {
-		w->alias = w->fresh[i];
+		w->alias = w->fresh[i].alias;
+		w->matched = 0;
 		r = modindex_lookup(w->ml->idx, w->alias, want_one, w);
+		/* only for a message: a failure to remember one does not fail the walk */
+		if (!r && !w->matched)
+			devices_note_nodriver(w->ml, w->fresh[i].devpath, w->alias);
 	}
+	drop_fresh(w);
 	if (r < 0)
 		return r;
 	int loaded = modload_many(w->ml, w->want, w->nwant, DEVICES_LOAD_THREADS);
@@ -249,6 +283,7 @@ int devices_coldplug_at(struct modload *ml, const char *root)
 			break;
 		total += r;
 	}
+	drop_fresh(&w);
 	aset_free(&w.seen);
 	free(w.fresh);
 	free(w.want);
@@ -310,6 +345,8 @@ int devices_uevent_apply(struct modload *ml, const struct uevent *ev)
 	if (strcmp(ev->action, "add") != 0 || !ev->modalias[0])
 		return 0;
 	int r = modload_alias(ml, ev->modalias);
+	if (r == -ENOENT)
+		devices_note_nodriver(ml, ev->devpath, ev->modalias); /* only for a message */
 	return r == -ENOENT ? 0 : r;
 }
 
@@ -333,4 +370,194 @@ int devices_uevent_handle(struct modload *ml, int fd)
 		r = devices_uevent_apply(ml, &ev);
 		total += r > 0 ? r : 0;
 	}
+}
+
+/* --- devices the image has no module for ---------------------------------------------- */
+
+/* Exactly n hex digits at s; -1 when they are not. */
+static long hex_at(const char *s, int n)
+{
+	long v = 0;
+	for (int i = 0; i < n; i++) {
+		int c = (unsigned char)s[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* The 2-digit hex value after the first `key` at or after s, or -1. */
+static long field(const char *s, const char *key)
+{
+	const char *p = s ? strstr(s, key) : NULL;
+	return p ? hex_at(p + strlen(key), 2) : -1;
+}
+
+/* PCI class, subclass, programming interface (-1: any) -> kind. */
+static const struct {
+	int class, sub, progif;
+	struct devices_kind kind;
+} pci_kinds[] = {
+	{ 0x01, 0x00, -1, { "SCSI controller", NULL, true } },
+	{ 0x01, 0x01, -1, { "IDE controller", NULL, true } },
+	{ 0x01, 0x04, -1, { "RAID controller", NULL, true } },
+	{ 0x01, 0x05, -1, { "ATA controller", NULL, true } },
+	{ 0x01, 0x06, 0x01, { "SATA controller (AHCI)", "ahci", true } },
+	{ 0x01, 0x06, -1, { "SATA controller", NULL, true } },
+	{ 0x01, 0x07, -1, { "SAS controller", NULL, true } },
+	{ 0x01, 0x08, 0x02, { "NVM Express controller", "nvme", true } },
+	{ 0x01, -1, -1, { "storage controller", NULL, true } },
+	{ 0x0c, 0x04, -1, { "Fibre Channel controller", NULL, true } },
+	{ 0x08, 0x05, -1, { "SD host controller", "sdhci_pci", true } },
+	{ 0x02, -1, -1, { "network controller", NULL, false } },
+	{ 0x0c, 0x03, 0x30, { "USB 3 controller", "xhci_pci", false } },
+	{ 0x0c, 0x03, 0x20, { "USB 2 controller", "ehci_pci", false } },
+	{ 0x0c, 0x03, -1, { "USB controller", NULL, false } },
+};
+
+static const struct devices_kind *pci_kind(const char *a)
+{
+	/* pci:vVVVVVVVVdDDDDDDDDsvSSSSSSSSsdSSSSSSSSbcCCscSSiII: hex digits are upper
+	 * case, so the lowercase keys cannot occur inside a value */
+	const char *bc = strstr(a, "bc");
+	long class = bc ? hex_at(bc + 2, 2) : -1, sub = field(bc, "sc"), progif = field(bc, "i");
+	if (class < 0 || sub < 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(pci_kinds) / sizeof(pci_kinds[0]); i++)
+		if (pci_kinds[i].class == class && (pci_kinds[i].sub < 0 || pci_kinds[i].sub == sub) &&
+		    (pci_kinds[i].progif < 0 || pci_kinds[i].progif == progif))
+			return &pci_kinds[i].kind;
+	return NULL;
+}
+
+const struct devices_kind *devices_alias_kind(const char *a)
+{
+	static const struct devices_kind
+		virtio_net = { "virtio network device", "virtio_net", false },
+		virtio_blk = { "virtio block device", "virtio_blk", true },
+		virtio_scsi = { "virtio SCSI host", "virtio_scsi", true },
+		scsi_disk = { "SCSI disk", "sd_mod", true },
+		scsi_cd = { "SCSI CD-ROM", "sr_mod", true },
+		usb_storage = { "USB mass storage", "usb_storage", true },
+		usb_uas = { "USB attached SCSI", "uas", true },
+		mmc = { "MMC/SD card", "mmc_block", true },
+		xen_blk = { "Xen block device", "xen_blkfront", true },
+		xen_net = { "Xen network device", "xen_netfront", false };
+	if (!strncmp(a, "virtio:d", 8)) {
+		long id = hex_at(a + 8, 8);
+		return id == 1 ? &virtio_net : id == 2 ? &virtio_blk : id == 8 ? &virtio_scsi : NULL;
+	}
+	if (!strncmp(a, "pci:", 4))
+		return pci_kind(a);
+	if (!strncmp(a, "scsi:t-0x", 9)) {
+		long type = hex_at(a + 9, 2);
+		return type == 0 ? &scsi_disk : type == 5 ? &scsi_cd : NULL;
+	}
+	if (!strncmp(a, "usb:", 4) && field(a, "ic") == 0x08)
+		return field(a, "ip") == 0x62 ? &usb_uas : &usb_storage;
+	if (!strcmp(a, "mmc:block"))
+		return &mmc;
+	if (!strcmp(a, "xen:vbd"))
+		return &xen_blk;
+	if (!strcmp(a, "xen:vif"))
+		return &xen_net;
+	return NULL;
+}
+
+int devices_note_nodriver(struct modload *ml, const char *devpath, const char *modalias)
+{
+	if (!devpath[0] || !modalias[0])
+		return -EINVAL;
+	for (size_t i = 0; i < ml->nnodriver; i++)
+		if (!strcmp(ml->nodriver[i].devpath, devpath) &&
+		    !strcmp(ml->nodriver[i].modalias, modalias))
+			return 0;
+	if (ml->nnodriver >= DEVICES_MAX_NODRIVER) {
+		ml->nodriver_dropped++;
+		return 0;
+	}
+	if (push((void **)&ml->nodriver, &ml->capnodriver, ml->nnodriver, sizeof(*ml->nodriver)) < 0)
+		return -ENOMEM;
+	char *p = strdup(devpath), *a = strdup(modalias);
+	if (!p || !a) {
+		free(p);
+		free(a);
+		return -ENOMEM;
+	}
+	ml->nodriver[ml->nnodriver++] = (struct modload_nodriver){ p, a };
+	return 0;
+}
+
+/* The order devices are named in: 0 storage with a known module (the likeliest fix),
+ * 1 other storage, 2 other known kinds, 3 unknown; -1 when a driver has it now. */
+static int nodriver_rank(const struct modload *ml, const struct modload_nodriver *d)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n = snprintf(path, sizeof(path), "%s%s/driver", ml->sysfs ? ml->sysfs : "/sys", d->devpath);
+	if (n > 0 && (size_t)n < sizeof(path) && lstat(path, &st) == 0)
+		return -1;
+	const struct devices_kind *k = devices_alias_kind(d->modalias);
+	if (!k)
+		return 3;
+	return k->storage ? (k->module ? 0 : 1) : 2;
+}
+
+/* Appends one entry ("MODALIAS (what: module)") if it fits with room to spare for
+ * the ", and N more" that may follow; false when it does not. */
+static bool describe_one(const struct modload_nodriver *d, char *out, size_t size, size_t *off)
+{
+	const struct devices_kind *k = devices_alias_kind(d->modalias);
+	const size_t more = 24; /* ", and 4294967295 more" */
+	if (size < *off + more)
+		return false;
+	int n = snprintf(out + *off, size - *off - more, "%s%s%s%s%s%s%s", *off ? ", " : "",
+			 d->modalias, k ? " (" : "", k ? k->what : "", k && k->module ? ": " : "",
+			 k && k->module ? k->module : "", k ? ")" : "");
+	if (n < 0 || (size_t)n >= size - *off - more) {
+		out[*off] = '\0';
+		return false;
+	}
+	*off += (size_t)n;
+	return true;
+}
+
+int devices_describe_nodriver(const struct modload *ml, char *out, size_t size)
+{
+	size_t off = 0;
+	int total = 0, listed = 0, last = 3;
+	bool full = size == 0;
+	if (size)
+		out[0] = '\0';
+	/* devices of a kind we know make the point; the unknown ones (platform, ACPI, input
+	 * devices...) are only counted then, or named when there is nothing else */
+	for (size_t i = 0; i < ml->nnodriver && last == 3; i++) {
+		int r = nodriver_rank(ml, &ml->nodriver[i]);
+		if (r >= 0 && r < 3)
+			last = 2;
+	}
+	for (int rank = 0; rank <= 3; rank++) {
+		for (size_t i = 0; i < ml->nnodriver; i++) {
+			if (nodriver_rank(ml, &ml->nodriver[i]) != rank)
+				continue;
+			total++;
+			if (!full && rank <= last && listed < DEVICES_LIST_NODRIVER &&
+			    describe_one(&ml->nodriver[i], out, size, &off))
+				listed++;
+			else
+				full = true; /* later ones would break the order: only counted */
+		}
+	}
+	total += (int)ml->nodriver_dropped;
+	if (total > listed && size > off) {
+		int n = snprintf(out + off, size - off, "%sand %d more", off ? ", " : "", total - listed);
+		if (n < 0 || (size_t)n >= size - off)
+			out[off] = '\0'; /* only a buffer under 24 bytes gets here */
+	}
+	return total;
 }

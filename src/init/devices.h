@@ -7,6 +7,8 @@
 #ifndef SPROUT_DEVICES_H
 #define SPROUT_DEVICES_H
 
+#include <stdbool.h>
+
 #include "modload.h"
 #include "uevent.h"
 
@@ -18,6 +20,8 @@
  * hardware (resets, probes), so more threads than CPUs still pay; a handful covers
  * the independent storage, bus and console drivers of a machine. */
 #define DEVICES_LOAD_THREADS 4
+#define DEVICES_MAX_NODRIVER 256  /* devices without a module in the image remembered */
+#define DEVICES_LIST_NODRIVER 8   /* of them named in one message */
 
 /* Walks ml->sysfs + "/devices" (normally /sys/devices), reads every `modalias`, and
  * loads the modules of the image matching them, DEVICES_LOAD_THREADS at a time
@@ -51,5 +55,36 @@ int devices_uevent_apply(struct modload *ml, const struct uevent *ev);
 /* Reads and applies every pending event; after an overflow walks /sys again.
  * Returns the number of modules loaded, or -errno on a socket error. */
 int devices_uevent_handle(struct modload *ml, int fd);
+
+/* --- devices the image has no module for ------------------------------------------------
+ * Coldplug and devices_uevent_apply remember every device (by its first modalias seen)
+ * that no module of the image matches, so that when the root does not appear the
+ * message can say which devices went without a driver: an image built without the
+ * module of the root's disk controller is the usual cause. */
+
+/* What a device is, from its modalias, for messages. */
+struct devices_kind {
+	const char *what;    /* "virtio block device" */
+	const char *module;  /* its usual driver; NULL when several can drive it */
+	bool storage;        /* a root can be on it, or behind it */
+};
+
+/* The kind a modalias names, for the kinds that matter to a boot (storage, network,
+ * USB controllers); NULL for any other. Pure. */
+const struct devices_kind *devices_alias_kind(const char *modalias);
+
+/* Remembers that no module of the image matches the device at devpath (under sysfs,
+ * "/devices/...") with this modalias. A device already remembered is not added again;
+ * past DEVICES_MAX_NODRIVER they are only counted. 0, -EINVAL (empty), -ENOMEM. */
+int devices_note_nodriver(struct modload *ml, const char *devpath, const char *modalias);
+
+/* Writes into out[size] the remembered devices that still have no driver (a driver
+ * built into the kernel binds its devices: their directory under ml->sysfs then has
+ * a "driver" link), as "MODALIAS (what: module), ..., and N more": storage with a
+ * known module first, other storage, other known kinds; devices of unknown kinds are
+ * named only when there is no known one, else counted. At most DEVICES_LIST_NODRIVER
+ * are named; an entry that does not fit is counted, never cut. Returns how many
+ * devices qualify; out is "" when none does. */
+int devices_describe_nodriver(const struct modload *ml, char *out, size_t size);
 
 #endif

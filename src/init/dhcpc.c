@@ -5,7 +5,9 @@
  * all. Replies are checked in one place (accept_reply), which logs every packet it
  * drops on one line: at debug level for traffic that is plainly another machine's (in a
  * farm every client sees every broadcast OFFER), at info for a stale reply of ours or a
- * second server's OFFER, at warning for anything malformed or unusable. */
+ * second server's OFFER, at warning for anything malformed or unusable. An OFFER that is
+ * usable but flawed (a lease of 0 s, an option dropped as malformed) is set aside, also
+ * with one line, and taken only when no flawless one comes before the next DISCOVER. */
 #include "dhcpc.h"
 
 #include <arpa/inet.h>
@@ -30,6 +32,7 @@
 #define REQUEST_TRIES 4
 #define NAK_PAUSE_MS 1000
 #define RX_MAX 4096
+#define DRAIN_MAX 32      /* replies read at once when a set-aside offer is about to be taken */
 
 struct client {
 	const struct dhcpc_opts *o;
@@ -38,6 +41,8 @@ struct client {
 	uint64_t start, deadline;
 	uint32_t xid;
 	uint16_t secs;              /* of the last DISCOVER: the REQUEST repeats it */
+	bool have_aside;            /* aside holds a flawed OFFER of this xid */
+	struct dhcp_msg aside;
 	uint8_t frame[DHCP_FRAME_HDR + DHCP_BUILD_MAX];
 	uint8_t rx[RX_MAX];
 };
@@ -49,15 +54,18 @@ struct packet_sock {
 	int ifindex;
 };
 
-/* Keeps UDP datagrams to port 68 that are not fragments; offsets are from the IPv4
- * header, which is where a SOCK_DGRAM packet socket's data starts. */
+/* Keeps UDP datagrams to port 68 and the first fragment of bigger ones; offsets are
+ * from the IPv4 header, which is where a SOCK_DGRAM packet socket's data starts. The
+ * client does not reassemble (no server needs more than one frame), but a first
+ * fragment still reaches accept_reply so an oversized reply costs one log line; later
+ * fragments carry no UDP header to tell their port and are dropped here. */
 static int attach_filter(int fd)
 {
 	static struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 17, 0, 6),
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
-		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x3fff, 4, 0),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0), /* fragment offset */
 		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
 		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, DHCP_CLIENT_PORT, 0, 1),
@@ -243,6 +251,80 @@ static void drop(struct client *c, const struct dhcp_frame *f, const struct dhcp
 		log_msg(lv, "dhcp: %s: %s ignored: %s", c->ifname, what, dhcp_strerror(why));
 }
 
+static const char *option_name(unsigned code)
+{
+	switch (code) {
+	case 1: return "subnet mask";
+	case 3: return "routers";
+	case 6: return "DNS servers";
+	case 12: return "host name";
+	case 15: return "domain name";
+	case 17: return "root path";
+	case 26: return "MTU";
+	case 28: return "broadcast address";
+	case 42: return "NTP servers";
+	case 51: return "lease time";
+	case 54: return "server identifier";
+	case 66: return "TFTP server";
+	case 67: return "boot file";
+	default: return "?";
+	}
+}
+
+/* Names the options dhcp_parse dropped as unusable into out (at least 128 bytes, so
+ * the first few always fit; a longer list ends in "..."); false when there are none. */
+static bool bad_options(const struct dhcp_msg *m, char *out, size_t size)
+{
+	static const char tail[] = " unusable (malformed, or longer than allowed)";
+	size_t off = 0, room = size - sizeof(tail) - 5; /* 5: ", ..." */
+	bool any = false, more = false;
+
+	out[0] = '\0';
+	for (unsigned code = 1; code < 255 && !more; code++) {
+		if (!dhcp_option_bad(m, (uint8_t)code))
+			continue;
+		int k = snprintf(out + off, room - off, "%s%u (%s)", any ? ", " : "option ", code,
+				 option_name(code));
+		if (k < 0 || (size_t)k >= room - off) {
+			out[off] = '\0';
+			more = true;
+		} else {
+			off += (size_t)k;
+			any = true;
+		}
+	}
+	if (!any && !more)
+		return false;
+	snprintf(out + off, size - off, "%s%s", more ? ", ..." : "", tail);
+	return true;
+}
+
+/* An OFFER that passed the checks yet is not quite right: a lease of 0 s (expired as
+ * it is given), or options dropped as unusable. Such an offer waits in case a good one
+ * comes before the next DISCOVER; then it is taken all the same (settle), so a lone
+ * sloppy server still gets the machine booted. Returns true when m was set aside. */
+static bool set_aside(struct client *c, const struct dhcp_msg *m)
+{
+	char why[256], a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+
+	if (dhcp_has(m, 51) && m->lease_time == 0)
+		snprintf(why, sizeof(why), "a lease of 0 s");
+	else if (!bad_options(m, why, sizeof(why)))
+		return false;
+	ip_str(m->yiaddr, a);
+	ip_str(m->server_id, s);
+	if (c->have_aside) {
+		log_info("dhcp: %s: DHCPOFFER of %s from %s ignored: %s (another offer is set aside "
+			 "already)", c->ifname, a, s, why);
+		return true;
+	}
+	c->aside = *m;
+	c->have_aside = true;
+	log_warn("dhcp: %s: DHCPOFFER of %s from %s set aside: %s; taken only if no other offer "
+		 "comes", c->ifname, a, s, why);
+	return true;
+}
+
 /* Checks a received datagram of n bytes; true when m is the reply we wait for. A server
  * of 0 accepts any; otherwise the reply must come from that server (a NAK without
  * option 54 is believed). */
@@ -273,7 +355,7 @@ static bool accept_reply(struct client *c, int n, unsigned flags, int expect, ui
 		drop(c, &f, m, r);
 		return false;
 	}
-	return true;
+	return expect != DHCP_OFFER || !set_aside(c, m);
 }
 
 /* Receives until a reply passes or `until` (or the deadline) comes. Returns 1 with *m
@@ -312,6 +394,32 @@ static void new_xid(struct client *c)
 		c->xid++;
 }
 
+/* The wait for offers is over and one was set aside: reads what is queued already (a
+ * good offer may be right behind the flawed one; bounded, so a flood cannot keep us
+ * here), and takes the set-aside one if nothing better is there. 1 with *offer, or
+ * -errno when the transport failed. */
+static int settle(struct client *c, struct dhcp_msg *offer)
+{
+	char a[INET_ADDRSTRLEN];
+
+	for (int i = 0; i < DRAIN_MAX; i++) {
+		unsigned flags = 0;
+		int n = c->t.recv(c->t.ctx, c->rx, sizeof(c->rx), 0, &flags);
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			break;
+		if (accept_reply(c, n, flags, DHCP_OFFER, 0, offer))
+			return 1;
+	}
+	*offer = c->aside;
+	c->have_aside = false;
+	log_warn("dhcp: %s: no better offer came; taking the one of %s set aside", c->ifname,
+		 ip_str(offer->yiaddr, a));
+	return 1;
+}
+
 /* DISCOVER until an OFFER passes; 0 with *offer, or -ETIMEDOUT / -errno. */
 static int select_offer(struct client *c, struct dhcp_msg *offer)
 {
@@ -326,6 +434,8 @@ static int select_offer(struct client *c, struct dhcp_msg *offer)
 		c->secs = (t - c->start) / 1000 > 0xffff ? 0xffff : (uint16_t)((t - c->start) / 1000);
 		send_msg(c, DHCP_DISCOVER, NULL);
 		r = wait_reply(c, t + backoff_ms(c, attempt), DHCP_OFFER, 0, offer);
+		if (r == 0 && c->have_aside)
+			r = settle(c, offer);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -354,8 +464,14 @@ static int request_lease(struct client *c, const struct dhcp_msg *offer, struct 
 			return r;
 		if (r == 0)
 			continue;
-		if (ack->type == DHCP_ACK)
+		if (ack->type == DHCP_ACK) {
+			char why[256];
+
+			if (bad_options(ack, why, sizeof(why)))
+				log_warn("dhcp: %s: DHCPACK from %s: %s; going on without them", c->ifname,
+					 ip_str(offer->server_id, s), why);
 			return 0;
+		}
 		log_warn("dhcp: %s: DHCPNAK from %s for %s; starting over", c->ifname,
 			 ip_str(offer->server_id, s), ip_str(offer->yiaddr, a));
 		return 1;
@@ -466,6 +582,7 @@ static int exchange(struct client *c, struct dhcp_msg *ack)
 
 	for (;;) {
 		new_xid(c);
+		c->have_aside = false; /* an offer of the abandoned exchange */
 		if (r == 1) {
 			r = pause_ms(c, NAK_PAUSE_MS);
 			if (r < 0)

@@ -81,7 +81,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	if (len > (int)sizeof(line) - 2) {
 		/* An over-long message is marked, not silently cut. */
 		len = (int)sizeof(line) - 5;
-		memcpy(line + len, "...", 3);
+		memset(line + len, '.', 3);
 		len += 3;
 	}
 	line[len++] = '\n';

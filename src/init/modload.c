@@ -139,6 +139,11 @@ void modload_close(struct modload *ml)
 	free(ml->state);
 	free(ml->blacklisted);
 	free(ml->cmdline);
+	for (size_t i = 0; i < ml->nnodriver; i++) {
+		free(ml->nodriver[i].devpath);
+		free(ml->nodriver[i].modalias);
+	}
+	free(ml->nodriver);
 	memset(ml, 0, sizeof(*ml));
 	ml->moddir_fd = -1;
 }

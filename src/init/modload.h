@@ -28,6 +28,13 @@
 struct modload;
 struct modload_sync; /* modload.c: the lock of a modload_many in progress */
 
+/* A device that no module of the image matches, as devices.c met it (coldplug or a
+ * hotplug event): what a "root not found" message can name. */
+struct modload_nodriver {
+	char *devpath;   /* under sysfs: "/devices/..." */
+	char *modalias;
+};
+
 /* Puts the module at `path` (relative to the modules dir, or absolute) into the
  * kernel with `params`. Returns 0 or -errno (-EEXIST: already loaded, a success).
  * modload_finit is the real one; a unit test puts a fake in modload.load.
@@ -53,6 +60,10 @@ struct modload {
 	const char *bad_file;  /* after -EBADMSG/-E2BIG from modload_open: which file ... */
 	size_t bad_line;       /* ... and which line */
 	struct modload_sync *sync; /* set only while modload_many runs */
+	/* filled by devices.c (devices_note_nodriver), freed by modload_close */
+	struct modload_nodriver *nodriver;
+	size_t nnodriver, capnodriver;
+	unsigned nodriver_dropped;  /* not kept: over DEVICES_MAX_NODRIVER */
 };
 
 /* Reads modules.dep (required), modules.alias and modules.softdep (optional) from

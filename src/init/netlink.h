@@ -30,13 +30,13 @@ struct netlink {
 
 struct netlink_link {
 	int ifindex;
-	char name[NETLINK_NAME_MAX];
-	unsigned short type;      /* ARPHRD_ETHER, ARPHRD_LOOPBACK, ... */
 	unsigned flags;           /* IFF_UP, IFF_LOOPBACK, IFF_LOWER_UP, ... */
 	unsigned mtu;             /* 0 if the kernel did not say */
-	uint8_t addr[NETLINK_HWADDR_MAX]; /* the hardware (MAC) address */
 	unsigned addr_len;
+	unsigned short type;      /* ARPHRD_ETHER, ARPHRD_LOOPBACK, ... */
 	bool carrier;             /* up and with carrier (IFLA_CARRIER, else IFF_LOWER_UP) */
+	char name[NETLINK_NAME_MAX];
+	uint8_t addr[NETLINK_HWADDR_MAX]; /* the hardware (MAC) address */
 };
 
 struct netlink_addr4 {

@@ -82,7 +82,7 @@ static void parse_file(struct boot *b, const char *path, bool comments, char *ke
 	}
 	if (comments)
 		blank_comments(buf, (size_t)len);
-	if (keep && (size_t)len < keep_max) {
+	if ((size_t)len < keep_max) { /* keep_max is 0 when there is no keep */
 		memcpy(keep, buf, (size_t)len);
 		keep[len] = '\0';
 		*keep_len = (size_t)len;

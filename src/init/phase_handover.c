@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,12 +180,15 @@ static void reopen_console(void)
 int phase_handover(struct boot *b)
 {
 	static char *argv[CMDLINE_MAX_ARGS + 2];
+	static char argv0[CMDLINE_MAX_VALUE]; /* argv is char *[]; init may be a constant */
 	const char *init = choose_init(b);
 	struct stat st;
 	int rc, rootfd;
 
 	if (!init)
 		return -ENOENT;
+	if (snprintf(argv0, sizeof(argv0), "%s", init) >= (int)sizeof(argv0))
+		return -ENAMETOOLONG;
 	rc = check_preconditions();
 	if (rc < 0)
 		return rc;
@@ -212,7 +214,7 @@ int phase_handover(struct boot *b)
 	reopen_console();
 	log_open();
 
-	argv[0] = (char *)(uintptr_t)init;
+	argv[0] = argv0;
 	for (int i = 0; i < b->cfg.init_argc; i++)
 		argv[i + 1] = b->cfg.init_argv[i];
 	argv[b->cfg.init_argc + 1] = NULL;

@@ -15,6 +15,7 @@
 #include "rootspec.h"
 
 #define ROOT_WAIT_DEFAULT_S 15
+#define NODRIVER_TEXT 768 /* the devices named: the whole line stays under the logger's 1024 */
 
 /* Has someone (a previous attempt, or the user in the rescue shell) mounted it? */
 static bool sysroot_mounted(void)
@@ -83,6 +84,10 @@ int boot_find_device(struct boot *b, const char *what, const char *spec, const s
 	}
 	blkdev_describe(list, n < 0 ? 0 : n, desc, sizeof(desc));
 	log_err("root: %s=%s not found after %d s. Block devices: %s", what, spec, limit / 1000, desc);
+	/* a disk behind a controller the image has no module for never shows up at all */
+	if (devices_describe_nodriver(&b->ml, desc, NODRIVER_TEXT) > 0)
+		log_err("root: devices without a driver in this image: %s; if the root is behind one, "
+			"rebuild the image with its module (--add-modules)", desc);
 	log_err("root: check %s= (or add rootwait / rd.timeout=SECONDS for a slow device)", what);
 	return -ENODEV;
 }

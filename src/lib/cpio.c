@@ -14,6 +14,9 @@
 #define NFIELDS 13
 #define TRAILER "TRAILER!!!"
 
+/* The header's first six bytes; no NUL, it is not a string in the archive. */
+static const char newc_magic[6] = { '0', '7', '0', '7', '0', '1' };
+
 enum field {
 	F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_SIZE,
 	F_DEVMAJ, F_DEVMIN, F_RDEVMAJ, F_RDEVMIN, F_NAMESIZE, F_CHECK,
@@ -94,8 +97,8 @@ static int append(struct cpio_buf *b, const struct cpio_entry *e, uint32_t ino, 
 		return r;
 	p = b->data + b->len;
 	memset(p, 0, name_span + data_span);
-	memcpy(p, "070701", 6);
-	for (int i = 0; i < NFIELDS; i++)
+	memcpy(p, newc_magic, sizeof(newc_magic));
+	for (size_t i = 0; i < NFIELDS; i++)
 		put_hex8(p + 6 + 8 * i, f[i]);
 	memcpy(p + HDR_LEN, e->name, namesize - 1);
 	if (e->size)
@@ -188,7 +191,7 @@ static const char *parse_header(const uint8_t *h, uint32_t f[NFIELDS], bool *crc
 		return "old (odc) cpio header \"070707\": expected newc \"070701\"";
 	else
 		return "bad magic: expected \"070701\" or \"070702\"";
-	for (int i = 0; i < NFIELDS; i++)
+	for (size_t i = 0; i < NFIELDS; i++)
 		if (!parse_hex8(h + 6 + 8 * i, &f[i]))
 			return bad_hex[i];
 	if (f[F_MODE] > 0xffff)

@@ -369,7 +369,7 @@ const char *dhcp_strerror(int code)
 	case DHCP_E_SERVER: return "from a server other than the one selected";
 	case DHCP_E_IPHDR: return "malformed IPv4 header";
 	case DHCP_E_IPSUM: return "bad IPv4 header checksum";
-	case DHCP_E_FRAGMENT: return "IP fragment";
+	case DHCP_E_FRAGMENT: return "IP fragment (a reply too big for one frame; not reassembled)";
 	case DHCP_E_NOTUDP: return "not UDP";
 	case DHCP_E_PORT: return "not to the DHCP client port";
 	case DHCP_E_UDPLEN: return "bad UDP length";

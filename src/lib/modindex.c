@@ -81,6 +81,15 @@ static uint64_t fnv(const char *s, size_t n)
 	return h;
 }
 
+/* fnv() of a whole NUL-terminated name, in one pass. */
+static uint64_t fnv_str(const char *s)
+{
+	uint64_t h = FNV_BASIS;
+	for (; *s; s++)
+		h = fnv_step(h, (unsigned char)*s);
+	return h;
+}
+
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
@@ -148,7 +157,7 @@ int modindex_normalise(const char *name, char *out)
 			return -EINVAL;
 		if (i >= MODINDEX_MAX_NAME)
 			return -ENAMETOOLONG;
-		out[i] = c == '-' ? '_' : (char)c;
+		out[i] = (char)(c == '-' ? '_' : c);
 	}
 	out[i] = '\0';
 	return i ? 0 : -EINVAL;
@@ -161,7 +170,7 @@ static int find_id(const struct modindex *idx, const char *name)
 	if (!idx->table_size)
 		return -ENOENT;
 	size_t mask = idx->table_size - 1;
-	for (size_t i = fnv(name, strlen(name)) & mask;; i = (i + 1) & mask) {
+	for (size_t i = fnv_str(name) & mask;; i = (i + 1) & mask) {
 		uint32_t v = idx->table[i];
 		if (!v)
 			return -ENOENT;
@@ -172,7 +181,7 @@ static int find_id(const struct modindex *idx, const char *name)
 
 static void table_put(uint32_t *table, size_t size, const char *name, uint32_t id)
 {
-	size_t i = fnv(name, strlen(name)) & (size - 1);
+	size_t i = fnv_str(name) & (size - 1);
 	while (table[i])
 		i = (i + 1) & (size - 1);
 	table[i] = id + 1;
@@ -319,7 +328,7 @@ static int name_from_path(const char *path, size_t len, char *out)
 			base = path + i + 1;
 	const char *end = path + len;
 	for (const char *p = base; end - p >= 3; p++) {
-		if (memcmp(p, ".ko", 3) || (p + 3 < end && p[3] != '.'))
+		if (memcmp(p, ".ko", 3) != 0 || (p + 3 < end && p[3] != '.'))
 			continue;
 		size_t n = (size_t)(p - base);
 		if (n == 0 || n > MODINDEX_MAX_NAME)
@@ -344,7 +353,7 @@ static int module_at(struct modindex *idx, const char *path, bool own)
 	if (id < 0)
 		return id;
 	struct mod *m = &idx->mods[id];
-	if (!m->path || (own && strcmp(m->path, path))) {
+	if (!m->path || (own && strcmp(m->path, path) != 0)) {
 		const char *copy = arena_dup(idx, path, len);
 		if (!copy)
 			return -ENOMEM;
@@ -428,7 +437,7 @@ static int buckets_grow(struct modindex *idx)
 static int alias_line(struct modindex *idx, char **tok, int ntok)
 {
 	char name[MODINDEX_MAX_NAME + 1];
-	if (ntok != 3 || strcmp(tok[0], "alias") || modindex_normalise(tok[2], name) < 0)
+	if (ntok != 3 || strcmp(tok[0], "alias") != 0 || modindex_normalise(tok[2], name) < 0)
 		return -EBADMSG;
 	if (idx->naliases >= MODINDEX_MAX_ALIASES)
 		return -E2BIG;
@@ -470,7 +479,7 @@ int modindex_parse_alias(struct modindex *idx, const char *buf, size_t len, size
 static int softdep_line(struct modindex *idx, char **tok, int ntok)
 {
 	char name[MODINDEX_MAX_NAME + 1];
-	if (ntok < 2 || strcmp(tok[0], "softdep") || modindex_normalise(tok[1], name) < 0)
+	if (ntok < 2 || strcmp(tok[0], "softdep") != 0 || modindex_normalise(tok[1], name) < 0)
 		return -EBADMSG;
 	int id = intern(idx, name);
 	if (id < 0)

@@ -63,7 +63,7 @@ static int field(struct uevent *ev, const char *key, size_t klen, const char *v,
 {
 	for (size_t i = 0; i < NKEPT; i++) {
 		const struct kept *k = &kept_fields[i];
-		if (strlen(k->key) != klen || memcmp(k->key, key, klen))
+		if (strlen(k->key) != klen || memcmp(k->key, key, klen) != 0)
 			continue;
 		if (once(seen, 1u << i) < 0)
 			return -EBADMSG;
@@ -71,10 +71,10 @@ static int field(struct uevent *ev, const char *key, size_t klen, const char *v,
 	}
 #define IS(lit) (klen == sizeof(lit) - 1 && !memcmp(key, lit, klen))
 	if (IS("ACTION")) {
-		if (once(seen, SEEN_ACTION) < 0 || strlen(ev->action) != n || memcmp(ev->action, v, n))
+		if (once(seen, SEEN_ACTION) < 0 || strlen(ev->action) != n || memcmp(ev->action, v, n) != 0)
 			return -EBADMSG;
 	} else if (IS("DEVPATH")) {
-		if (once(seen, SEEN_DEVPATH) < 0 || strlen(ev->devpath) != n || memcmp(ev->devpath, v, n))
+		if (once(seen, SEEN_DEVPATH) < 0 || strlen(ev->devpath) != n || memcmp(ev->devpath, v, n) != 0)
 			return -EBADMSG;
 	} else if (IS("MAJOR")) {
 		if (once(seen, SEEN_MAJOR) < 0 || parse_uint(v, n, 4095, &ev->major) < 0)

@@ -138,11 +138,12 @@ static int add_parents(struct tree *t)
 
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX];
+		size_t len = strlen(t->e[i].name);
 		int r;
 
-		if (strlen(t->e[i].name) >= sizeof(path))
+		if (len >= sizeof(path))
 			return fail(t, -ENAMETOOLONG, "%s: path too long", t->e[i].name);
-		strcpy(path, t->e[i].name);
+		memcpy(path, t->e[i].name, len + 1);
 		for (char *s = strrchr(path, '/'); s; s = strrchr(path, '/')) {
 			*s = '\0';
 			r = add_dir(t, path);

@@ -173,7 +173,7 @@ static int place(struct elfdeps *d, const char *lpath, size_t *item, bool *fresh
 		if ((size_t)n >= sizeof(next) - 1)
 			return -ENAMETOOLONG;
 		next[n] = '\0';
-		if (!strchr(next, '/') && strcmp(next, ".") && strcmp(next, "..")) {
+		if (!strchr(next, '/') && strcmp(next, ".") != 0 && strcmp(next, "..") != 0) {
 			/* libz.so.1 -> libz.so.1.2.13: the same link, the same directory */
 			char *slash = strrchr(cur, '/');
 

@@ -242,7 +242,8 @@ int image_walk(const uint8_t *buf, size_t len, cpio_visit_fn fn, void *ctx,
 /* ---- the image file --------------------------------------------------------- */
 
 struct map {
-	const uint8_t *p;
+	void *base;        /* what munmap needs */
+	const uint8_t *p;  /* the same bytes, read-only view */
 	size_t len;
 };
 
@@ -252,6 +253,7 @@ static int map_open(const char *path, struct map *m, char *err, size_t errsz)
 	void *p;
 	int fd, r = 0;
 
+	*m = (struct map){ 0 };
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;
@@ -271,6 +273,7 @@ static int map_open(const char *path, struct map *m, char *err, size_t errsz)
 		if (p == MAP_FAILED) {
 			r = -errno;
 		} else {
+			m->base = p;
 			m->p = p;
 			m->len = (size_t)st.st_size;
 		}
@@ -287,7 +290,7 @@ static int map_open(const char *path, struct map *m, char *err, size_t errsz)
 
 static void map_close(struct map *m)
 {
-	munmap((void *)(uintptr_t)m->p, m->len);
+	munmap(m->base, m->len);
 }
 
 /* ---- listing ------------------------------------------------------------------ */
@@ -304,9 +307,9 @@ static void mode_string(uint32_t mode, char s[11])
 					[8] = '-', [10] = 'l', [12] = 's' };
 	static const char rwx[] = "rwxrwxrwx";
 
-	s[0] = types[(mode & S_IFMT) >> 12] ? types[(mode & S_IFMT) >> 12] : '?';
+	s[0] = (char)(types[(mode & S_IFMT) >> 12] ? types[(mode & S_IFMT) >> 12] : '?');
 	for (int i = 0; i < 9; i++)
-		s[1 + i] = mode & (0400u >> i) ? rwx[i] : '-';
+		s[1 + i] = (char)(mode & (0400u >> i) ? rwx[i] : '-');
 	if (mode & S_ISUID)
 		s[3] = mode & S_IXUSR ? 's' : 'S';
 	if (mode & S_ISGID)

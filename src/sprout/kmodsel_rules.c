@@ -268,9 +268,11 @@ int kmodsel_root_fstype(const char *buf, size_t len, char *out, size_t outsz)
 			if (r < 0)
 				return r == -ENAMETOOLONG ? -EBADMSG : r;
 			if (!strcmp(mnt, "/")) {
-				if (strlen(type) >= outsz)
+				size_t n = strlen(type);
+
+				if (n >= outsz)
 					return -ENAMETOOLONG;
-				strcpy(out, type);
+				memcpy(out, type, n + 1);
 				found = 0;
 			}
 		}

@@ -106,7 +106,8 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 enum {
-	OPT_KVER = 256, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
+	OPT_FIRST = 256, /* past every short option's character */
+	OPT_KVER = OPT_FIRST, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
 	OPT_INIT, OPT_CONFIG, OPT_HELP,
 };
@@ -140,13 +141,13 @@ struct cli {
 };
 
 static const char *const setting_key[] = {
-	[OPT_KVER - OPT_KVER] = "kver",
-	[OPT_MODDIR - OPT_KVER] = "moddir",
-	[OPT_COMPRESS - OPT_KVER] = "compress",
-	[OPT_ADD_MODULES - OPT_KVER] = "add_modules",
-	[OPT_SHELL - OPT_KVER] = "shell",
-	[OPT_CMDLINE - OPT_KVER] = "cmdline",
-	[OPT_INIT - OPT_KVER] = "init",
+	[OPT_KVER - OPT_FIRST] = "kver",
+	[OPT_MODDIR - OPT_FIRST] = "moddir",
+	[OPT_COMPRESS - OPT_FIRST] = "compress",
+	[OPT_ADD_MODULES - OPT_FIRST] = "add_modules",
+	[OPT_SHELL - OPT_FIRST] = "shell",
+	[OPT_CMDLINE - OPT_FIRST] = "cmdline",
+	[OPT_INIT - OPT_FIRST] = "init",
 };
 
 static int parse_flag(struct cli *c, int opt, const char *arg)
@@ -171,9 +172,9 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	default:
 		break;
 	}
-	if (opt < OPT_KVER || opt > OPT_INIT || !setting_key[opt - OPT_KVER])
+	if (opt < OPT_KVER || opt > OPT_INIT || !setting_key[opt - OPT_FIRST])
 		return EXIT_USAGE;
-	if (settings_set(&c->set, setting_key[opt - OPT_KVER], arg, msg, sizeof(msg)) < 0)
+	if (settings_set(&c->set, setting_key[opt - OPT_FIRST], arg, msg, sizeof(msg)) < 0)
 		return usage_error("--%s", msg[0] ? msg : "out of memory");
 	return 0;
 }
@@ -484,7 +485,7 @@ static int cmd_help(int argc, char **argv)
 		fputs(usage_pxe, stdout);
 		return EXIT_OK;
 	}
-	if (argc >= 2 && strcmp(argv[1], "ls") && strcmp(argv[1], "extract"))
+	if (argc >= 2 && strcmp(argv[1], "ls") != 0 && strcmp(argv[1], "extract") != 0)
 		return usage_error("help: no command \"%s\"", argv[1]);
 	fputs(usage_main, stdout);
 	return EXIT_OK;

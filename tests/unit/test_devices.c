@@ -1,7 +1,8 @@
 /* Unit tests for modload and devices: load orders with a fake loader, failures and
- * blacklists, module options from the command line, reading the index files, and a
+ * blacklists, module options from the command line, reading the index files, a
  * coldplug over a fake sysfs tree in a temporary directory where loading one driver
- * makes a new device appear (found by the second pass). */
+ * makes a new device appear (found by the second pass), and the devices no module of
+ * the image matches, as a "root not found" message names them. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
@@ -522,9 +523,166 @@ static void test_uevent_apply(void **state)
 	assert_int_equal(devices_uevent_apply(&ml, &ev), 1);
 	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
 	assert_string_equal(fake.calls, "virtio_blk");
-	/* no module for it: not an error */
+	/* no module for it: not an error, but remembered for a message */
+	assert_int_equal(ml.nnodriver, 0);
 	assert_int_equal(uevent_parse(other, sizeof(other), &ev), 0);
 	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
+	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
+	assert_int_equal(ml.nnodriver, 1);
+	assert_string_equal(ml.nodriver[0].devpath, "/devices/x");
+	assert_string_equal(ml.nodriver[0].modalias, other + sizeof("add@/devices/x\0MODALIAS=") - 1);
+	modload_close(&ml);
+}
+
+/* --- devices without a driver ----------------------------------------------------------- */
+
+static const struct {
+	const char *alias, *what, *module;
+	bool storage;
+} kind_cases[] = {
+	{ "virtio:d00000002v00001AF4", "virtio block device", "virtio_blk", true },
+	{ "virtio:d00000001v00001AF4", "virtio network device", "virtio_net", false },
+	{ "virtio:d00000008v00001AF4", "virtio SCSI host", "virtio_scsi", true },
+	{ "virtio:d00000004v00001AF4", NULL, NULL, false },          /* rng */
+	{ "virtio:d0000000", NULL, NULL, false },                    /* cut short */
+	{ "virtio:dZZ000002v00001AF4", NULL, NULL, false },
+	{ "pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01", "SATA controller (AHCI)", "ahci", true },
+	{ "pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i00", "SATA controller", NULL, true },
+	{ "pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02", "NVM Express controller", "nvme", true },
+	{ "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80", "IDE controller", NULL, true },
+	{ "pci:v00001000d00000012sv00001AF4sd00001100bc01sc80i00", "storage controller", NULL, true },
+	{ "pci:v00008086d0000100Esv00001AF4sd00001100bc02sc00i00", "network controller", NULL, false },
+	{ "pci:v00001B36d0000000Dsv00001AF4sd00001100bc0Csc03i30", "USB 3 controller", "xhci_pci", false },
+	{ "pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00", NULL, NULL, false }, /* VGA */
+	{ "pci:v00001234d00001111sv00001AF4sd00001100bc0", NULL, NULL, false },
+	{ "pci:v00001234d00001111", NULL, NULL, false },
+	{ "scsi:t-0x00", "SCSI disk", "sd_mod", true },
+	{ "scsi:t-0x05", "SCSI CD-ROM", "sr_mod", true },
+	{ "scsi:t-0x1f", NULL, NULL, false },
+	{ "usb:v0781p5567d0100dc00dsc00dp00ic08isc06ip50in00", "USB mass storage", "usb_storage", true },
+	{ "usb:v174Cp55AAd0100dc00dsc00dp00ic08isc06ip62in01", "USB attached SCSI", "uas", true },
+	{ "usb:v046Dp0000d0100dc00dsc00dp00ic03isc01ip01in00", NULL, NULL, false }, /* keyboard */
+	{ "mmc:block", "MMC/SD card", "mmc_block", true },
+	{ "xen:vbd", "Xen block device", "xen_blkfront", true },
+	{ "platform:serial8250", NULL, NULL, false },
+	{ "", NULL, NULL, false },
+};
+
+static void test_alias_kind(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N(kind_cases); i++) {
+		const struct devices_kind *k = devices_alias_kind(kind_cases[i].alias);
+		const char *what = k ? k->what : NULL, *module = k ? k->module : NULL;
+		if ((what == NULL) != (kind_cases[i].what == NULL) ||
+		    (what && strcmp(what, kind_cases[i].what)) ||
+		    (module == NULL) != (kind_cases[i].module == NULL) ||
+		    (module && strcmp(module, kind_cases[i].module)) ||
+		    (k && k->storage != kind_cases[i].storage))
+			fail_msg("%s: got %s / %s", kind_cases[i].alias, what ? what : "NULL",
+				 module ? module : "NULL");
+	}
+}
+
+#define AHCI "pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01"
+
+/* Coldplug remembers the devices no module of the image matches, with where they are;
+ * the message puts storage first and leaves out devices a built-in driver took. */
+static void test_coldplug_nodriver(void **state)
+{
+	(void)state;
+	struct modload ml;
+	char out[1024], target[512], link[512];
+	open_fake(&ml);
+	make_tree();
+	write_file("devices/pci0000:00/0000:00:06.0/modalias", AHCI "\n");
+	/* a device a driver built into the kernel has bound */
+	write_file("devices/platform/i8042/modalias", "platform:i8042\n");
+	write_file("bus/platform/drivers/i8042/bind", "");
+	snprintf(target, sizeof(target), "%s/bus/platform/drivers/i8042", fake.root);
+	snprintf(link, sizeof(link), "%s/devices/platform/i8042/driver", fake.root);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(devices_coldplug(&ml), 3);
+	/* the AHCI controller, the CPU, serial8250, i8042: every modalias nothing matched */
+	assert_int_equal(ml.nnodriver, 4);
+	bool ahci = false;
+	for (size_t i = 0; i < ml.nnodriver; i++) {
+		assert_null(strstr(ml.nodriver[i].modalias, "virtio"));
+		assert_null(strstr(ml.nodriver[i].modalias, "never"));
+		if (!strcmp(ml.nodriver[i].modalias, AHCI)) {
+			assert_string_equal(ml.nodriver[i].devpath, "/devices/pci0000:00/0000:00:06.0");
+			ahci = true;
+		}
+	}
+	assert_true(ahci);
+	/* the controller is named, the CPU and serial8250 only counted; i8042 has its driver */
+	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 3);
+	assert_string_equal(out, AHCI " (SATA controller (AHCI): ahci), and 2 more");
+	/* walked again (as after lost events): nothing twice */
+	assert_int_equal(devices_coldplug(&ml), 0);
+	assert_int_equal(ml.nnodriver, 4);
+	/* the controller bound after all: nothing known is left, so the others are named */
+	write_file("devices/pci0000:00/0000:00:06.0/driver", "");
+	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "platform:serial8250"));
+	assert_non_null(strstr(out, "cpu:type:x86,ven0000fam0006mod003F:feature:,0000"));
+	assert_null(strstr(out, "pci:"));
+	assert_null(strstr(out, "more"));
+	modload_close(&ml);
+	assert_int_equal(ml.nnodriver, 0);
+	assert_null(ml.nodriver);
+}
+
+/* Many devices: DEVICES_LIST_NODRIVER named, the rest counted; a small buffer names
+ * fewer but cuts none; past DEVICES_MAX_NODRIVER they are only counted. */
+static void test_describe_caps(void **state)
+{
+	(void)state;
+	struct modload ml;
+	char out[2048], path[64];
+	const char *entry = "virtio:d00000002v00001AF4 (virtio block device: virtio_blk)";
+	open_fake(&ml);
+	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(devices_note_nodriver(&ml, "", "x"), -EINVAL);
+	assert_int_equal(devices_note_nodriver(&ml, "/devices/a", ""), -EINVAL);
+	assert_int_equal(devices_note_nodriver(&ml, "/devices/platform/p", "platform:p"), 0);
+	for (int i = 0; i < 20; i++) {
+		snprintf(path, sizeof(path), "/devices/virtio%d", i);
+		assert_int_equal(devices_note_nodriver(&ml, path, "virtio:d00000002v00001AF4"), 0);
+		assert_int_equal(devices_note_nodriver(&ml, path, "virtio:d00000002v00001AF4"), 0);
+	}
+	assert_int_equal(ml.nnodriver, 21);
+	/* storage a known module drives comes before other storage, whatever the order */
+	assert_int_equal(devices_note_nodriver(&ml, "/devices/ide", "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80"), 0);
+	assert_int_equal(devices_describe_nodriver(&ml, out, 200), 22);
+	assert_string_equal(out, "virtio:d00000002v00001AF4 (virtio block device: virtio_blk), "
+				 "virtio:d00000002v00001AF4 (virtio block device: virtio_blk), and 20 more");
+	ml.nnodriver--; /* the IDE controller out again */
+	free(ml.nodriver[ml.nnodriver].devpath);
+	free(ml.nodriver[ml.nnodriver].modalias);
+	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 21);
+	/* 8 of the storage ones, not the platform device behind them */
+	char want[2048] = "";
+	for (int i = 0; i < DEVICES_LIST_NODRIVER; i++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s", i ? ", " : "", entry);
+	strcat(want, ", and 13 more");
+	assert_string_equal(out, want);
+	/* room for two entries: two, and the rest counted */
+	size_t two = 2 * strlen(entry) + 2 + 24 + 1;
+	assert_int_equal(devices_describe_nodriver(&ml, out, two), 21);
+	snprintf(want, sizeof(want), "%s, %s, and 19 more", entry, entry);
+	assert_string_equal(out, want);
+	assert_int_equal(devices_describe_nodriver(&ml, out, 30), 21);
+	assert_string_equal(out, "and 21 more");
+	assert_int_equal(devices_describe_nodriver(&ml, out, 5), 21);
+	assert_string_equal(out, "");
+	for (int i = 0; i < DEVICES_MAX_NODRIVER + 10; i++) {
+		snprintf(path, sizeof(path), "/devices/many%d", i);
+		assert_int_equal(devices_note_nodriver(&ml, path, "platform:many"), 0);
+	}
+	assert_int_equal(ml.nnodriver, DEVICES_MAX_NODRIVER);
+	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 21 + DEVICES_MAX_NODRIVER + 10);
 	modload_close(&ml);
 }
 
@@ -581,6 +739,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_coldplug_concurrent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coldplug_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uevent_apply, setup, teardown),
+		cmocka_unit_test(test_alias_kind),
+		cmocka_unit_test_setup_teardown(test_coldplug_nodriver, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_describe_caps, setup, teardown),
 		cmocka_unit_test(test_uevent_forged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

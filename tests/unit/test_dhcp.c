@@ -1,4 +1,7 @@
-/* Unit tests for dhcp (parse, check, build) and dhcp_frame (IPv4/UDP). */
+/* Unit tests for dhcp (parse, check, build) and dhcp_frame (IPv4/UDP), and for how the
+ * client (dhcpc) takes the hostile replies tests/e2e/test_hostile.sh sends: flawed
+ * offers set aside for a good one, and an oversized reply's first fragment logged once
+ * (its real packet socket on a loopback in a private network namespace). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -7,12 +10,23 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "dhcp.h"
 #include "dhcp_frame.h"
+#include "dhcpc.h"
+#include "log.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define S(lit) lit, sizeof(lit) - 1
@@ -714,6 +728,377 @@ static void test_frame_build(void **state)
 	assert_memory_equal(b + 28, "inplace", 7);
 }
 
+/* --- the client against flawed offers (a scripted server, a fake clock) -------------- */
+
+#define LEASE_3600 "\x33\x04\x00\x00\x0e\x10"
+#define LEASE_0 "\x33\x04\x00\x00\x00\x00"
+#define MASK_24 "\x01\x04\xff\xff\xff\x00"
+
+struct pending {
+	uint64_t at;
+	uint8_t b[1600];
+	size_t len;
+};
+
+/* One offer the script plays after a DISCOVER: when, which address, which options. */
+struct play {
+	uint64_t at;
+	const char *yiaddr;
+	const char *opts;
+	size_t olen;
+};
+
+struct script {
+	uint64_t now;
+	struct pending q[16];
+	int nq;
+	const struct play *offers;   /* answered to each DISCOVER, ended by at == 0 */
+	const char *ack_opts;        /* the ACK's options besides type and server */
+	size_t ack_olen;
+	int ndiscover, nrequest;
+	uint32_t requested;          /* option 50 of the last REQUEST */
+	uint32_t xid;
+};
+
+static uint64_t s_now(void *ctx)
+{
+	return ((struct script *)ctx)->now;
+}
+
+static uint32_t s_random(void *ctx)
+{
+	(void)ctx;
+	return 500; /* every retransmission interval without jitter: 1 s, 2 s, ... */
+}
+
+/* Queues a reply of type from 10.77.0.1 for yiaddr with opts, arriving at `at`. */
+static void s_queue(struct script *sc, uint64_t at, int type, const char *yiaddr, const char *opts,
+		    size_t olen)
+{
+	uint8_t payload[1500], o[1400];
+	size_t n = 0;
+
+	assert_true(olen + 10 <= sizeof(o) && sc->nq < (int)N(sc->q));
+	o[n++] = 53, o[n++] = 1, o[n++] = (uint8_t)type;
+	memcpy(o + n, SRV, 6);
+	n += 6;
+	memcpy(o + n, opts, olen);
+	n += olen;
+	o[n++] = 255;
+	size_t len = reply(payload, sizeof(payload), (const char *)o, n, NONE, NULL, 0, NULL, 0);
+	uint32_t y = ip(yiaddr);
+	memcpy(payload + 16, &y, 4);
+	payload[4] = (uint8_t)(sc->xid >> 24), payload[5] = (uint8_t)(sc->xid >> 16);
+	payload[6] = (uint8_t)(sc->xid >> 8), payload[7] = (uint8_t)sc->xid;
+	struct pending *q = &sc->q[sc->nq++];
+	q->at = at;
+	q->len = server_frame(q->b, 5, (const char *)payload, len, 1);
+}
+
+static int s_send(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct script *sc = ctx;
+	uint8_t b[DHCP_BUILD_MAX];
+	struct dhcp_msg m;
+
+	assert_true(len > DHCP_FRAME_HDR && len - DHCP_FRAME_HDR <= sizeof(b));
+	memcpy(b, frame + DHCP_FRAME_HDR, len - DHCP_FRAME_HDR);
+	b[0] = 2; /* the parser reads replies */
+	assert_int_equal(dhcp_parse(b, len - DHCP_FRAME_HDR, &m), 0);
+	sc->xid = m.xid;
+	if (m.type == DHCP_DISCOVER) {
+		sc->ndiscover++;
+		for (const struct play *p = sc->offers; p->at; p++)
+			s_queue(sc, sc->now + p->at, DHCP_OFFER, p->yiaddr, p->opts, p->olen);
+	} else {
+		const uint8_t *o = b + DHCP_MIN_LEN;
+		size_t olen = len - DHCP_FRAME_HDR - DHCP_MIN_LEN;
+		char a[INET_ADDRSTRLEN];
+
+		sc->nrequest++;
+		/* our own REQUEST: no PADs before END, every option whole */
+		for (size_t p = 0; p + 2 <= olen && o[p] != 255; p += 2 + (size_t)o[p + 1])
+			if (o[p] == 50 && o[p + 1] == 4 && p + 6 <= olen)
+				memcpy(&sc->requested, o + p + 2, 4);
+		inet_ntop(AF_INET, &sc->requested, a, sizeof(a));
+		s_queue(sc, sc->now + 10, DHCP_ACK, a, sc->ack_opts, sc->ack_olen);
+	}
+	return 0;
+}
+
+/* The earliest reply due within timeout_ms, the clock moved to it; or the clock moved
+ * by timeout_ms. A reply due earlier than the clock arrives at once (a lagging guest). */
+static int s_recv(void *ctx, uint8_t *buf, size_t size, int timeout_ms, unsigned *flags)
+{
+	struct script *sc = ctx;
+	int best = -1;
+
+	*flags = 0;
+	for (int i = 0; i < sc->nq; i++)
+		if (sc->q[i].at <= sc->now + (uint64_t)timeout_ms && (best < 0 || sc->q[i].at < sc->q[best].at))
+			best = i;
+	if (best < 0) {
+		sc->now += (uint64_t)timeout_ms;
+		return 0;
+	}
+	struct pending q = sc->q[best];
+	memmove(&sc->q[best], &sc->q[best + 1], (size_t)(sc->nq - best - 1) * sizeof(q));
+	sc->nq--;
+	if (q.at > sc->now)
+		sc->now = q.at;
+	assert_true(q.len <= size);
+	memcpy(buf, q.b, q.len);
+	return (int)q.len;
+}
+
+/* Runs the client against sc; its log lines into out. */
+static int run_script(struct script *sc, struct dhcp_lease *l, char *out, size_t size)
+{
+	struct dhcpc_transport t = { .ctx = sc, .send = s_send, .recv = s_recv, .now_ms = s_now,
+				     .random = s_random };
+	struct dhcpc_opts o = { .ifindex = 2, .ifname = "eth0", .timeout_ms = 30000, .transport = &t };
+	FILE *tmp = tmpfile();
+	int saved, r;
+	ssize_t n;
+
+	memcpy(o.mac, mac, 6);
+	assert_non_null(tmp);
+	fflush(stderr);
+	saved = dup(2);
+	assert_int_equal(dup2(fileno(tmp), 2), 2);
+	r = dhcpc_run(&o, l);
+	fflush(stderr);
+	lseek(2, 0, SEEK_SET);
+	n = read(2, out, size - 1);
+	out[n > 0 ? n : 0] = '\0';
+	dup2(saved, 2);
+	close(saved);
+	fclose(tmp);
+	return r;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+#define HAS_ONCE(out, text)                                                  \
+	do {                                                                 \
+		if (count(out, text) != 1)                                   \
+			fail_msg("want one \"%s\" in:\n%s", text, out);      \
+	} while (0)
+
+static char long_root[1 + 5 * (2 + 220)]; /* option 17 five times: 1100 bytes */
+
+static size_t make_long_root(void)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 5; i++) {
+		long_root[n++] = 17, long_root[n++] = (char)220;
+		memset(long_root + n, 'r', 220);
+		n += 220;
+	}
+	return n;
+}
+
+/* A lease of 0 s and a root-path over 1024 bytes: both usable offers, both set aside
+ * (the second with a line of its own), and the flawless one behind them is taken. */
+static void test_flawed_offers_set_aside(void **state)
+{
+	(void)state;
+	size_t lr = make_long_root();
+	const struct play offers[] = {
+		{ 10, "10.77.0.58", S(LEASE_0 MASK_24) },
+		{ 20, "10.77.0.57", long_root, lr },
+		{ 30, "10.77.0.50", S(LEASE_3600 MASK_24 "\x11\x0b" "10.77.0.1:/") },
+		{ 0, NULL, NULL, 0 },
+	};
+	struct script sc = { .now = 1000, .offers = offers, .ack_opts = LEASE_3600 MASK_24,
+			     .ack_olen = 12 };
+	struct dhcp_lease l;
+	static char out[8192];
+
+	assert_int_equal(run_script(&sc, &l, out, sizeof(out)), 0);
+	assert_int_equal(sc.ndiscover, 1);
+	assert_int_equal(sc.nrequest, 1);
+	assert_int_equal(sc.requested, ip("10.77.0.50"));
+	assert_int_equal(l.address, ip("10.77.0.50"));
+	assert_int_equal(l.lease_time, 3600);
+	HAS_ONCE(out, "DHCPOFFER of 10.77.0.58 from 10.77.0.1 set aside: a lease of 0 s;");
+	HAS_ONCE(out, "DHCPOFFER of 10.77.0.57 from 10.77.0.1 ignored: option 17 (root path) "
+		      "unusable (malformed, or longer than allowed) (another offer is set aside already)");
+	assert_int_equal(count(out, "set aside"), 2);
+	assert_int_equal(count(out, "taking the one"), 0);
+}
+
+/* A lone flawed offer is still taken, at the end of the first wait: a sloppy server
+ * must not keep a machine from booting. The ACK's unusable options are named. */
+static void test_lone_flawed_offer_taken(void **state)
+{
+	(void)state;
+	size_t lr = make_long_root();
+	const struct play offers[] = { { 10, "10.77.0.57", long_root, lr }, { 0, NULL, NULL, 0 } };
+	static const char worse[] = "\x01\x04\xff\x00\xff\x00" /* a mask with holes */
+				    "\x1a\x02\x00\x0a"        /* MTU 10 */
+				    "\x0c\x03" "a\0b";         /* a host name with a NUL */
+	static char ack[sizeof(long_root) + sizeof(worse)];
+	memcpy(ack, long_root, lr);
+	memcpy(ack + lr, worse, sizeof(worse) - 1);
+	struct script sc = { .now = 1000, .offers = offers, .ack_opts = ack,
+			     .ack_olen = lr + sizeof(worse) - 1 };
+	struct dhcp_lease l;
+	static char out[8192];
+
+	assert_int_equal(run_script(&sc, &l, out, sizeof(out)), 0);
+	assert_int_equal(sc.ndiscover, 1);
+	assert_int_equal(l.address, ip("10.77.0.57"));
+	assert_string_equal(l.root_path, "");
+	HAS_ONCE(out, "DHCPOFFER of 10.77.0.57 from 10.77.0.1 set aside: option 17 (root path)");
+	HAS_ONCE(out, "no better offer came; taking the one of 10.77.0.57 set aside");
+	HAS_ONCE(out, "DHCPACK from 10.77.0.1: option 1 (subnet mask), 12 (host name), 17 (root path), "
+		      "26 (MTU) unusable (malformed, or longer than allowed); going on without them");
+	assert_string_equal(l.hostname, "");
+	assert_int_equal(l.mtu, 0);
+	assert_int_equal(l.prefix_len, 8); /* the class default of 10/8 */
+	/* taken when the first wait (1 s) ended, not after more DISCOVERs */
+	assert_true(sc.now < 1000 + 1000 + 100);
+}
+
+/* The wait ends just as a good offer sits queued behind a flawed one (the guest was
+ * not scheduled for a while): it is read before the flawed one is settled for. */
+static void test_queued_good_offer_wins(void **state)
+{
+	(void)state;
+	const struct play offers[] = {
+		{ 1000, "10.77.0.58", S(LEASE_0 MASK_24) },
+		{ 1000, "10.77.0.50", S(LEASE_3600 MASK_24) },
+		{ 0, NULL, NULL, 0 },
+	};
+	struct script sc = { .now = 1000, .offers = offers, .ack_opts = LEASE_3600, .ack_olen = 6 };
+	struct dhcp_lease l;
+	static char out[8192];
+
+	assert_int_equal(run_script(&sc, &l, out, sizeof(out)), 0);
+	assert_int_equal(sc.ndiscover, 1);
+	assert_int_equal(l.address, ip("10.77.0.50"));
+	assert_int_equal(sc.requested, ip("10.77.0.50"));
+	HAS_ONCE(out, "DHCPOFFER of 10.77.0.58 from 10.77.0.1 set aside: a lease of 0 s;");
+	assert_int_equal(count(out, "taking the one"), 0);
+}
+
+/* --- the real packet socket: fragments ----------------------------------------------- */
+
+static void put_frag(uint8_t *b, size_t len, uint16_t frag_field)
+{
+	b[6] = (uint8_t)(frag_field >> 8), b[7] = (uint8_t)frag_field;
+	b[10] = b[11] = 0;
+	uint16_t s = csum(b, 20, 0);
+	b[10] = (uint8_t)(s >> 8), b[11] = (uint8_t)s;
+	(void)len;
+}
+
+struct sender {
+	int ifindex;
+	int err;
+};
+
+/* Sends, 300 ms after the client started: the first fragment of an oversized reply,
+ * then a later fragment whose bytes where a port would be say 68, then a too-short
+ * reply in one datagram, which must still be seen. */
+static void *send_frames(void *p)
+{
+	struct sender *s = p;
+	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
+				  .sll_ifindex = s->ifindex, .sll_halen = ETH_ALEN,
+				  .sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	static uint8_t payload[1400], b[1500];
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
+	size_t n;
+
+	usleep(300000);
+	if (fd < 0) {
+		s->err = errno;
+		return NULL;
+	}
+	memset(payload, 0, sizeof(payload));
+	n = server_frame(b, 5, (const char *)payload, sizeof(payload), 0);
+	put_frag(b, n, 0x2000); /* more fragments, offset 0 */
+	if (sendto(fd, b, n, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		s->err = errno;
+	memset(b + 20, 0, 8);
+	b[23] = 68;
+	put_frag(b, n, 0x00b9); /* the last fragment, at 1480 bytes */
+	if (sendto(fd, b, n, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		s->err = errno;
+	n = server_frame(b, 5, "short", 5, 1);
+	if (sendto(fd, b, n, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		s->err = errno;
+	close(fd);
+	return NULL;
+}
+
+/* In its own network namespace: 0 ok, 1 wrong (the log on stderr), 77 cannot test. */
+static int fragment_child(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	struct sender s = { 0 };
+	struct dhcp_lease l;
+	struct dhcpc_opts o = { .ifname = "lo", .timeout_ms = 1500 };
+	static char out[8192];
+	pthread_t th;
+	int fd, r;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return 77;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return 77;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0 || ioctl(fd, SIOCGIFINDEX, &ifr) < 0)
+		return 77;
+	close(fd);
+	o.ifindex = s.ifindex = ifr.ifr_ifindex;
+	FILE *tmp = tmpfile();
+	if (!tmp || dup2(fileno(tmp), 2) != 2 || pthread_create(&th, NULL, send_frames, &s) != 0)
+		return 77;
+	r = dhcpc_run(&o, &l);
+	pthread_join(th, NULL);
+	lseek(2, 0, SEEK_SET);
+	ssize_t n = read(2, out, sizeof(out) - 1);
+	out[n > 0 ? n : 0] = '\0';
+	if (s.err || r == -EPERM || r == -EAFNOSUPPORT)
+		return 77;
+	bool ok = r == -ETIMEDOUT &&
+		  count(out, "packet from 10.77.0.1 ignored: IP fragment (a reply too big for one "
+			     "frame; not reassembled)") == 1 &&
+		  count(out, "packet from 10.77.0.1 ignored: too short for a BOOTP message") == 1 &&
+		  count(out, "ignored") == 2;
+	if (!ok)
+		fprintf(stdout, "dhcpc_run: %d; log:\n%s", r, out);
+	return ok ? 0 : 1;
+}
+
+static void test_first_fragment_logged_once(void **state)
+{
+	(void)state;
+	fflush(stdout);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(fragment_child());
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77)
+		skip();
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -729,6 +1114,10 @@ int main(void)
 		cmocka_unit_test(test_build_request),
 		cmocka_unit_test(test_frame_parse),
 		cmocka_unit_test(test_frame_build),
+		cmocka_unit_test(test_flawed_offers_set_aside),
+		cmocka_unit_test(test_lone_flawed_offer_taken),
+		cmocka_unit_test(test_queued_good_offer_wins),
+		cmocka_unit_test(test_first_fragment_logged_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

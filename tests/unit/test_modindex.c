@@ -566,9 +566,12 @@ static void test_real_index(void **state)
 			b.module[b.n++] = w3;
 		}
 	}
+	/* The fnmatch oracle is slow under valgrind (tests/valgrind.sh): a sparser
+	 * sample there still parses the whole index and checks real lookups. */
+	size_t stride = getenv("SPROUT_TEST_QUICK") ? 37 * 16 : 37;
 	unsigned checked = 0;
 	double lookup_ms = 0;
-	for (size_t i = 0; i < b.n; i += 37) {
+	for (size_t i = 0; i < b.n; i += stride) {
 		for (unsigned salt = 0; salt < 3; salt++) {
 			char s[1024], want[4096], got[4096] = "";
 			instance(b.pattern[i], s, sizeof(s), salt * 2654435761u);
