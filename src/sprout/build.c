@@ -15,6 +15,7 @@
 #include "compress.h"
 #include "cpio.h"
 #include "elfdeps.h"
+#include "fileio.h"
 
 #define MAX_ENTRIES 200000
 
@@ -368,26 +369,10 @@ static int archive(struct tree *t, uint32_t mtime, struct cpio_buf *cb)
 	return cpio_write_trailer(cb);
 }
 
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void sync_dir(const char *path)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
-	int fd;
 
 	if (!slash)
 		strcpy(dir, ".");
@@ -397,11 +382,7 @@ static void sync_dir(const char *path)
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	else
 		return;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd); /* the rename itself must reach the disk too */
-		close(fd);
-	}
+	fileio_sync_dir(dir); /* the rename itself must reach the disk too */
 }
 
 /* OUTPUT.tmpXXXXXX beside the output, synced, then renamed over it. */
@@ -416,7 +397,7 @@ static int write_output(struct tree *t, const char *path, const uint8_t *data, s
 	if (fd < 0)
 		return fail(t, -errno, "-o %s: cannot create a file beside it: %s", path,
 			    strerror(errno));
-	r = write_all(fd, data, len);
+	r = fileio_write_all(fd, data, len);
 	if (r == 0 && fchmod(fd, 0644) < 0)
 		r = -errno;
 	if (r == 0 && fsync(fd) < 0)

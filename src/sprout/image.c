@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "compress.h"
+#include "fileio.h"
 
 #define CPIO_HDR_LEN 110  /* an entry's name follows its header */
 
@@ -469,20 +470,6 @@ static int clear_leaf(struct extract_ctx *x, const struct cpio_entry *e, int dfd
 	return refuse(x, e, -errno, "replacing \"%s\": %s", leaf, strerror(errno));
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int make_file(struct extract_ctx *x, const struct cpio_entry *e, int dfd, const char *leaf)
 {
 	/* Set-id bits dropped: extracting as root must not mint set-id files. */
@@ -492,7 +479,7 @@ static int make_file(struct extract_ctx *x, const struct cpio_entry *e, int dfd,
 	fd = openat(dfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return refuse(x, e, -errno, "creating: %s", strerror(errno));
-	r = write_all(fd, e->data, e->size);
+	r = fileio_write_all(fd, e->data, e->size);
 	if (r == 0 && fchmod(fd, perm) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "compress.h"
+#include "fileio.h"
 #include "image.h"
 
 #define PXE_MAX_KERNEL ((size_t)512 << 20) /* far above any kernel; a wrong file is refused */
@@ -413,31 +414,6 @@ static bool same_file(const char *path, const uint8_t *data, size_t len)
 	return same;
 }
 
-static int write_all(int fd, const uint8_t *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len > ((size_t)1 << 30) ? (size_t)1 << 30 : len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd); /* the rename must reach the disk too */
-		close(fd);
-	}
-}
-
 /* dir/name via dir/[sub/].base.XXXXXX, mode 0644, synced, renamed. */
 static int write_file(const char *dir, const char *name, const uint8_t *data, size_t len,
 		      bool *written, char *err, size_t errsz)
@@ -460,7 +436,7 @@ static int write_file(const char *dir, const char *name, const uint8_t *data, si
 	if (fd < 0)
 		return fail(err, errsz, -errno, "%s: cannot create a file there: %s (expected a "
 			    "writable directory for %s)", parent, strerror(errno), base);
-	r = write_all(fd, data, len);
+	r = fileio_write_all(fd, data, len);
 	if (r == 0 && fchmod(fd, 0644) < 0)
 		r = -errno;
 	if (r == 0 && fsync(fd) < 0)
@@ -473,7 +449,7 @@ static int write_file(const char *dir, const char *name, const uint8_t *data, si
 		unlink(tmp);
 		return fail(err, errsz, r, "%s: writing it failed: %s", path, strerror(-r));
 	}
-	sync_dir(parent);
+	fileio_sync_dir(parent); /* the rename must reach the disk too */
 	*written = true;
 	return 0;
 }
