@@ -74,8 +74,9 @@ bench_image_stats() {
 	rm -f "$dir.err"
 	bytes=$(stat -c %s "$img")
 	(
-		cd "$dir"
-		u=$(find . -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+		cd "$dir" || exit 1
+		# each inode once: busybox's applets are hard links to one file
+		u=$(find . -type f -printf '%i %s\n' | sort -u | awk '{ s += $2 } END { print s + 0 }')
 		e=$(find . -mindepth 1 | grep -cvE '^\./(early|early2|main)$' || true)
 		m=$(find . -type f \( -name '*.ko' -o -name '*.ko.*' \) | wc -l)
 		echo "$tool,$bytes,$u,$e,$m"
@@ -83,14 +84,18 @@ bench_image_stats() {
 	rm -rf "$dir"
 }
 
-# bench_boot TOOL N IMG: boots IMG from the bench disk, once; appends a line to
-# $BENCH_W/boots.csv: tool,boot,ok,run_init_s,marker_s,phase_s,peak_rss_kb,unevictable_kb,
-# shmem_kb. Times are the kernel's own clock: "Run /init as init process" and the root
-# init's marker, both read from the kernel log the root dumps before powering off.
-bench_boot() {
-	local tool=$1 n=$2 img=$3 name=$1-$2 ok=0 tr='' tm='' ph='' rss='' unev='' shm='' mem
-	e2e_boot "$name" --initrd "$img" --disk "$BENCH_DISK" --append "$BENCH_APPEND" \
-		--timeout "${BENCH_BOOT_TIMEOUT:-150}" --extra "-snapshot"
+# bench_boot_start TOOL N IMG: starts one boot of IMG from the bench disk (QEMU in the
+# background); bench_boot_end TOOL N waits for it and appends a line to $BENCH_W/boots.csv:
+# tool,boot,ok,run_init_s,marker_s,phase_s,peak_rss_kb,unevictable_kb,shmem_kb. Times are
+# the kernel's own clock: "Run /init as init process" and the root init's marker, both read
+# from the kernel log the root dumps before powering off.
+bench_boot_start() {
+	e2e_boot "$1-$2" --initrd "$3" --disk "$BENCH_DISK" --append "$BENCH_APPEND" \
+		--timeout "${BENCH_BOOT_TIMEOUT:-300}" --extra "$BENCH_QEMU"
+}
+
+bench_boot_end() {
+	local tool=$1 n=$2 name=$1-$2 ok=0 tr='' tm='' ph='' rss='' unev='' shm='' mem
 	e2e_wait "$name" || true
 	tr=$(e2e_ktime "$name" 'Run /init as init process') || tr=''
 	tm=$(e2e_ktime "$name" 'BENCH-ROOT: marker') || tm=''
@@ -99,7 +104,8 @@ bench_boot() {
 		ph=$(awk -v a="$tr" -v b="$tm" 'BEGIN { printf "%.3f", b - a }')
 	fi
 	rss=$(bench_log "$name" | sed -n 's/.*sprout-init peak memory (VmHWM) \([0-9]*\) kB.*/\1/p' | sed -n 1p)
-	mem=$(bench_log "$name" | grep -a '^BENCH-MEM:' | sed -n 1p) || mem=''
+	# not anchored: the firmware's last escape codes may precede it on the same line
+	mem=$(bench_log "$name" | grep -a 'BENCH-MEM: ' | sed -n 1p) || mem=''
 	unev=$(sed -n 's/.*Unevictable=\([0-9]*\).*/\1/p' <<<"$mem")
 	shm=$(sed -n 's/.*Shmem=\([0-9]*\).*/\1/p' <<<"$mem")
 	echo "$tool,$n,$ok,$tr,$tm,$ph,$rss,$unev,$shm" >>"$BENCH_W/boots.csv"
@@ -112,13 +118,29 @@ bench_boot() {
 	fi
 }
 
+# bench_boots PARALLEL TOOL:N...: boots each TOOL (image $IMG/TOOL.img) for its Nth time,
+# PARALLEL at once, in the order given.
+bench_boots() {
+	local par=$1 i j
+	shift
+	local -a jobs=("$@")
+	for ((i = 0; i < ${#jobs[@]}; i += par)); do
+		for ((j = i; j < i + par && j < ${#jobs[@]}; j++)); do
+			bench_boot_start "${jobs[j]%%:*}" "${jobs[j]##*:}" "$IMG/${jobs[j]%%:*}.img"
+		done
+		for ((j = i; j < i + par && j < ${#jobs[@]}; j++)); do
+			bench_boot_end "${jobs[j]%%:*}" "${jobs[j]##*:}"
+		done
+	done
+}
+
 # bench_guest_sysfs NAME IMG OUTDIR: boots IMG with bench.sysdump and rebuilds, under
 # OUTDIR/devices, the guest's modalias files: the sysfs a host-only image for the test
 # machine is built from (sprout build --host-only --sysfs OUTDIR).
 bench_guest_sysfs() {
 	local name=$1 img=$2 out=$3 path alias n=0
 	e2e_boot "$name" --initrd "$img" --disk "$BENCH_DISK" --append "$BENCH_APPEND bench.sysdump" \
-		--timeout "${BENCH_BOOT_TIMEOUT:-150}" --extra "-snapshot"
+		--timeout "${BENCH_BOOT_TIMEOUT:-300}" --extra "$BENCH_QEMU"
 	e2e_wait "$name" || true
 	cp "$(e2e_log "$name")" "$BENCH_W/logs/$name.log" 2>/dev/null || true
 	while read -r _ path alias; do
@@ -130,7 +152,7 @@ bench_guest_sysfs() {
 		mkdir -p "$out/${path%/modalias}"
 		printf '%s\n' "$alias" >"$out/$path"
 		n=$((n + 1))
-	done < <(bench_log "$name" | grep -a '^BENCH-SYS: ')
+	done < <(bench_log "$name" | grep -ao 'BENCH-SYS: .*')
 	if [ "$n" = 0 ]; then
 		echo "bench: no modaliases read from the test machine (log: $BENCH_W/logs/$name.log)" >&2
 		return 1

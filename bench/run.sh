@@ -1,25 +1,58 @@
 #!/usr/bin/env bash
 # `make bench`: sprout against the initramfs builders a user would pick instead, on the
 # Debian test kernel in QEMU (TCG). Writes bench/results.csv, bench/boots.csv,
-# bench/boot-time.svg and docs/benchmarks.md (bench/report.sh, which can also be rerun
-# alone on the CSV files). Not part of `make check`: it installs the anchors (bench/deps.sh)
-# and takes about 25 minutes.
+# bench/boot-time.svg and docs/benchmarks.md (through bench/report.sh, which can be rerun on
+# a work directory kept with E2E_KEEP=1). Not part of `make check`: it installs the anchors
+# (bench/deps.sh), needs root, and takes about half an hour on a busy 2-core machine.
+#
+# Files: deps.sh (packages), ns.sh (runs an anchor where it finds the test kernel),
+# floor-init.c (the floor), root-init.sh (the root disk's init, which reports), lib.sh
+# (timing, sizes, boots), nfs.sh (the NFS rows), report.sh (tables, chart, docs).
 #
 # Environment: BENCH_RUNS (hyperfine runs per build, default 5), BENCH_BOOTS (boots per
-# image, default 5), BENCH_ONLY (space-separated tool ids to limit a development run),
-# E2E_KEEP=1 (keep the work directory with every image and serial log).
+# image, default 5), BENCH_VARIANT_BOOTS (boots of sprout's other compressions, default 1),
+# BENCH_NFS_BOOTS (NFSv4 boots of sprout and dracut, default 3: dracut's take a minute each),
+# BENCH_PARALLEL (boots at once, default 2), BENCH_ICOUNT=0 (guest clock in real time
+# instead of instruction counting; see below), BENCH_PLAIN (images also booted once in plain
+# TCG, default "tiny sprout-zstd itools-most dracut"; empty: none), BENCH_ONLY (space-separated tool ids to
+# limit a development run), E2E_KEEP=1 (keep the work directory: images and serial logs).
+#
+# The guest's clock: by default QEMU runs with -icount shift=0,sleep=on, so while the guest
+# CPU runs its clock advances 1 ns per instruction, and while it idles (waiting for the disk,
+# or a timer) it advances in real time. A boot's time then depends on the work it does, not
+# on what else this 2-core machine is running: the same image boots to within a few ms each
+# time, where plain TCG on a busy machine varied by 2x between boots. For images that run one
+# program, shift=0 matches this machine's unloaded TCG speed to within a few percent; images
+# that start many (dracut, initramfs-tools) take longer in plain TCG, which also charges
+# QEMU's translation of each new program: the plain-TCG cross-check below shows how much.
+# With that clock, two boots can run at once without disturbing each other's figures much;
+# the table's min-max columns show what is left of the spread.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO_ROOT=$(cd "$BENCH_DIR/.." && pwd)
 BENCH_RUNS=${BENCH_RUNS:-5}
 BENCH_BOOTS=${BENCH_BOOTS:-5}
+BENCH_VARIANT_BOOTS=${BENCH_VARIANT_BOOTS:-1}
+BENCH_PARALLEL=${BENCH_PARALLEL:-2}
 BENCH_ONLY=${BENCH_ONLY:-}
 START=$(date +%s)
+# Boot the ELF kernel inside the bzImage directly (tests/e2e/lib.sh): the kernel's clock
+# starts at its entry either way, and this saves the bzImage's ~3 s of decompressing itself
+# under TCG on every boot.
+export E2E_PVH=${E2E_PVH:-1}
+# A directory of our own for the work directory and the extracted kernel: other engineers'
+# clean-ups of /tmp/sprout-e2e-* must not pull them away in the middle of a run.
+export TMPDIR=${BENCH_TMPDIR:-/var/tmp/sprout-bench}
+mkdir -p "$TMPDIR"
+if [ "${BENCH_ICOUNT:-1}" = 1 ]; then
+	BENCH_QEMU="-snapshot -icount shift=0,sleep=on"
+else
+	BENCH_QEMU="-snapshot"
+fi
 
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (installs packages, mounts)" >&2; exit 1; }
+"$REPO_ROOT/scripts/deps.sh" >&2 # QEMU, busybox, mkfs, ganesha, dnsmasq, the test kernel
 "$BENCH_DIR/deps.sh"
-command -v qemu-system-x86_64 >/dev/null || { echo "bench: no QEMU; run scripts/deps.sh" >&2; exit 1; }
-"$REPO_ROOT/scripts/test-kernel.sh" || { echo "bench: no test kernel (scripts/test-kernel.sh)" >&2; exit 1; }
 [ -x "$REPO_ROOT/build/sprout" ] && [ -x "$REPO_ROOT/build/sprout-init" ] ||
 	{ echo "bench: build sprout first (make)" >&2; exit 1; }
 
@@ -34,6 +67,7 @@ mkdir -p "$BENCH_W/logs" "$BENCH_W/img" "$BENCH_W/scratch"
 : >"$BENCH_W/builds.csv"
 : >"$BENCH_W/images.csv"
 : >"$BENCH_W/boots.csv"
+: >"$BENCH_W/nfs-notes"
 IMG=$BENCH_W/img
 UUID=5b1e6c2a-8d4f-4e3a-9c7b-0a1b2c3d4e5f
 BENCH_DISK=$BENCH_W/root.img
@@ -102,6 +136,9 @@ done
 # Host-only for the test machine: sprout's own --host-only, reading the QEMU guest's devices
 # (captured by one boot of the generic image, below) and a mount table naming its root.
 CMD[sprout-host]="$SPROUT --host-only --sysfs $BENCH_W/guest-sys --mounts $BENCH_W/guest-mounts -o $IMG/sprout-host.img"
+# The same with only the root's modules, as the mktirfs and floor rows have them: no devices
+# in the sysfs, the disk's drivers named (the root's filesystem comes from the mount table).
+CMD[sprout-min]="$SPROUT --host-only --sysfs $BENCH_W/empty-sys --mounts $BENCH_W/guest-mounts --add-modules virtio_pci,virtio_blk -o $IMG/sprout-min.img"
 CMD[tiny]="mktirfs -o $IMG/tiny.img -m no --include-modules=virtio_pci,virtio_blk,ext4 $KVER"
 CMD[itools-most]="mkinitramfs -d $BENCH_W/itools-most -o $IMG/itools-most.img $KVER"
 CMD[itools-dep]="mkinitramfs -d $BENCH_W/itools-dep -o $IMG/itools-dep.img $KVER"
@@ -133,36 +170,71 @@ BOOTSTRAP=$IMG/sprout-zstd.img
 [ -f "$BOOTSTRAP" ] || $SPROUT --generic -o "$BOOTSTRAP" >/dev/null 2>&1
 bench_guest_sysfs sysdump "$BOOTSTRAP" "$BENCH_W/guest-sys"
 echo "/dev/vda / ext4 ro,relatime 0 0" >"$BENCH_W/guest-mounts"
+mkdir -p "$BENCH_W/empty-sys/devices"
 
-if want sprout-host; then bench_time sprout-host "$BENCH_RUNS" "${CMD[sprout-host]}"; fi
+for t in sprout-host sprout-min; do
+	if want "$t"; then bench_time "$t" "$BENCH_RUNS" "${CMD[$t]}"; fi
+done
 for t in tiny itools-dep itools-most dracut; do
 	if want "$t"; then bench_time "$t" "$BENCH_RUNS" "${CMD[$t]}" "${NS[@]}"; fi
 done
 if want dracut-nfs; then bench_time_once dracut-nfs "${NS[@]}" sh -c "${CMD[dracut-nfs]}"; fi
 
 # --- image sizes --------------------------------------------------------------------------------
-BOOT_TOOLS=()
-for t in floor sprout-host tiny sprout-zstd sprout-lz4 sprout-none sprout-gzip sprout-xz itools-dep itools-most dracut dracut-nfs; do
+MAIN_BOOTS=() VARIANT_BOOTS=()
+for t in floor tiny sprout-min sprout-host sprout-zstd itools-dep itools-most dracut \
+	sprout-lz4 sprout-none sprout-gzip sprout-xz dracut-nfs; do
 	[ -f "$IMG/$t.img" ] || continue
 	want "$t" || [ "$t" = floor ] || continue
 	bench_image_stats "$t" "$IMG/$t.img"
-	[ "$t" = dracut-nfs ] || BOOT_TOOLS+=("$t")
+	case $t in
+	dracut-nfs) ;;
+	sprout-lz4 | sprout-none | sprout-gzip | sprout-xz) VARIANT_BOOTS+=("$t") ;;
+	*) MAIN_BOOTS+=("$t") ;;
+	esac
 done
 
-# --- boots: round-robin, so a change in the machine's load spreads over every tool ------------
+# --- boots: round-robin, so whatever changes on the machine spreads over every image ----------
+JOBS=()
 for ((i = 1; i <= BENCH_BOOTS; i++)); do
-	for t in "${BOOT_TOOLS[@]}"; do
-		bench_boot "$t" "$i" "$IMG/$t.img"
-	done
+	for t in "${MAIN_BOOTS[@]}"; do JOBS+=("$t:$i"); done
+	if [ "$i" -le "$BENCH_VARIANT_BOOTS" ]; then
+		for t in "${VARIANT_BOOTS[@]}"; do JOBS+=("$t:$i"); done
+	fi
 done
+bench_boots "$BENCH_PARALLEL" "${JOBS[@]}"
 
-# --- NFS rows: only once the network harness and sprout's network phase exist -----------------
-NFS_REASON=''
+# A cross-check in plain TCG (real-time guest clock), one boot each, alone: images that start
+# many programs pay QEMU's translation of each one there, which instruction counting leaves
+# out (see docs/benchmarks.md).
+if [ "${BENCH_ICOUNT:-1}" = 1 ]; then
+	saved_qemu=$BENCH_QEMU
+	BENCH_QEMU="-snapshot"
+	for t in ${BENCH_PLAIN-tiny sprout-zstd itools-most dracut}; do
+		[ -f "$IMG/$t.img" ] || continue
+		bench_boot_start "plain-$t" 1 "$IMG/$t.img"
+		bench_boot_end "plain-$t" 1
+	done
+	BENCH_QEMU=$saved_qemu
+fi
+
+# --- NFS rows: once the network harness and sprout's network phase exist ----------------------
+NFS_REASON='' NFS_APPEND='' NFS_FARM_APPEND='' NFS_FARM_UP_APPEND='' NFS_SERVERS=''
 [ -f "$REPO_ROOT/tests/e2e/netlib.sh" ] ||
 	NFS_REASON="the network test harness (tests/e2e/netlib.sh) is not in the tree yet"
 [ -f "$REPO_ROOT/src/init/phase_network.c" ] ||
 	NFS_REASON="${NFS_REASON:+$NFS_REASON; }sprout-init has no network phase yet (src/init/phase_network.c)"
-NFS_REASON="not measured yet: ${NFS_REASON:-the NFS rows are not written yet}"
+if ! want nfs; then
+	NFS_REASON="not measured: BENCH_ONLY leaves out nfs"
+elif [ -n "$NFS_REASON" ]; then
+	NFS_REASON="not measured yet: $NFS_REASON"
+else
+	# shellcheck source=../tests/e2e/netlib.sh
+	. "$REPO_ROOT/tests/e2e/netlib.sh"
+	# shellcheck source=nfs.sh
+	. "$BENCH_DIR/nfs.sh"
+	bench_nfs
+fi
 
 # --- results --------------------------------------------------------------------------------------
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -178,6 +250,9 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "load_after=$LOAD_AFTER"
 	echo "runs=$BENCH_RUNS"
 	echo "boots=$BENCH_BOOTS"
+	echo "variant_boots=$BENCH_VARIANT_BOOTS"
+	echo "parallel=$BENCH_PARALLEL"
+	echo "qemu_extra=$BENCH_QEMU"
 	echo "append=$BENCH_APPEND"
 	echo "floor_modules=${FLOOR_KO[*]##*/}"
 	echo "dracut_omit=$DRACUT_NET"
@@ -185,6 +260,11 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "moddir=$MODDIR"
 	echo "qemu_cmd=$(cat "$BENCH_W/logs/floor-1.cmd" 2>/dev/null)"
 	echo "nfs_reason=$NFS_REASON"
+	echo "nfs_append=$NFS_APPEND"
+	echo "nfs_farm_append=$NFS_FARM_APPEND"
+	echo "nfs_farm_up_append=$NFS_FARM_UP_APPEND"
+	echo "nfs_servers=$NFS_SERVERS"
+	echo "nfs_boots=${BENCH_NFS_BOOTS:-3}"
 	for t in "${!CMD[@]}"; do echo "cmd_$t=${CMD[$t]}"; done
 	for v in dracut:dracut-core mktirfs:tiny-initramfs-core mkinitramfs:initramfs-tools-core hyperfine:hyperfine; do
 		echo "version_${v%%:*}=$(dpkg-query -W -f='${Version}' "${v##*:}" 2>/dev/null || echo '?')"
