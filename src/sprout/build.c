@@ -397,17 +397,8 @@ static int write_output(struct tree *t, const char *path, const uint8_t *data, s
 	if (fd < 0)
 		return fail(t, -errno, "-o %s: cannot create a file beside it: %s", path,
 			    strerror(errno));
-	r = fileio_write_all(fd, data, len);
-	if (r == 0 && fchmod(fd, 0644) < 0)
-		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
+	r = fileio_commit(fd, tmp, path, data, len);
 	if (r < 0) {
-		unlink(tmp);
 		return fail(t, r, "-o %s: writing the image failed: %s", path, strerror(-r));
 	}
 	sync_dir(path);

@@ -436,17 +436,8 @@ static int write_file(const char *dir, const char *name, const uint8_t *data, si
 	if (fd < 0)
 		return fail(err, errsz, -errno, "%s: cannot create a file there: %s (expected a "
 			    "writable directory for %s)", parent, strerror(errno), base);
-	r = fileio_write_all(fd, data, len);
-	if (r == 0 && fchmod(fd, 0644) < 0)
-		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
+	r = fileio_commit(fd, tmp, path, data, len);
 	if (r < 0) {
-		unlink(tmp);
 		return fail(err, errsz, r, "%s: writing it failed: %s", path, strerror(-r));
 	}
 	fileio_sync_dir(parent); /* the rename must reach the disk too */
