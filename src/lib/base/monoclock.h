@@ -1,0 +1,14 @@
+/* The monotonic clock (the kernel log's clock), and checked time-unit conversions. */
+#ifndef SPROUT_BASE_MONOCLOCK_H
+#define SPROUT_BASE_MONOCLOCK_H
+
+#include <stdint.h>
+
+uint64_t monoclock_ns(void);
+uint64_t monoclock_ms(void);
+
+/* seconds → milliseconds as an int (what poll() and the deadlines take): -ERANGE when it
+ * would not fit, never a wrapped value. */
+int ms_from_seconds(uint64_t seconds, int *ms);
+
+#endif

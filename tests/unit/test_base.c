@@ -1,0 +1,215 @@
+/* The base helpers: whole-file read with a cap, bounded string builder, the one escaper,
+ * hex digits, array growth, the monotonic clock and checked seconds → milliseconds. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "base/array.h"
+#include "base/escape.h"
+#include "base/hash.h"
+#include "base/hex.h"
+#include "base/monoclock.h"
+#include "base/readfile.h"
+#include "base/strbuf.h"
+
+static void write_file(const char *path, const char *text, size_t n)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, n, f), n);
+	fclose(f);
+}
+
+static void test_readfile(void **state)
+{
+	char dir[] = "/tmp/sprout-base-XXXXXX", path[PATH_MAX];
+	char *buf;
+	size_t len;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	write_file(path, "hello\0world", 11);
+
+	assert_int_equal(readfile_at(AT_FDCWD, path, 64, &buf, &len), 0);
+	assert_int_equal(len, 11);
+	assert_memory_equal(buf, "hello\0world", 12); /* NUL-terminated after len */
+	free(buf);
+
+	/* exactly at the cap is fine, one byte over is not */
+	assert_int_equal(readfile_at(AT_FDCWD, path, 11, &buf, &len), 0);
+	free(buf);
+	assert_int_equal(readfile_at(AT_FDCWD, path, 10, &buf, &len), -EFBIG);
+	assert_null(buf);
+
+	/* relative to a directory fd; empty files; missing files; directories */
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	write_file(path, "", 0);
+	assert_int_equal(readfile_at(dfd, "f", 64, &buf, &len), 0);
+	assert_int_equal(len, 0);
+	assert_string_equal(buf, "");
+	free(buf);
+	assert_int_equal(readfile_at(dfd, "nope", 64, &buf, &len), -ENOENT);
+	assert_int_equal(readfile_at(AT_FDCWD, dir, 64, &buf, &len), -EINVAL);
+	close(dfd);
+
+	/* a pseudo file that says size 0 is read to its end, and capped too */
+	assert_int_equal(readfile_at(AT_FDCWD, "/proc/self/status", 1 << 20, &buf, &len), 0);
+	assert_true(len > 0);
+	assert_non_null(strstr(buf, "Pid:"));
+	free(buf);
+	assert_int_equal(readfile_at(AT_FDCWD, "/proc/self/status", 16, &buf, &len), -EFBIG);
+
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_strbuf(void **state)
+{
+	struct strbuf sb;
+	char small[8], big[64];
+
+	(void)state;
+	strbuf_init(&sb, big, sizeof(big));
+	strbuf_addf(&sb, "%s=%d", "a", 1);
+	strbuf_addc(&sb, ' ');
+	strbuf_add(&sb, "bc", 2);
+	assert_int_equal(strbuf_finish(&sb), 6);
+	assert_string_equal(big, "a=1 bc");
+
+	/* 7 characters fit in 8 bytes, 8 do not: an error, never a cut string */
+	strbuf_init(&sb, small, sizeof(small));
+	strbuf_add(&sb, "1234567", 7);
+	assert_int_equal(strbuf_finish(&sb), 7);
+	strbuf_init(&sb, small, sizeof(small));
+	strbuf_addf(&sb, "%s", "1234");
+	strbuf_addf(&sb, "%s", "5678");
+	strbuf_addc(&sb, 'x'); /* after a failure nothing more is added */
+	assert_true(sb.full);
+	assert_int_equal(strbuf_finish(&sb), -ENAMETOOLONG);
+	assert_string_equal(small, "");
+
+	strbuf_init(&sb, NULL, 0);
+	strbuf_add(&sb, "a", 1);
+	assert_int_equal(strbuf_finish(&sb), -ENAMETOOLONG);
+}
+
+static void test_escape(void **state)
+{
+	char out[64], tiny[8];
+
+	(void)state;
+	assert_string_equal(escape_str("plain text-1.2", out, sizeof(out)), "plain text-1.2");
+	assert_string_equal(escape_str("a\nb", out, sizeof(out)), "a\\x0ab");
+	assert_string_equal(escape_str("x\\y", out, sizeof(out)), "x\\x5cy");
+	assert_string_equal(escape_str("\x1b[2J\x7f\xff", out, sizeof(out)), "\\x1b[2J\\x7f\\xff");
+	assert_string_equal(escape_str(NULL, out, sizeof(out)), "");
+	assert_string_equal(escape_bytes("a\0b", 3, out, sizeof(out)), "a\\x00b");
+
+	/* too long: cut visibly with "...", never mid-escape, always terminated */
+	assert_string_equal(escape_str("abcdefghij", tiny, sizeof(tiny)), "abcd...");
+	assert_string_equal(escape_str("\n\n\n", tiny, sizeof(tiny)), "\\x0a...");
+	assert_string_equal(escape_str("abcdefg", tiny, sizeof(tiny)), "abcdefg");
+	assert_string_equal(escape_str("abcdefgh", tiny, sizeof(tiny)), "abcd...");
+	assert_string_equal(escape_str("ab", tiny, 2), "."); /* too small for any byte: only the mark */
+	assert_string_equal(escape_str("abc", tiny, 3), "..");
+	assert_string_equal(escape_str("a", tiny, 2), "a");
+
+	/* the full-size buffer always holds the whole value */
+	char whole[ESCAPE_SIZE(4)];
+	assert_string_equal(escape_bytes("\x01\x02\x03\x04", 4, whole, sizeof(whole)),
+			    "\\x01\\x02\\x03\\x04");
+}
+
+static void test_hex(void **state)
+{
+	(void)state;
+	assert_int_equal(hex_value('0'), 0);
+	assert_int_equal(hex_value('9'), 9);
+	assert_int_equal(hex_value('a'), 10);
+	assert_int_equal(hex_value('F'), 15);
+	assert_int_equal(hex_value('g'), -1);
+	assert_int_equal(hex_value('/'), -1);
+	assert_int_equal(hex_value(0), -1);
+	assert_int_equal(hex_digit(0), '0');
+	assert_int_equal(hex_digit(11), 'b');
+	assert_int_equal(hex_digit(0x1f), 'f');
+}
+
+static void test_array_grow(void **state)
+{
+	int *a = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	assert_int_equal(array_grow((void **)&a, &cap, 1, sizeof(*a), 100), 0);
+	assert_int_equal(cap, 16);
+	assert_int_equal(array_grow((void **)&a, &cap, 16, sizeof(*a), 100), 0);
+	assert_int_equal(cap, 16);
+	assert_int_equal(array_grow((void **)&a, &cap, 17, sizeof(*a), 100), 0);
+	assert_int_equal(cap, 32);
+	a[31] = 7;
+	assert_int_equal(array_grow((void **)&a, &cap, 70, sizeof(*a), 100), 0);
+	assert_int_equal(cap, 100); /* capped at max, not doubled past it */
+	assert_int_equal(a[31], 7);
+	assert_int_equal(array_grow((void **)&a, &cap, 101, sizeof(*a), 100), -E2BIG);
+	assert_int_equal(cap, 100);
+	assert_int_equal(array_grow((void **)&a, &cap, 2, SIZE_MAX / 2, SIZE_MAX), 0); /* no growth needed */
+	free(a);
+	a = NULL;
+	cap = 0;
+	assert_int_equal(array_grow((void **)&a, &cap, 20, SIZE_MAX / 4, SIZE_MAX), -ENOMEM);
+	assert_null(a);
+}
+
+static void test_clock_and_ms(void **state)
+{
+	int ms = -1;
+
+	(void)state;
+	uint64_t a = monoclock_ns(), b = monoclock_ns();
+	assert_true(b >= a);
+	assert_true(monoclock_ms() >= a / 1000000u);
+	assert_int_equal(ms_from_seconds(0, &ms), 0);
+	assert_int_equal(ms, 0);
+	assert_int_equal(ms_from_seconds(15, &ms), 0);
+	assert_int_equal(ms, 15000);
+	assert_int_equal(ms_from_seconds(INT_MAX / 1000, &ms), 0);
+	assert_int_equal(ms, INT_MAX / 1000 * 1000);
+	ms = 5;
+	assert_int_equal(ms_from_seconds(INT_MAX / 1000 + 1, &ms), -ERANGE);
+	assert_int_equal(ms_from_seconds(3000000, &ms), -ERANGE); /* wrapped once: issue 10 */
+	assert_int_equal(ms_from_seconds(UINT64_MAX, &ms), -ERANGE);
+	assert_int_equal(ms, 5);
+}
+
+static void test_hash(void **state)
+{
+	(void)state;
+	/* FNV-1a 64 reference values */
+	assert_true(hash_str("") == 0xcbf29ce484222325ULL);
+	assert_true(hash_str("a") == 0xaf63dc4c8601ec8cULL);
+	assert_true(hash_bytes("foobar", 6) == hash_str("foobar"));
+	assert_true(hash_str("foobar") == 0x85944171f73967e8ULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readfile),    cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_escape),      cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_array_grow),  cmocka_unit_test(test_clock_and_ms),
+		cmocka_unit_test(test_hash),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
