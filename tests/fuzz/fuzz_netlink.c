@@ -1,4 +1,4 @@
-/* libFuzzer target for the rtnetlink reply parsers: the input is one datagram as the
+/* libFuzzer target for the rtnetlink reply parsers (src/lib/rtnl_parse.c): the input is one datagram as the
  * kernel would send it. It is walked as a reply (sequence number from the first header)
  * and as events (every message), and every message is given to the link, address and
  * route parsers, whose results must hold their invariants. */
@@ -9,7 +9,7 @@
 
 #include <linux/netlink.h>
 
-#include "netlink.h"
+#include "rtnl_parse.h"
 
 static void must(int cond)
 {
