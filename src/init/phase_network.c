@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/escape.h"
 #include "boot.h"
+#include "inet4.h"
 #include "ipcfg.h"
 #include "log.h"
 #include "netlink.h"
@@ -33,7 +35,7 @@ static int limit_ms(const struct config *c, int dflt)
 	return c->rd_timeout_set && c->rd_timeout ? (int)c->rd_timeout * 1000 : dflt;
 }
 
-static void describe_links(const struct netlink_link *l, int n, char *out, size_t size)
+static void describe_links(const struct rtnl_link *l, int n, char *out, size_t size)
 {
 	size_t off = 0;
 
@@ -54,25 +56,26 @@ static void describe_links(const struct netlink_link *l, int n, char *out, size_
 /* The links to try: the one BOOTIF= or ip= names (waiting for it to appear), or every
  * Ethernet link. Returns how many are in cand, or -ENODEV after logging. */
 static int candidate_links(struct boot *b, const struct ipcfg *ipc, struct netlink *nl,
-			   struct netlink_link *cand)
+			   struct rtnl_link *cand)
 {
-	static struct netlink_link all[NETLINK_MAX_LINKS];
+	static struct rtnl_link all[NETLINK_MAX_LINKS];
 	uint8_t mac[6];
 	bool by_mac = b->cfg.bootif[0] && cmdline_bootif_mac(b->cfg.bootif, mac) == 0;
 	uint64_t start = timeline_now_ns();
-	char desc[1024];
+	char desc[1024], bootif[ESCAPE_SIZE(CMDLINE_MAX_SHORT)];
 	int n = 0;
 
+	escape_str(b->cfg.bootif, bootif, sizeof(bootif));
 	if (b->cfg.bootif[0] && !by_mac)
-		log_warn("network: BOOTIF=%s is not a MAC address; ignored", b->cfg.bootif);
+		log_warn("network: BOOTIF=%s is not a MAC address; ignored", bootif);
 	for (;;) {
 		int count = 0;
 
 		n = netlink_list_links(nl, all, NETLINK_MAX_LINKS);
 		for (int i = 0; i < n; i++) {
-			const struct netlink_link *l = &all[i];
+			const struct rtnl_link *l = &all[i];
 
-			if (!netlink_link_is_candidate(l))
+			if (!rtnl_link_is_candidate(l))
 				continue;
 			if (by_mac && !(l->addr_len == 6 && memcmp(l->addr, mac, 6) == 0))
 				continue;
@@ -88,7 +91,7 @@ static int candidate_links(struct boot *b, const struct ipcfg *ipc, struct netli
 	}
 	describe_links(all, n < 0 ? 0 : n, desc, sizeof(desc));
 	if (by_mac)
-		log_err("network: no interface has BOOTIF=%s's MAC; interfaces: %s", b->cfg.bootif, desc);
+		log_err("network: no interface has BOOTIF=%s's MAC; interfaces: %s", bootif, desc);
 	else if (ipc->device[0])
 		log_err("network: no interface %s (from ip=); interfaces: %s", ipc->device, desc);
 	else
@@ -97,7 +100,7 @@ static int candidate_links(struct boot *b, const struct ipcfg *ipc, struct netli
 }
 
 /* Brings the candidates up and returns the index in cand of the first with carrier. */
-static int choose_link(struct boot *b, struct netlink *nl, struct netlink_link *cand, int n)
+static int choose_link(struct boot *b, struct netlink *nl, struct rtnl_link *cand, int n)
 {
 	int idx[NETLINK_MAX_LINKS], up;
 	char desc[1024];
@@ -119,7 +122,7 @@ static int choose_link(struct boot *b, struct netlink *nl, struct netlink_link *
 }
 
 /* DHCP on the chosen link into b->lease. */
-static int run_dhcp(struct boot *b, const struct netlink_link *l, const struct ipcfg *ipc)
+static int run_dhcp(struct boot *b, const struct rtnl_link *l, const struct ipcfg *ipc)
 {
 	struct dhcpc_opts o = { .ifindex = l->ifindex, .ifname = l->name,
 				.hostname = ipc->hostname[0] ? ipc->hostname : NULL,
@@ -146,7 +149,7 @@ static int run_dhcp(struct boot *b, const struct netlink_link *l, const struct i
 }
 
 /* Fills ns from ip= (static) or the lease, and configures the link with it. */
-static int configure(struct boot *b, struct netlink *nl, const struct netlink_link *l,
+static int configure(struct boot *b, struct netlink *nl, const struct rtnl_link *l,
 		     const struct ipcfg *ipc, struct netstate *ns)
 {
 	const struct dhcp_lease *le = &b->lease;
@@ -161,7 +164,7 @@ static int configure(struct boot *b, struct netlink *nl, const struct netlink_li
 		ns->proto = "static";
 		ns->addr = ipc->client;
 		ns->netmask = ipc->netmask;
-		ns->prefix = (unsigned)ipcfg_mask_prefix(ipc->netmask);
+		ns->prefix = (unsigned)inet4_mask_prefix(ipc->netmask);
 		ns->gateway = ipc->gateway_set ? ipc->gateway : 0;
 		for (int i = 0; i < 2; i++)
 			if (ipc->dns_set[i])
@@ -182,6 +185,7 @@ static int configure(struct boot *b, struct netlink *nl, const struct netlink_li
 		ns->server = ipc->server_set ? ipc->server : le->next_server ? le->next_server : le->server_id;
 		ns->mtu = ipc->mtu ? ipc->mtu : le->mtu;
 		ns->lease_time = le->lease_time;
+		ns->lease_time_set = le->lease_time_set;
 		ns->hostname = ipc->hostname[0] ? ipc->hostname : le->hostname;
 		ns->domain = le->domain;
 		ns->root_path = le->root_path;
@@ -206,9 +210,9 @@ static int configure(struct boot *b, struct netlink *nl, const struct netlink_li
 	return 0;
 }
 
-static void remember(struct boot *b, const struct netlink_link *l, const struct netstate *ns)
+static void remember(struct boot *b, const struct rtnl_link *l, const struct netstate *ns)
 {
-	char esc[200];
+	char esc[ESCAPE_SIZE(64)];
 
 	b->net_up = true;
 	snprintf(b->net_ifname, sizeof(b->net_ifname), "%s", l->name);
@@ -217,12 +221,12 @@ static void remember(struct boot *b, const struct netlink_link *l, const struct 
 	b->net_server = ns->server;
 	snprintf(b->net_hostname, sizeof(b->net_hostname), "%s", ns->hostname);
 	if (ns->hostname[0] && sethostname(ns->hostname, strlen(ns->hostname)) < 0)
-		log_warn("network: hostname %s refused: %m", log_escape(ns->hostname, esc, sizeof(esc)));
+		log_warn("network: hostname %s refused: %m", escape_str(ns->hostname, esc, sizeof(esc)));
 }
 
 int phase_network(struct boot *b)
 {
-	static struct netlink_link cand[NETLINK_MAX_LINKS];
+	static struct rtnl_link cand[NETLINK_MAX_LINKS];
 	struct ipcfg ipc = { .mode = IPCFG_DHCP };
 	struct netstate ns;
 	struct netlink nl;

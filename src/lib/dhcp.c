@@ -11,6 +11,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/array.h"
+#include "inet4.h"
+
 #define OPT_PAD 0
 #define OPT_END 255
 #define OPT_OVERLOAD 52
@@ -186,7 +189,7 @@ static void take_scalars(const struct walk *w, struct dhcp_msg *m)
 	struct scratch s;
 
 	if (take(w, m, 1, &s)) {
-		bool ok = s.len == 4 && dhcp_mask_prefix(get_addr(s.v)) >= 0;
+		bool ok = s.len == 4 && inet4_mask_prefix(get_addr(s.v)) >= 0;
 
 		if (ok)
 			m->subnet_mask = get_addr(s.v);
@@ -311,15 +314,6 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_msg *m)
 	return r;
 }
 
-int dhcp_mask_prefix(uint32_t mask)
-{
-	uint32_t host = ~ntohl(mask);
-
-	if (host == 0xffffffffu || (host & (host + 1)) != 0)
-		return -EINVAL;
-	return 32 - __builtin_popcount(host);
-}
-
 static int check_yiaddr(uint32_t yiaddr)
 {
 	uint32_t first = ntohl(yiaddr) >> 24;
@@ -386,7 +380,7 @@ const char *dhcp_type_name(int type)
 		"DHCPACK", "DHCPNAK", "DHCPRELEASE", "DHCPINFORM",
 	};
 
-	if (type >= 0 && type < (int)(sizeof(names) / sizeof(names[0])))
+	if (type >= 0 && type < (int)ARRAY_SIZE(names))
 		return names[type];
 	return "DHCP message of another type";
 }

@@ -56,7 +56,7 @@ struct dhcp_msg {
 	uint8_t chaddr[16];
 	uint8_t overload;             /* option 52: 1 file, 2 sname, 3 both hold options */
 
-	uint32_t subnet_mask;         /* 1: contiguous and not 0, else flagged bad */
+	uint32_t subnet_mask;         /* 1: inet4_mask_prefix() takes it, else flagged bad */
 	uint32_t routers[DHCP_MAX_ROUTERS];    /* 3 */
 	unsigned n_routers;
 	uint32_t dns[DHCP_MAX_DNS];   /* 6 */
@@ -138,9 +138,6 @@ const char *dhcp_strerror(int code);
 
 /* "DHCPOFFER", ..., "BOOTREPLY" for 0 (no option 53); a fixed phrase for other values. */
 const char *dhcp_type_name(int type);
-
-/* The prefix length of a contiguous, non-zero netmask, or -EINVAL. */
-int dhcp_mask_prefix(uint32_t mask);
 
 /* What a client puts in a request. */
 struct dhcp_request {

@@ -7,6 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/array.h"
+#include "base/escape.h"
+#include "dnsname.h"
+#include "inet4.h"
+
 #define KERNEL_FIELDS 10
 #define MAX_FIELDS 16 /* room to see (and refuse) dracut's <mtu>:<macaddr> tail */
 #define ECHO_MAX 32   /* bytes of the user's text quoted in a message */
@@ -38,29 +43,11 @@ static int fail(char *err, size_t errsz, int rc, const char *fmt, ...)
 	return rc;
 }
 
-/* Writes the field's text for a message: printable ASCII as is, other bytes (and the
- * quote and backslash) as \xHH, at most ECHO_MAX bytes of output, "..." when longer. */
+/* The field's text for a message, through the project's escaper; cut with "..." past
+ * ECHO_MAX bytes of output. */
 static const char *echo(const struct field *f, char out[ECHO_MAX + 4])
 {
-	size_t o = 0, i = 0;
-
-	for (; i < f->n; i++) {
-		unsigned char c = (unsigned char)f->p[i];
-		bool plain = c >= 0x20 && c < 0x7f && c != '\'' && c != '\\';
-
-		if (o + (plain ? 1 : 4) > ECHO_MAX)
-			break;
-		if (plain)
-			out[o++] = (char)c;
-		else
-			o += (size_t)snprintf(out + o, 5, "\\x%02x", c);
-	}
-	if (i < f->n) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-	return out;
+	return escape_bytes(f->p, f->n, out, ECHO_MAX + 4);
 }
 
 static bool field_is(const struct field *f, const char *word)
@@ -105,25 +92,6 @@ char *ipcfg_format_ipv4(uint32_t addr, char *out)
 	return out;
 }
 
-int ipcfg_mask_prefix(uint32_t mask)
-{
-	uint32_t inv = ~ntohl(mask);
-
-	/* Contiguous means the host part is 2^k - 1. */
-	if (inv & (inv + 1))
-		return -EINVAL;
-	return 32 - __builtin_popcount(inv);
-}
-
-uint32_t ipcfg_prefix_mask(int prefix)
-{
-	if (prefix <= 0)
-		return 0;
-	if (prefix >= 32)
-		return 0xffffffffu;
-	return htonl(0xffffffffu << (32 - prefix));
-}
-
 const char *ipcfg_mode_name(enum ipcfg_mode mode)
 {
 	switch (mode) {
@@ -155,12 +123,12 @@ static int keyword(struct parser *ps, int idx, const struct field *f, enum ipcfg
 	static const char *const v6[] = { "dhcp6", "auto6", "link6", "either6" };
 	char e[ECHO_MAX + 4];
 
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		if (field_is(f, words[i].name)) {
 			*a = words[i].a;
 			return 0;
 		}
-	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(v6); i++)
 		if (field_is(f, v6[i]))
 			return fail(ps->err, ps->errsz, -EAFNOSUPPORT,
 				    "ip= field %d (autoconf) '%s': IPv6 is not supported, only IPv4 "
@@ -207,7 +175,7 @@ static int netmask(struct parser *ps, const struct field *f)
 			    "ip= field 4 (netmask) '%s' is not a mask a.b.c.d", echo(f, e));
 	if (m == 0)
 		return 0;
-	if (ipcfg_mask_prefix(m) < 0)
+	if (inet4_mask_prefix(m) < 0)
 		return fail(ps->err, ps->errsz, -EINVAL,
 			    "ip= field 4 (netmask) '%s' is not a contiguous mask", echo(f, e));
 	ps->c.netmask = m;
@@ -215,23 +183,24 @@ static int netmask(struct parser *ps, const struct field *f)
 	return 0;
 }
 
-/* Hostnames go to the kernel and into files under /run: letters, digits, '-', '.', '_'. */
+/* Host names go to the kernel and into files under /run: the one check of dnsname.h,
+ * the same a DHCP host name passes. */
 static int hostname(struct parser *ps, const struct field *f)
 {
 	char e[ECHO_MAX + 4];
+	int r;
 
-	if (f->n > IPCFG_HOSTNAME_MAX)
-		return fail(ps->err, ps->errsz, -ENAMETOOLONG,
-			    "ip= field 5 (hostname) is longer than %d bytes", IPCFG_HOSTNAME_MAX);
-	for (size_t i = 0; i < f->n; i++) {
-		char ch = f->p[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_'))
-			return fail(ps->err, ps->errsz, -EINVAL,
-				    "ip= field 5 (hostname) '%s' holds a byte other than letters, "
-				    "digits, '-', '.', '_'", echo(f, e));
-	}
+	if (f->n == 0)
+		return 0;
+	r = dnsname_check_host(f->p, f->n);
+	if (r == -ENAMETOOLONG)
+		return fail(ps->err, ps->errsz, r,
+			    "ip= field 5 (hostname) is longer than %d bytes, or a label of it longer "
+			    "than %d", IPCFG_HOSTNAME_MAX, DNSNAME_LABEL_MAX);
+	if (r < 0)
+		return fail(ps->err, ps->errsz, r,
+			    "ip= field 5 (hostname) '%s' is not a host name: labels of letters, "
+			    "digits, '-', '_' joined by single dots", echo(f, e));
 	memcpy(ps->c.hostname, f->p, f->n);
 	ps->c.hostname[f->n] = '\0';
 	return 0;
@@ -371,11 +340,11 @@ static int finish(struct parser *ps, bool short_form)
 	host = ntohl(c->client);
 	if (!c->netmask_set) {
 		/* Classful, as nfsroot.rst says; class D and E were refused as addresses. */
-		c->netmask = ipcfg_prefix_mask(host < 0x80000000u ? 8 : host < 0xc0000000u ? 16 : 24);
+		c->netmask = inet4_class_mask(c->client);
 		c->netmask_set = true;
 		c->netmask_classful = true;
 	}
-	prefix = ipcfg_mask_prefix(c->netmask);
+	prefix = inet4_mask_prefix(c->netmask);
 	if (prefix <= 30 && ((host & ~ntohl(c->netmask)) == 0 ||
 			     (host | ntohl(c->netmask)) == 0xffffffffu))
 		return fail(ps->err, ps->errsz, -EINVAL,

@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #define IPCFG_MAX_TEXT 512     /* longest ip= value read; longer is an error */
-#define IPCFG_HOSTNAME_MAX 64  /* the kernel's __NEW_UTS_LEN */
+#define IPCFG_HOSTNAME_MAX 64  /* the kernel's __NEW_UTS_LEN (DNSNAME_HOST_MAX) */
 #define IPCFG_DEVICE_MAX 15    /* IFNAMSIZ - 1 */
 #define IPCFG_IPV4_LEN 16      /* "255.255.255.255" and its NUL */
 #define IPCFG_ERR_LEN 160      /* a message buffer this size never cuts our messages */
@@ -83,12 +83,6 @@ int ipcfg_parse_ipv4(const char *buf, size_t len, uint32_t *out);
 
 /* Writes addr as a.b.c.d into out[IPCFG_IPV4_LEN]; returns out. */
 char *ipcfg_format_ipv4(uint32_t addr, char *out);
-
-/* 255.255.255.0 -> 24; a mask that is not contiguous -> -EINVAL. */
-int ipcfg_mask_prefix(uint32_t mask);
-
-/* 24 -> 255.255.255.0 (network order); prefix is clamped to 0..32. */
-uint32_t ipcfg_prefix_mask(int prefix);
 
 /* "off", "dhcp", "static". */
 const char *ipcfg_mode_name(enum ipcfg_mode mode);

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/array.h"
+#include "base/escape.h"
+#include "base/strbuf.h"
 #include "ipcfg.h"
 #include "parse.h"
 
@@ -43,29 +46,11 @@ static int fail(struct parser *ps, int rc, const char *fmt, ...)
 	return rc;
 }
 
-/* The slice's text for a message: printable ASCII as is, other bytes (and the quote and
- * backslash) as \xHH, at most ECHO_MAX bytes of output, "..." when longer. */
+/* The slice's text for a message, through the project's escaper; cut with "..." past
+ * ECHO_MAX bytes of output. */
 static const char *echo(struct slice sl, char out[ECHO_MAX + 4])
 {
-	size_t o = 0, i = 0;
-
-	for (; i < sl.n; i++) {
-		unsigned char c = (unsigned char)sl.p[i];
-		bool plain = c >= 0x20 && c < 0x7f && c != '\'' && c != '\\';
-
-		if (o + (plain ? 1 : 4) > ECHO_MAX)
-			break;
-		if (plain)
-			out[o++] = (char)c;
-		else
-			o += (size_t)snprintf(out + o, 5, "\\x%02x", c);
-	}
-	if (i < sl.n) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-	return out;
+	return escape_bytes(sl.p, sl.n, out, ECHO_MAX + 4);
 }
 
 static bool is(struct slice sl, const char *word)
@@ -182,7 +167,7 @@ static bool ours(struct slice key)
 					    "v4.0", "v4.1", "v4.2", "proto", "tcp", "udp", "port",
 					    "ro", "rw", "defaults", "addr" };
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (is(key, keys[i]))
 			return true;
 	return false;
@@ -317,7 +302,7 @@ static bool other_scheme(struct slice sl)
 	static const char *const schemes[] = { "iscsi:", "nbd:", "cifs:", "http:", "https:",
 					       "ftp:", "tftp:", "aoe:", "fcoe:", "nvme:" };
 
-	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(schemes); i++)
 		if (starts(sl, schemes[i]))
 			return true;
 	return false;
@@ -422,42 +407,18 @@ int nfsspec_source(const struct nfsspec *s, uint32_t server, char *out, size_t n
 	return r;
 }
 
-struct out {
-	char *buf;
-	size_t size, len;
-	bool full;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Appends one option, comma-separated from the one before. */
-static void put(struct out *o, const char *fmt, ...)
+/* The builder, with a ',' after the option before, for the next option. */
+static struct strbuf *next(struct strbuf *sb)
 {
-	va_list ap;
-	int r;
-
-	if (o->full)
-		return;
-	if (o->len) {
-		if (o->len + 2 > o->size) {
-			o->full = true;
-			return;
-		}
-		o->buf[o->len++] = ',';
-	}
-	va_start(ap, fmt);
-	r = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
-	va_end(ap);
-	if (r < 0 || (size_t)r >= o->size - o->len)
-		o->full = true;
-	else
-		o->len += (size_t)r;
+	if (sb->len)
+		strbuf_addc(sb, ',');
+	return sb;
 }
 
 int nfsspec_mount_options(const struct nfsspec *s, uint32_t server, bool rw_wanted, char *out,
 			  size_t n)
 {
-	struct out o = { .buf = out, .size = n };
+	struct strbuf o;
 	const char *p = s->options;
 	char a[IPCFG_IPV4_LEN];
 
@@ -465,31 +426,27 @@ int nfsspec_mount_options(const struct nfsspec *s, uint32_t server, bool rw_want
 		return -EINVAL;
 	if (n == 0)
 		return -ENAMETOOLONG;
-	out[0] = '\0';
+	strbuf_init(&o, out, n);
 	if (s->vers == 4 && s->minor >= 0)
-		put(&o, "vers=4.%d", s->minor);
+		strbuf_addf(next(&o), "vers=4.%d", s->minor);
 	else
-		put(&o, "vers=%u", s->vers == 4 ? 4u : 3u);
-	put(&o, "addr=%s", ipcfg_format_ipv4(server, a));
+		strbuf_addf(next(&o), "vers=%u", s->vers == 4 ? 4u : 3u);
+	strbuf_addf(next(&o), "addr=%s", ipcfg_format_ipv4(server, a));
 	if (s->proto != NFSSPEC_PROTO_DEFAULT)
-		put(&o, "proto=%s", s->proto == NFSSPEC_PROTO_TCP ? "tcp" : "udp");
+		strbuf_addf(next(&o), "proto=%s", s->proto == NFSSPEC_PROTO_TCP ? "tcp" : "udp");
 	if (s->port_set)
-		put(&o, "port=%u", s->port);
+		strbuf_addf(next(&o), "port=%u", s->port);
 	if (s->vers != 4 && !s->lock_set)
-		put(&o, "nolock");
+		strbuf_add(next(&o), "nolock", 6);
 	while (*p) {
 		size_t tn = strcspn(p, ",");
 		struct slice tok = { p, tn };
 		const char *eq = memchr(p, '=', tn);
 
 		if (tn && !ours((struct slice){ p, eq ? (size_t)(eq - p) : tn }))
-			put(&o, "%.*s", (int)tok.n, tok.p);
+			strbuf_add(next(&o), tok.p, tok.n);
 		p += tn + (p[tn] == ',');
 	}
-	put(&o, nfsspec_read_only(s, rw_wanted) ? "ro" : "rw");
-	if (o.full) {
-		out[0] = '\0';
-		return -ENAMETOOLONG;
-	}
-	return (int)o.len;
+	strbuf_add(next(&o), nfsspec_read_only(s, rw_wanted) ? "ro" : "rw", 2);
+	return strbuf_finish(&o);
 }

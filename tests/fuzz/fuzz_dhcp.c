@@ -1,4 +1,4 @@
-/* libFuzzer target for dhcp_parse, dhcp_check_reply and dhcpc_lease_from_ack: any bytes
+/* libFuzzer target for dhcp_parse, dhcp_check_reply and dhcp_lease_from_ack: any bytes
  * as a BOOTP payload. A rejected message leaves the struct empty; an accepted one holds
  * bounded, NUL-terminated strings of the lengths recorded, typed values in their ranges,
  * and never an option both stored and flagged bad. */
@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "dhcp.h"
-#include "dhcpc.h"
+#include "dhcp_lease.h"
+#include "dnsname.h"
+#include "inet4.h"
 
 static void must(int cond)
 {
@@ -24,15 +26,21 @@ static void str(const char *s, size_t len, size_t max)
 static void check_lease(const struct dhcp_msg *m)
 {
 	struct dhcp_lease l;
-	int notes = dhcpc_lease_from_ack(m, &l);
+	int notes = dhcp_lease_from_ack(m, &l);
 
 	must(notes >= 0);
 	must(l.prefix_len >= 1 && l.prefix_len <= 32);
-	must(dhcp_mask_prefix(l.netmask) == (int)l.prefix_len);
+	must(inet4_mask_prefix(l.netmask) == (int)l.prefix_len);
 	must(l.address == m->yiaddr && l.n_dns <= DHCP_MAX_DNS && l.n_ntp <= DHCP_MAX_NTP);
 	must(memchr(l.hostname, '\0', sizeof(l.hostname)) && memchr(l.root_path, '\0', sizeof(l.root_path)));
 	must(memchr(l.bootfile, '\0', sizeof(l.bootfile)) && memchr(l.tftp_server, '\0', sizeof(l.tftp_server)));
-	must(!(notes & DHCPC_NOTE_LEASE_ZERO) || l.lease_time == 0);
+	must(!(notes & DHCP_LEASE_NOTE_LEASE_ZERO) || (l.lease_time_set && l.lease_time == 0));
+	must(l.lease_time_set == !(notes & DHCP_LEASE_NOTE_NO_LEASE_TIME));
+	must(l.lease_time_set || l.lease_time == 0);
+	/* names reaching sethostname() and the lease files passed the one check */
+	must(!l.hostname[0] || dnsname_check_host(l.hostname, strlen(l.hostname)) == 0);
+	must(!l.domain[0] || dnsname_check(l.domain, strlen(l.domain)) == 0);
+	must(!(notes & DHCP_LEASE_NOTE_BAD_HOSTNAME) == (l.hostname[0] || !m->hostname_len));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -62,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	must(m.overload & 2 ? m.sname_len == 0 : !memcmp(m.sname, data + 44, m.sname_len));
 	must(m.n_routers <= DHCP_MAX_ROUTERS && m.n_dns <= DHCP_MAX_DNS && m.n_ntp <= DHCP_MAX_NTP);
 	must(!dhcp_has(&m, 26) ? m.mtu == 0 : m.mtu >= 68);
-	must(!dhcp_has(&m, 1) ? m.subnet_mask == 0 : dhcp_mask_prefix(m.subnet_mask) > 0);
+	must(!dhcp_has(&m, 1) ? m.subnet_mask == 0 : inet4_mask_prefix(m.subnet_mask) > 0);
 	must(!memcmp(m.chaddr, data + 28, 16));
 
 	/* checked against its own xid and chaddr, only content can fail it */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsname.h"
+#include "inet4.h"
 #include "ipcfg.h"
 
 static void must(int cond)
@@ -73,9 +75,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	must(c.mode != IPCFG_OFF || c.autoconf == IPCFG_AUTO_OFF);
 	must(!c.client_set || c.client != 0);
 	if (c.mode == IPCFG_STATIC)
-		must(c.netmask_set && ipcfg_mask_prefix(c.netmask) >= 0);
+		must(c.netmask_set && inet4_mask_prefix(c.netmask) > 0);
 	if (c.netmask_set)
-		must(ipcfg_mask_prefix(c.netmask) >= 0);
+		must(inet4_mask_prefix(c.netmask) > 0);
+	/* a host name kept is one dnsname.h accepts, as a DHCP one must be */
+	must(!c.hostname[0] || dnsname_check_host(c.hostname, strlen(c.hostname)) == 0);
 	if (c.mode != IPCFG_OFF && c.mtu == 0)
 		round_trip(&c);
 	return 0;

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "dhcp.h"
+#include "inet4.h"
 #include "dhcp_frame.h"
 #include "dhcpc.h"
 #include "log.h"
@@ -270,7 +271,7 @@ static void test_parse_dnsmasq_ack(void **state)
 	assert_int_equal(m.secs, 1);
 	assert_int_equal(m.server_id, ip("10.77.0.1"));
 	assert_int_equal(m.lease_time, 43200);
-	assert_int_equal(dhcp_mask_prefix(m.subnet_mask), 24);
+	assert_int_equal(inet4_mask_prefix(m.subnet_mask), 24);
 	assert_int_equal(m.broadcast, ip("10.77.0.255"));
 	assert_int_equal(m.n_routers, 1);
 	assert_int_equal(m.n_dns, 2);
@@ -453,20 +454,6 @@ static void test_strerror(void **state)
 	assert_string_equal(dhcp_type_name(DHCP_OFFER), "DHCPOFFER");
 	assert_string_equal(dhcp_type_name(0), "BOOTREPLY");
 	assert_non_null(dhcp_type_name(200));
-}
-
-static void test_mask_prefix(void **state)
-{
-	(void)state;
-	static const struct { const char *mask; int prefix; } t[] = {
-		{ "255.255.255.0", 24 }, { "255.255.255.255", 32 }, { "128.0.0.0", 1 },
-		{ "255.255.254.0", 23 }, { "0.0.0.0", -EINVAL }, { "255.0.255.0", -EINVAL },
-		{ "0.255.255.255", -EINVAL }, { "255.255.255.254", 31 }, { "255.255.255.253", -EINVAL },
-	};
-	for (size_t i = 0; i < N(t); i++)
-		if (dhcp_mask_prefix(ip(t[i].mask)) != t[i].prefix)
-			fail_msg("%s: %d, want %d", t[i].mask, dhcp_mask_prefix(ip(t[i].mask)),
-				 t[i].prefix);
 }
 
 /* The value of option code in a built request, or NULL. */
@@ -1109,7 +1096,6 @@ int main(void)
 		cmocka_unit_test(test_root_path_lengths),
 		cmocka_unit_test(test_check_reply),
 		cmocka_unit_test(test_strerror),
-		cmocka_unit_test(test_mask_prefix),
 		cmocka_unit_test(test_build_discover),
 		cmocka_unit_test(test_build_request),
 		cmocka_unit_test(test_frame_parse),

@@ -535,45 +535,6 @@ static void test_transport_error(void **state)
 	assert_int_equal(dhcpc_run(&o, &l), -EINVAL);
 }
 
-/* An ACK without mask, router or lease time, with legacy file/sname, and lease 0. */
-static void test_lease_from_ack(void **state)
-{
-	(void)state;
-	uint8_t p[600] = { 0 };
-	struct dhcp_msg m;
-	struct dhcp_lease l;
-	size_t n = DHCP_MIN_LEN;
-
-	p[0] = 2, p[1] = 1, p[2] = 6;
-	memcpy(p + 16, "\xac\x10\x05\x06", 4); /* 172.16.5.6: class B */
-	memcpy(p + 20, "\xac\x10\x00\x02", 4);
-	memcpy(p + 44, "bootsrv", 7);
-	memcpy(p + 108, "pxelinux.0", 10);
-	memcpy(p + 236, "\x63\x82\x53\x63", 4);
-	memcpy(p + n, "\x35\x01\x05\x36\x04\xac\x10\x00\x01\x03\x04\x00\x00\x00\x00\xff", 16);
-	assert_int_equal(dhcp_parse(p, n + 16, &m), 0);
-	int notes = dhcpc_lease_from_ack(&m, &l);
-	assert_int_equal(notes, DHCPC_NOTE_NO_MASK | DHCPC_NOTE_NO_LEASE_TIME | DHCPC_NOTE_NO_GATEWAY);
-	assert_int_equal(l.prefix_len, 16);
-	assert_int_equal(l.broadcast, ip("172.16.255.255"));
-	assert_int_equal(l.gateway, 0);
-	assert_int_equal(l.lease_time, DHCP_LEASE_INFINITE);
-	assert_int_equal(l.next_server, ip("172.16.0.2"));
-	assert_string_equal(l.tftp_server, "bootsrv");
-	assert_string_equal(l.bootfile, "pxelinux.0");
-	/* lease 0 is kept, and noted; option 66/67 win over the legacy fields */
-	memcpy(p + n, "\x35\x01\x05\x33\x04\x00\x00\x00\x00\x01\x04\xff\xff\xf0\x00"
-		      "\x42\x01" "t" "\x43\x01" "b" "\xff", 22);
-	assert_int_equal(dhcp_parse(p, n + 22, &m), 0);
-	notes = dhcpc_lease_from_ack(&m, &l);
-	assert_int_equal(notes, DHCPC_NOTE_LEASE_ZERO | DHCPC_NOTE_NO_GATEWAY);
-	assert_int_equal(l.lease_time, 0);
-	assert_int_equal(l.prefix_len, 20);
-	assert_int_equal(l.broadcast, ip("172.16.15.255"));
-	assert_string_equal(l.tftp_server, "t");
-	assert_string_equal(l.bootfile, "b");
-}
-
 /* --- a real exchange, when asked for ------------------------------------------------- */
 
 static int read_mac(const char *ifname, uint8_t out[6])
@@ -633,7 +594,6 @@ int main(void)
 		cmocka_unit_test(test_unanswered_requests_restart),
 		cmocka_unit_test(test_bad_packets_ignored),
 		cmocka_unit_test(test_transport_error),
-		cmocka_unit_test(test_lease_from_ack),
 		cmocka_unit_test(test_real_interface),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

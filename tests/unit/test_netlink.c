@@ -93,12 +93,12 @@ static size_t make_link(struct mb *m, int index, unsigned flags, const char *nam
 
 static void test_parse_link(void **state)
 {
-	struct netlink_link l;
+	struct rtnl_link l;
 	struct mb m = { 0 };
 	size_t n = make_link(&m, 3, IFF_UP | IFF_BROADCAST, "enp1s0", 1);
 
 	(void)state;
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), 0);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), 0);
 	assert_int_equal(l.ifindex, 3);
 	assert_string_equal(l.name, "enp1s0");
 	assert_int_equal(l.type, ARPHRD_ETHER);
@@ -106,81 +106,81 @@ static void test_parse_link(void **state)
 	assert_int_equal(l.addr_len, 6);
 	assert_int_equal(l.addr[5], 0x56);
 	assert_true(l.carrier);
-	assert_true(netlink_link_is_candidate(&l));
+	assert_true(rtnl_link_is_candidate(&l));
 	/* Every truncation is refused, never read past. */
 	for (size_t k = 0; k < n; k++) {
 		uint8_t *copy = malloc(k ? k : 1);
 
 		memcpy(copy, m.buf, k);
-		assert_int_equal(netlink_parse_link(copy, k, &l), -EBADMSG);
+		assert_int_equal(rtnl_parse_link(copy, k, &l), -EBADMSG);
 		free(copy);
 	}
 	/* Carrier: IFLA_CARRIER when present, else IFF_LOWER_UP; never while down. */
 	m = (struct mb){ 0 };
 	n = make_link(&m, 3, IFF_UP, "e", 0);
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), 0);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), 0);
 	assert_false(l.carrier);
 	m = (struct mb){ 0 };
 	n = make_link(&m, 3, 0, "e", 1);
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), 0);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), 0);
 	assert_false(l.carrier);
 	m = (struct mb){ 0 };
 	n = make_link(&m, 3, IFF_UP | 0x10000, "e", -1);
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), 0);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), 0);
 	assert_true(l.carrier);
 	m = (struct mb){ 0 };
 	n = make_link(&m, 3, IFF_UP, "e", -1);
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), 0);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), 0);
 	assert_false(l.carrier);
 }
 
 static void test_parse_link_bad(void **state)
 {
 	struct ifinfomsg ifi = { .ifi_index = 2 };
-	struct netlink_link l;
+	struct rtnl_link l;
 	struct mb m = { 0 };
 	size_t n;
 
 	(void)state;
 	/* no name */
 	n = make_link(&m, 2, 0, NULL, -1);
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), -EBADMSG);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), -EBADMSG);
 	/* index 0 */
 	m = (struct mb){ 0 };
 	n = make_link(&m, 0, 0, "x", -1);
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), -EBADMSG);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), -EBADMSG);
 	/* a name of 16 bytes, and one without its NUL */
 	m = (struct mb){ 0 };
 	n = make_link(&m, 2, 0, "abcdefghijklmnop", -1);
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), -EBADMSG);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), -EBADMSG);
 	m = (struct mb){ 0 };
 	mb_begin(&m, RTM_NEWLINK, 1, &ifi, sizeof(ifi));
 	mb_attr(&m, IFLA_IFNAME, "eth0", 4);
 	n = mb_end(&m);
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), -EBADMSG);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), -EBADMSG);
 	/* a hardware address longer than MAX_ADDR_LEN */
 	m = (struct mb){ 0 };
 	mb_begin(&m, RTM_NEWLINK, 1, &ifi, sizeof(ifi));
 	mb_attr(&m, IFLA_IFNAME, "eth0", 5);
 	mb_attr(&m, IFLA_ADDRESS, m.buf, 33);
 	n = mb_end(&m);
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), -EBADMSG);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), -EBADMSG);
 	/* an attribute whose length runs past the message; one shorter than its header */
 	m = (struct mb){ 0 };
 	n = make_link(&m, 2, 0, "eth0", -1);
 	n -= RTA_SPACE(5); /* where the name attribute ("eth0" and its NUL) starts */
 	m.buf[n] = 0xff;   /* its rta_len */
-	assert_int_equal(netlink_parse_link(m.buf, n + RTA_SPACE(5), &l), -EBADMSG);
+	assert_int_equal(rtnl_parse_link(m.buf, n + RTA_SPACE(5), &l), -EBADMSG);
 	m.buf[n] = 2;
-	assert_int_equal(netlink_parse_link(m.buf, n + RTA_SPACE(5), &l), -EBADMSG);
+	assert_int_equal(rtnl_parse_link(m.buf, n + RTA_SPACE(5), &l), -EBADMSG);
 	m.buf[n] = RTA_LENGTH(5);
-	assert_int_equal(netlink_parse_link(m.buf, n + RTA_SPACE(5), &l), 0);
+	assert_int_equal(rtnl_parse_link(m.buf, n + RTA_SPACE(5), &l), 0);
 	/* nlmsg_len larger than the buffer, and another message type */
 	m = (struct mb){ 0 };
 	n = make_link(&m, 2, 0, "eth0", -1);
-	assert_int_equal(netlink_parse_link(m.buf, n - 1, &l), -EBADMSG);
+	assert_int_equal(rtnl_parse_link(m.buf, n - 1, &l), -EBADMSG);
 	m.buf[4] = RTM_DELLINK;
-	assert_int_equal(netlink_parse_link(m.buf, n, &l), -ENOENT);
+	assert_int_equal(rtnl_parse_link(m.buf, n, &l), -ENOENT);
 }
 
 static void test_parse_addr_route(void **state)
@@ -189,8 +189,8 @@ static void test_parse_addr_route(void **state)
 	struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_dst_len = 0, .rtm_table = RT_TABLE_MAIN,
 			     .rtm_protocol = RTPROT_BOOT, .rtm_type = RTN_UNICAST };
 	uint32_t a = ip("10.9.8.7"), b = ip("10.9.8.255"), g = ip("10.9.8.1"), oif = 4, big = 300;
-	struct netlink_addr4 x;
-	struct netlink_route4 r;
+	struct rtnl_addr4 x;
+	struct rtnl_route4 r;
 	struct mb m = { 0 };
 	size_t n;
 
@@ -200,7 +200,7 @@ static void test_parse_addr_route(void **state)
 	mb_attr(&m, IFA_LOCAL, &a, 4);
 	mb_attr(&m, IFA_BROADCAST, &b, 4);
 	n = mb_end(&m);
-	assert_int_equal(netlink_parse_addr4(m.buf, n, &x), 0);
+	assert_int_equal(rtnl_parse_addr4(m.buf, n, &x), 0);
 	assert_int_equal(x.ifindex, 4);
 	assert_int_equal(x.prefix, 24);
 	assert_int_equal(x.addr, a);
@@ -209,23 +209,23 @@ static void test_parse_addr_route(void **state)
 	m = (struct mb){ 0 };
 	mb_begin(&m, RTM_NEWADDR, 1, &ifa, sizeof(ifa));
 	n = mb_end(&m);
-	assert_int_equal(netlink_parse_addr4(m.buf, n, &x), -ENOENT);
+	assert_int_equal(rtnl_parse_addr4(m.buf, n, &x), -ENOENT);
 	ifa.ifa_family = AF_INET;
 	m = (struct mb){ 0 };
 	mb_begin(&m, RTM_NEWADDR, 1, &ifa, sizeof(ifa));
 	mb_attr(&m, IFA_LOCAL, &a, 2); /* a short address */
 	n = mb_end(&m);
-	assert_int_equal(netlink_parse_addr4(m.buf, n, &x), -EBADMSG);
+	assert_int_equal(rtnl_parse_addr4(m.buf, n, &x), -EBADMSG);
 	m = (struct mb){ 0 };
 	mb_begin(&m, RTM_NEWADDR, 1, &ifa, sizeof(ifa)); /* no address at all */
 	n = mb_end(&m);
-	assert_int_equal(netlink_parse_addr4(m.buf, n, &x), -EBADMSG);
+	assert_int_equal(rtnl_parse_addr4(m.buf, n, &x), -EBADMSG);
 	ifa.ifa_index = 0x89000001u; /* not an int: found by fuzz_netlink */
 	m = (struct mb){ 0 };
 	mb_begin(&m, RTM_NEWADDR, 1, &ifa, sizeof(ifa));
 	mb_attr(&m, IFA_LOCAL, &a, 4);
 	n = mb_end(&m);
-	assert_int_equal(netlink_parse_addr4(m.buf, n, &x), -EBADMSG);
+	assert_int_equal(rtnl_parse_addr4(m.buf, n, &x), -EBADMSG);
 	ifa.ifa_index = 4;
 
 	m = (struct mb){ 0 };
@@ -234,7 +234,7 @@ static void test_parse_addr_route(void **state)
 	mb_attr(&m, RTA_OIF, &oif, 4);
 	mb_attr(&m, RTA_TABLE, &big, 4);
 	n = mb_end(&m);
-	assert_int_equal(netlink_parse_route4(m.buf, n, &r), 0);
+	assert_int_equal(rtnl_parse_route4(m.buf, n, &r), 0);
 	assert_int_equal(r.prefix, 0);
 	assert_int_equal(r.gateway, g);
 	assert_int_equal(r.ifindex, 4);
@@ -244,8 +244,8 @@ static void test_parse_addr_route(void **state)
 	m = (struct mb){ 0 };
 	mb_begin(&m, RTM_NEWROUTE, 1, &rtm, sizeof(rtm));
 	n = mb_end(&m);
-	assert_int_equal(netlink_parse_route4(m.buf, n, &r), -EBADMSG);
-	assert_int_equal(netlink_parse_addr4(m.buf, n, &x), -ENOENT);
+	assert_int_equal(rtnl_parse_route4(m.buf, n, &r), -EBADMSG);
+	assert_int_equal(rtnl_parse_addr4(m.buf, n, &x), -ENOENT);
 }
 
 struct count {
@@ -279,10 +279,10 @@ static void test_walk(void **state)
 	/* a message of another request (sequence 9) is skipped */
 	mb_begin(&m, RTM_NEWLINK, 9, &zero, sizeof(zero));
 	mb_end(&m);
-	assert_int_equal(netlink_walk(m.buf, m.len, 7, count_msg, &c), 0);
+	assert_int_equal(rtnl_walk(m.buf, m.len, 7, count_msg, &c), 0);
 	assert_int_equal(c.n, 2);
 	c.n = 0;
-	assert_int_equal(netlink_walk(m.buf, m.len, 0, count_msg, &c), 0);
+	assert_int_equal(rtnl_walk(m.buf, m.len, 0, count_msg, &c), 0);
 	assert_int_equal(c.n, 3);
 	/* DONE ends the reply: what follows is not read */
 	mb_begin(&m, NLMSG_DONE, 7, &zero, sizeof(zero));
@@ -290,46 +290,46 @@ static void test_walk(void **state)
 	full = m.len;
 	make_link(&m, 3, 0, "c", -1);
 	c.n = 0;
-	assert_int_equal(netlink_walk(m.buf, m.len, 7, count_msg, &c), 1);
+	assert_int_equal(rtnl_walk(m.buf, m.len, 7, count_msg, &c), 1);
 	assert_int_equal(c.n, 2);
 	/* a lying length in the middle */
 	m.buf[full] = 0xff;
 	c.n = 0;
-	assert_int_equal(netlink_walk(m.buf, full + 40, 0, count_msg, &c), 1);
+	assert_int_equal(rtnl_walk(m.buf, full + 40, 0, count_msg, &c), 1);
 	/* errors and acknowledgements */
 	m = (struct mb){ 0 };
 	mb_begin(&m, NLMSG_ERROR, 5, &err, sizeof(err));
 	mb_end(&m);
-	assert_int_equal(netlink_walk(m.buf, m.len, 5, count_msg, &c), -ENODEV);
-	assert_int_equal(netlink_walk(m.buf, m.len, 6, count_msg, &c), 0);
+	assert_int_equal(rtnl_walk(m.buf, m.len, 5, count_msg, &c), -ENODEV);
+	assert_int_equal(rtnl_walk(m.buf, m.len, 6, count_msg, &c), 0);
 	m = (struct mb){ 0 };
 	mb_begin(&m, NLMSG_ERROR, 5, &zero, sizeof(zero));
 	mb_end(&m);
-	assert_int_equal(netlink_walk(m.buf, m.len, 5, count_msg, &c), 1);
+	assert_int_equal(rtnl_walk(m.buf, m.len, 5, count_msg, &c), 1);
 	err = 5; /* a positive "error" is not an errno */
 	m = (struct mb){ 0 };
 	mb_begin(&m, NLMSG_ERROR, 5, &err, sizeof(err));
 	mb_end(&m);
-	assert_int_equal(netlink_walk(m.buf, m.len, 5, count_msg, &c), -EPROTO);
+	assert_int_equal(rtnl_walk(m.buf, m.len, 5, count_msg, &c), -EPROTO);
 	m = (struct mb){ 0 };
 	mb_begin(&m, NLMSG_ERROR, 5, &err, 0); /* too short to hold the error */
 	mb_end(&m);
-	assert_int_equal(netlink_walk(m.buf, m.len, 5, count_msg, &c), -EBADMSG);
+	assert_int_equal(rtnl_walk(m.buf, m.len, 5, count_msg, &c), -EBADMSG);
 	/* the callback stops the walk */
 	m = (struct mb){ 0 };
 	mb_begin(&m, RTM_DELLINK, 5, &zero, sizeof(zero));
 	mb_end(&m);
-	assert_int_equal(netlink_walk(m.buf, m.len, 5, count_msg, &c), -EINTR);
+	assert_int_equal(rtnl_walk(m.buf, m.len, 5, count_msg, &c), -EINTR);
 	/* a header length below the header size, and a buffer too short for a header */
 	m.buf[0] = 8;
 	m.buf[1] = m.buf[2] = m.buf[3] = 0;
-	assert_int_equal(netlink_walk(m.buf, m.len, 5, count_msg, &c), -EBADMSG);
-	assert_int_equal(netlink_walk(m.buf, 15, 5, count_msg, &c), 0);
+	assert_int_equal(rtnl_walk(m.buf, m.len, 5, count_msg, &c), -EBADMSG);
+	assert_int_equal(rtnl_walk(m.buf, 15, 5, count_msg, &c), 0);
 }
 
 static void test_find(void **state)
 {
-	struct netlink_link links[3] = {
+	struct rtnl_link links[3] = {
 		{ .ifindex = 1, .name = "lo", .type = ARPHRD_LOOPBACK, .flags = IFF_LOOPBACK, .addr_len = 6 },
 		{ .ifindex = 2, .name = "eth0", .type = ARPHRD_ETHER, .addr_len = 6,
 		  .addr = { 0x52, 0x54, 0, 1, 2, 3 } },
@@ -338,14 +338,14 @@ static void test_find(void **state)
 	const uint8_t mac[6] = { 0x52, 0x54, 0, 1, 2, 3 }, other[6] = { 0x52, 0x54, 0, 1, 2, 4 };
 
 	(void)state;
-	assert_false(netlink_link_is_candidate(&links[0]));
-	assert_true(netlink_link_is_candidate(&links[1]));
-	assert_false(netlink_link_is_candidate(&links[2]));
-	assert_ptr_equal(netlink_find_name(links, 3, "eth0"), &links[1]);
-	assert_null(netlink_find_name(links, 3, "eth1"));
-	assert_ptr_equal(netlink_find_mac(links, 3, mac), &links[1]);
-	assert_null(netlink_find_mac(links, 3, other));
-	assert_null(netlink_find_mac(links, 0, mac));
+	assert_false(rtnl_link_is_candidate(&links[0]));
+	assert_true(rtnl_link_is_candidate(&links[1]));
+	assert_false(rtnl_link_is_candidate(&links[2]));
+	assert_ptr_equal(rtnl_find_name(links, 3, "eth0"), &links[1]);
+	assert_null(rtnl_find_name(links, 3, "eth1"));
+	assert_ptr_equal(rtnl_find_mac(links, 3, mac), &links[1]);
+	assert_null(rtnl_find_mac(links, 3, other));
+	assert_null(rtnl_find_mac(links, 0, mac));
 }
 
 /* ---- the real thing, in a namespace of our own ----------------------------------------- */
@@ -369,35 +369,35 @@ static long long ms_now(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const struct netlink_link *must_find(struct netlink *nl, struct netlink_link *links,
+static const struct rtnl_link *must_find(struct netlink *nl, struct rtnl_link *links,
 					    const char *name)
 {
 	int n = netlink_list_links(nl, links, NETLINK_MAX_LINKS);
-	const struct netlink_link *l;
+	const struct rtnl_link *l;
 
 	CHECK(n > 0, "list links: %d", n);
-	l = netlink_find_name(links, n, name);
+	l = rtnl_find_name(links, n, name);
 	CHECK(l, "no link %s among %d", name, n);
 	return l;
 }
 
 static void check_links(struct netlink *nl, int *v0, int *v1)
 {
-	static struct netlink_link links[NETLINK_MAX_LINKS];
-	const struct netlink_link *l;
+	static struct rtnl_link links[NETLINK_MAX_LINKS];
+	const struct rtnl_link *l;
 	struct ifreq ifr = { 0 };
 	int n, s;
 
 	n = netlink_list_links(nl, links, NETLINK_MAX_LINKS);
 	CHECK(n == 1 && !strcmp(links[0].name, "lo"), "a new namespace has lo only: %d", n);
-	CHECK(links[0].type == ARPHRD_LOOPBACK && !netlink_link_is_candidate(&links[0]), "lo");
+	CHECK(links[0].type == ARPHRD_LOOPBACK && !rtnl_link_is_candidate(&links[0]), "lo");
 	if (system("ip link add sv0 type veth peer name sv1 2>/dev/null") != 0)
 		_exit(SKIP);
 	n = netlink_list_links(nl, links, NETLINK_MAX_LINKS);
 	CHECK(n == 3, "3 links after adding a veth pair, got %d", n);
 	CHECK(netlink_list_links(nl, links, 2) == -ENOBUFS, "a short list is an error");
 	l = must_find(nl, links, "sv0");
-	CHECK(netlink_link_is_candidate(l) && !l->carrier && l->mtu == 1500, "sv0 as made");
+	CHECK(rtnl_link_is_candidate(l) && !l->carrier && l->mtu == 1500, "sv0 as made");
 	/* The MAC we parsed is the one the kernel reports by ioctl. */
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "sv0");
@@ -446,7 +446,7 @@ static void check_carrier(struct netlink *nl, int v0, int v1)
 	(void)nl;
 }
 
-static const struct netlink_route4 *find_route(const struct netlink_route4 *r, int n,
+static const struct rtnl_route4 *find_route(const struct rtnl_route4 *r, int n,
 					       uint32_t dst, int prefix)
 {
 	for (int i = 0; i < n; i++)
@@ -457,10 +457,10 @@ static const struct netlink_route4 *find_route(const struct netlink_route4 *r, i
 
 static void check_addresses_and_routes(struct netlink *nl, int v0)
 {
-	static struct netlink_addr4 addrs[NETLINK_MAX_ADDRS];
-	static struct netlink_route4 routes[NETLINK_MAX_ROUTES];
-	struct netlink_route4 def = { .ifindex = v0, .gateway = ip("172.16.0.1") };
-	const struct netlink_route4 *r;
+	static struct rtnl_addr4 addrs[NETLINK_MAX_ADDRS];
+	static struct rtnl_route4 routes[NETLINK_MAX_ROUTES];
+	struct rtnl_route4 def = { .ifindex = v0, .gateway = ip("172.16.0.1") };
+	const struct rtnl_route4 *r;
 	int n, i;
 
 	CHECK(netlink_add_addr4(nl, v0, ip("10.9.8.7"), 24, 0) == 0, "add address");

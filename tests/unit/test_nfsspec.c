@@ -107,7 +107,11 @@ static const struct tcase cases[] = {
 	OK(P, "nfs4:10.0.0.1:/export", .servers = "10.0.0.1", .path = "/export", .vers = 4),
 	OK(P, "nfs:/export", .path = "/export", .vers = 3),
 	BAD(P, "iscsi:10.0.0.1::3260:1:iqn.2000-01.org:disk", -EPROTONOSUPPORT,
+	    "DHCP root-path 'iscsi:10.0.0.1::3260:1:iqn.2000-01.org:disk' is not an NFS root"),
+	/* the one escaper: cut visibly with "..." past 40 bytes, control bytes as \xHH */
+	BAD(P, "iscsi:10.0.0.1::3260:1:iqn.2000-01.org:disk-one", -EPROTONOSUPPORT,
 	    "DHCP root-path 'iscsi:10.0.0.1::3260:1:iqn.2000-01.org:d...' is not an NFS root"),
+	BAD(P, "iscsi:\n10.0.0.1", -EPROTONOSUPPORT, "DHCP root-path 'iscsi:\\x0a10.0.0.1' is"),
 	BAD(P, "nbd:10.0.0.1:2000", -EPROTONOSUPPORT, "is not an NFS root"),
 	/* mistakes */
 	BAD(K, "", -EINVAL, "nfsroot= names no root-dir"),

@@ -20,10 +20,14 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/array.h"
+#include "base/escape.h"
+#include "base/hash.h"
+#include "base/monoclock.h"
 #include "dhcp_frame.h"
+#include "dnsname.h"
 #include "log.h"
 
 #define FIRST_RTX_MS 1000
@@ -72,7 +76,7 @@ static int attach_filter(int fd)
 		BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
-	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	struct sock_fprog prog = { .len = ARRAY_SIZE(code), .filter = code };
 
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
@@ -164,11 +168,8 @@ static int sock_recv(void *ctx, uint8_t *buf, size_t size, int timeout_ms, unsig
 
 static uint64_t clock_now_ms(void *ctx)
 {
-	struct timespec ts;
-
 	(void)ctx;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return monoclock_ms();
 }
 
 /* Early in boot the pool may not be initialized; GRND_INSECURE (5.6+) still answers.
@@ -176,14 +177,14 @@ static uint64_t clock_now_ms(void *ctx)
 static uint32_t sys_random(void *ctx)
 {
 	uint32_t v;
-	struct timespec ts;
+	uint64_t ns;
 
 	(void)ctx;
 	if (getrandom(&v, sizeof(v), 0x0004 /* GRND_INSECURE */) == sizeof(v) ||
 	    getrandom(&v, sizeof(v), GRND_NONBLOCK) == sizeof(v))
 		return v;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_nsec * 2654435761u ^ (uint32_t)ts.tv_sec;
+	ns = monoclock_ns();
+	return (uint32_t)ns * 2654435761u ^ (uint32_t)(ns >> 32);
 }
 
 /* --- the exchange ---------------------------------------------------------------------- */
@@ -385,11 +386,9 @@ static int wait_reply(struct client *c, uint64_t until, int expect, uint32_t ser
  * last one, so replies of the abandoned exchange cannot answer the new one. */
 static void new_xid(struct client *c)
 {
-	uint32_t h = 2166136261u, old = c->xid;
+	uint32_t old = c->xid;
 
-	for (int i = 0; i < 6; i++)
-		h = (h ^ c->o->mac[i]) * 16777619u;
-	c->xid = c->t.random(c->t.ctx) ^ h;
+	c->xid = c->t.random(c->t.ctx) ^ (uint32_t)hash_bytes(c->o->mac, 6);
 	if (c->xid == old)
 		c->xid++;
 }
@@ -492,85 +491,61 @@ static int pause_ms(struct client *c, uint64_t ms)
 
 /* --- the lease --------------------------------------------------------------------------- */
 
-static uint32_t class_mask(uint32_t addr)
+/* What dhcp_lease_from_ack dropped or had to assume, one line each; names from the
+ * server are escaped. */
+static void log_notes(struct client *c, const struct dhcp_msg *ack, const struct dhcp_lease *l,
+		      int notes)
 {
-	uint32_t first = ntohl(addr) >> 24;
+	char esc[ESCAPE_SIZE(DHCP_NAME_MAX)];
 
-	return htonl(first < 128 ? 0xff000000u : first < 192 ? 0xffff0000u : 0xffffff00u);
-}
-
-int dhcpc_lease_from_ack(const struct dhcp_msg *ack, struct dhcp_lease *l)
-{
-	int notes = 0;
-
-	memset(l, 0, sizeof(*l));
-	l->address = ack->yiaddr;
-	l->netmask = ack->subnet_mask;
-	if (!dhcp_has(ack, 1)) {
-		l->netmask = class_mask(ack->yiaddr);
-		notes |= DHCPC_NOTE_NO_MASK;
-	}
-	l->prefix_len = (unsigned)dhcp_mask_prefix(l->netmask);
-	l->broadcast = dhcp_has(ack, 28) ? ack->broadcast : (l->address | ~l->netmask);
-	for (unsigned i = 0; i < ack->n_routers && !l->gateway; i++)
-		l->gateway = ack->routers[i];
-	if (!l->gateway)
-		notes |= DHCPC_NOTE_NO_GATEWAY;
-	memcpy(l->dns, ack->dns, sizeof(l->dns));
-	l->n_dns = ack->n_dns;
-	memcpy(l->ntp, ack->ntp, sizeof(l->ntp));
-	l->n_ntp = ack->n_ntp;
-	l->mtu = ack->mtu;
-	l->server_id = ack->server_id;
-	l->next_server = ack->siaddr;
-	l->lease_time = DHCP_LEASE_INFINITE;
-	if (dhcp_has(ack, 51))
-		l->lease_time = ack->lease_time;
-	else
-		notes |= DHCPC_NOTE_NO_LEASE_TIME;
-	if (dhcp_has(ack, 51) && ack->lease_time == 0)
-		notes |= DHCPC_NOTE_LEASE_ZERO;
-	/* Same sizes on both sides (static asserts below), so these copies never cut. */
-	memcpy(l->hostname, ack->hostname, sizeof(l->hostname));
-	memcpy(l->domain, ack->domain, sizeof(l->domain));
-	memcpy(l->root_path, ack->root_path, sizeof(l->root_path));
-	if (dhcp_has(ack, 66))
-		memcpy(l->tftp_server, ack->tftp_server, sizeof(l->tftp_server));
-	else
-		memcpy(l->tftp_server, ack->sname, ack->sname_len + 1u);
-	if (dhcp_has(ack, 67))
-		memcpy(l->bootfile, ack->bootfile, sizeof(l->bootfile));
-	else
-		memcpy(l->bootfile, ack->file, ack->file_len + 1u);
-	return notes;
-}
-
-_Static_assert(sizeof(((struct dhcp_lease *)0)->root_path) ==
-	       sizeof(((struct dhcp_msg *)0)->root_path), "root_path sizes");
-_Static_assert(sizeof(((struct dhcp_lease *)0)->hostname) ==
-	       sizeof(((struct dhcp_msg *)0)->hostname), "hostname sizes");
-_Static_assert(DHCP_SNAME_LEN <= DHCP_NAME_MAX && DHCP_FILE_LEN <= DHCP_NAME_MAX,
-	       "legacy fields fit the lease strings");
-
-static void log_lease(struct client *c, const struct dhcp_lease *l, int notes)
-{
-	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
-	char esc[DHCP_ROOT_PATH_MAX * 4 + 1];
-
-	if (notes & DHCPC_NOTE_NO_MASK)
+	if (notes & DHCP_LEASE_NOTE_NO_MASK)
 		log_warn("dhcp: %s: no usable subnet mask; using the class default /%u",
 			 c->ifname, l->prefix_len);
-	if (notes & DHCPC_NOTE_LEASE_ZERO)
+	if (notes & DHCP_LEASE_NOTE_LEASE_ZERO)
 		log_warn("dhcp: %s: the server gave a lease of 0 s; keeping the address (the real "
 			 "system must renew it at once)", c->ifname);
-	if (notes & DHCPC_NOTE_NO_LEASE_TIME)
-		log_info("dhcp: %s: no lease time given; taking it as infinite", c->ifname);
-	log_info("dhcp: %s: lease %s/%u from %s, gateway %s, %u s", c->ifname,
+	if (notes & DHCP_LEASE_NOTE_NO_LEASE_TIME)
+		log_warn("dhcp: %s: the DHCPACK has no lease time (option 51); written down as "
+			 "unknown (empty), not as infinite", c->ifname);
+	if (notes & DHCP_LEASE_NOTE_BAD_HOSTNAME)
+		log_warn("dhcp: %s: host name (option 12) \"%s\" dropped: not a host name (labels "
+			 "of letters, digits, '-', '_', at most %d bytes)", c->ifname,
+			 escape_bytes(ack->hostname, ack->hostname_len, esc, sizeof(esc)),
+			 DNSNAME_HOST_MAX);
+	if (notes & DHCP_LEASE_NOTE_BAD_DOMAIN)
+		log_warn("dhcp: %s: domain name (option 15) \"%s\" dropped: not a domain name",
+			 c->ifname, escape_bytes(ack->domain, ack->domain_len, esc, sizeof(esc)));
+}
+
+static void log_lease(struct client *c, const struct dhcp_msg *ack, const struct dhcp_lease *l,
+		      int notes)
+{
+	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+	char esc[ESCAPE_SIZE(DHCP_ROOT_PATH_MAX)];
+
+	log_notes(c, ack, l, notes);
+	if (l->lease_time_set)
+		snprintf(esc, sizeof(esc), "%u s", l->lease_time);
+	else
+		snprintf(esc, sizeof(esc), "lease time unknown");
+	log_info("dhcp: %s: lease %s/%u from %s, gateway %s, %s", c->ifname,
 		 ip_str(l->address, a), l->prefix_len, ip_str(l->server_id, s),
-		 l->gateway ? ip_str(l->gateway, g) : "none", l->lease_time);
+		 l->gateway ? ip_str(l->gateway, g) : "none", esc);
+	if (l->hostname[0] || l->domain[0]) {
+		char d[ESCAPE_SIZE(DHCP_NAME_MAX)];
+
+		log_info("dhcp: %s: host name \"%s\", domain \"%s\"", c->ifname,
+			 escape_str(l->hostname, esc, sizeof(esc)), escape_str(l->domain, d, sizeof(d)));
+	}
+	if (l->tftp_server[0])
+		log_debug("dhcp: %s: TFTP server \"%s\"", c->ifname,
+			  escape_str(l->tftp_server, esc, sizeof(esc)));
 	if (l->root_path[0])
 		log_debug("dhcp: %s: root-path \"%s\"", c->ifname,
-			  log_escape(l->root_path, esc, sizeof(esc)));
+			  escape_str(l->root_path, esc, sizeof(esc)));
+	if (l->bootfile[0])
+		log_debug("dhcp: %s: boot file \"%s\"", c->ifname,
+			  escape_str(l->bootfile, esc, sizeof(esc)));
 }
 
 /* --- the run ---------------------------------------------------------------------------- */
@@ -648,10 +623,10 @@ int dhcpc_run(const struct dhcpc_opts *o, struct dhcp_lease *out)
 		log_warn("dhcp: %s: receiving failed: %s", c.ifname, strerror(-r));
 	if (r < 0)
 		return r;
-	r = dhcpc_lease_from_ack(&ack, out);
+	r = dhcp_lease_from_ack(&ack, out);
 	out->obtained_ms = now(&c);
 	if (o->ifname && strlen(o->ifname) < sizeof(out->ifname))
 		memcpy(out->ifname, o->ifname, strlen(o->ifname) + 1);
-	log_lease(&c, out, r);
+	log_lease(&c, &ack, out, r);
 	return 0;
 }

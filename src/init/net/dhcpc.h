@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "dhcp.h"
+#include "dhcp_lease.h"
 
 /* The seam between the client and the network, so tests drive it without sockets. */
 struct dhcpc_transport {
@@ -42,48 +43,10 @@ struct dhcpc_opts {
 	const struct dhcpc_transport *transport; /* NULL: an AF_PACKET socket on ifindex */
 };
 
-/* What the real system needs to know: all addresses in network byte order, strings
- * NUL-terminated with embedded NULs impossible (but otherwise as the server sent them:
- * escape before logging). Absent values are 0 / "". */
-struct dhcp_lease {
-	char ifname[IF_NAMESIZE];  /* filled by the caller (dhcpc_run copies opts->ifname) */
-	uint32_t address;
-	unsigned prefix_len;       /* from option 1; the class default when it is absent */
-	uint32_t netmask;
-	uint32_t broadcast;        /* option 28, else address | ~netmask */
-	uint32_t gateway;          /* first non-zero router of option 3 */
-	uint32_t dns[DHCP_MAX_DNS];
-	unsigned n_dns;
-	uint32_t ntp[DHCP_MAX_NTP];
-	unsigned n_ntp;
-	uint16_t mtu;              /* 0: not given */
-	uint32_t server_id;
-	uint32_t next_server;      /* siaddr: the TFTP/boot server */
-	uint32_t lease_time;       /* seconds; DHCP_LEASE_INFINITE also when the server sent none;
-	                            * 0 when the server said 0 (kept: the real system renews) */
-	uint64_t obtained_ms;      /* transport clock (CLOCK_MONOTONIC) when the ACK came */
-	char hostname[DHCP_NAME_MAX + 1];
-	char domain[DHCP_NAME_MAX + 1];
-	char root_path[DHCP_ROOT_PATH_MAX + 1];
-	char tftp_server[DHCP_NAME_MAX + 1]; /* option 66, else the legacy sname field */
-	char bootfile[DHCP_NAME_MAX + 1];    /* option 67, else the legacy file field */
-};
-
 /* Runs the exchange until a lease is acknowledged, and fills *out. Returns 0,
  * -ETIMEDOUT when opts->timeout_ms passed first, -EINVAL for bad opts, or the -errno of
- * opening the socket or of the transport's recv. Logs what it does through log.h. */
+ * opening the socket or of the transport's recv. Logs what it does through log.h, and
+ * the lease (dhcp_lease_from_ack) with what was wrong in it, escaped. */
 int dhcpc_run(const struct dhcpc_opts *o, struct dhcp_lease *out);
-
-/* What dhcpc_lease_from_ack noticed (bits of its return value). */
-enum {
-	DHCPC_NOTE_NO_MASK = 1,       /* no usable option 1: the class default was used */
-	DHCPC_NOTE_NO_LEASE_TIME = 2, /* no option 51: taken as infinite */
-	DHCPC_NOTE_LEASE_ZERO = 4,    /* option 51 was 0 */
-	DHCPC_NOTE_NO_GATEWAY = 8,    /* no usable router */
-};
-
-/* The lease an ACK (checked by dhcp_check_reply) describes. Pure: returns DHCPC_NOTE_*
- * bits, for the caller to log. ifname and obtained_ms are left 0. */
-int dhcpc_lease_from_ack(const struct dhcp_msg *ack, struct dhcp_lease *out);
 
 #endif

@@ -16,266 +16,10 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#include "ipcfg.h"
-
-#ifndef IFF_LOWER_UP
-#define IFF_LOWER_UP 0x10000 /* in linux/if.h, which clashes with glibc's net/if.h */
-#endif
+#include "base/monoclock.h"
+#include "inet4.h"
 
 #define REPLY_TIMEOUT_MS 5000 /* the kernel answers at once; this only bounds a bug */
-
-/* ---- pure parsing ----------------------------------------------------------------- */
-
-int netlink_walk(const uint8_t *buf, size_t len, uint32_t seq, netlink_msg_fn fn, void *ctx)
-{
-	size_t off = 0;
-
-	while (len - off >= sizeof(struct nlmsghdr)) {
-		struct nlmsghdr h;
-		int r, err;
-
-		memcpy(&h, buf + off, sizeof(h));
-		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
-			return -EBADMSG;
-		if (seq == 0 || h.nlmsg_seq == seq) {
-			if (h.nlmsg_type == NLMSG_DONE)
-				return 1;
-			if (h.nlmsg_type == NLMSG_ERROR) {
-				if (h.nlmsg_len < NLMSG_LENGTH(sizeof(int)))
-					return -EBADMSG;
-				memcpy(&err, buf + off + NLMSG_HDRLEN, sizeof(err));
-				if (err == 0)
-					return 1;
-				return err < 0 && err > -4096 ? err : -EPROTO;
-			}
-			if (h.nlmsg_type == NLMSG_OVERRUN)
-				return -EOVERFLOW;
-			if (h.nlmsg_type >= NLMSG_MIN_TYPE) {
-				r = fn(buf + off, h.nlmsg_len, ctx);
-				if (r < 0)
-					return r;
-			}
-		}
-		off += NLMSG_ALIGN(h.nlmsg_len);
-		if (off >= len)
-			break;
-	}
-	return 0;
-}
-
-struct attrs {
-	const uint8_t *msg;
-	size_t off, end;
-};
-
-/* Checks the message header and a fixed body of size body, then sets up the attribute
- * walk after it. Returns the message type, or -EBADMSG. */
-static int open_msg(const uint8_t *msg, size_t len, void *body, size_t size, struct attrs *a)
-{
-	struct nlmsghdr h;
-
-	if (len < NLMSG_LENGTH(size))
-		return -EBADMSG;
-	memcpy(&h, msg, sizeof(h));
-	if (h.nlmsg_len > len || h.nlmsg_len < NLMSG_LENGTH(size))
-		return -EBADMSG;
-	memcpy(body, msg + NLMSG_HDRLEN, size);
-	*a = (struct attrs){ msg, NLMSG_HDRLEN + NLMSG_ALIGN(size), h.nlmsg_len };
-	if (a->off > a->end)
-		a->off = a->end;
-	return h.nlmsg_type;
-}
-
-/* Next attribute: 1 with *type, *data and *n set; 0 at the end; -EBADMSG. */
-static int next_attr(struct attrs *a, unsigned *type, const uint8_t **data, size_t *n)
-{
-	struct rtattr ra;
-
-	if (a->end - a->off < sizeof(ra))
-		return 0;
-	memcpy(&ra, a->msg + a->off, sizeof(ra));
-	if (ra.rta_len < sizeof(ra) || ra.rta_len > a->end - a->off)
-		return -EBADMSG;
-	*type = ra.rta_type & NLA_TYPE_MASK;
-	*data = a->msg + a->off + RTA_LENGTH(0);
-	*n = ra.rta_len - RTA_LENGTH(0);
-	a->off += RTA_ALIGN(ra.rta_len);
-	if (a->off > a->end)
-		a->off = a->end;
-	return 1;
-}
-
-static int get_u32(const uint8_t *data, size_t n, uint32_t *v)
-{
-	if (n < sizeof(*v))
-		return -EBADMSG;
-	memcpy(v, data, sizeof(*v));
-	return 0;
-}
-
-static int link_attr(struct netlink_link *l, unsigned type, const uint8_t *d, size_t n,
-		     int *carrier)
-{
-	size_t len;
-
-	switch (type) {
-	case IFLA_IFNAME:
-		len = n ? strnlen((const char *)d, n) : n;
-		if (len == n || len >= NETLINK_NAME_MAX) /* empty payload, no NUL, too long */
-			return -EBADMSG;
-		memcpy(l->name, d, len + 1);
-		return 0;
-	case IFLA_ADDRESS:
-		if (n > NETLINK_HWADDR_MAX)
-			return -EBADMSG;
-		memcpy(l->addr, d, n);
-		l->addr_len = (unsigned)n;
-		return 0;
-	case IFLA_MTU:
-		return get_u32(d, n, &l->mtu);
-	case IFLA_CARRIER:
-		if (n < 1)
-			return -EBADMSG;
-		*carrier = d[0] != 0;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-int netlink_parse_link(const uint8_t *msg, size_t len, struct netlink_link *out)
-{
-	struct netlink_link l = { 0 };
-	struct ifinfomsg ifi;
-	struct attrs a;
-	const uint8_t *d;
-	unsigned type;
-	size_t n;
-	int carrier = -1, r;
-
-	r = open_msg(msg, len, &ifi, sizeof(ifi), &a);
-	if (r < 0)
-		return r;
-	if (r != RTM_NEWLINK)
-		return -ENOENT;
-	while ((r = next_attr(&a, &type, &d, &n)) > 0)
-		if (link_attr(&l, type, d, n, &carrier) < 0)
-			return -EBADMSG;
-	if (r < 0 || ifi.ifi_index <= 0 || !l.name[0])
-		return -EBADMSG;
-	l.ifindex = ifi.ifi_index;
-	l.type = ifi.ifi_type;
-	l.flags = ifi.ifi_flags;
-	l.carrier = (l.flags & IFF_UP) && (carrier >= 0 ? carrier : !!(l.flags & IFF_LOWER_UP));
-	*out = l;
-	return 0;
-}
-
-int netlink_parse_addr4(const uint8_t *msg, size_t len, struct netlink_addr4 *out)
-{
-	struct netlink_addr4 x = { 0 };
-	uint32_t local = 0, address = 0;
-	bool has_local = false, has_address = false;
-	struct ifaddrmsg ifa;
-	struct attrs a;
-	const uint8_t *d;
-	unsigned type;
-	size_t n;
-	int r;
-
-	r = open_msg(msg, len, &ifa, sizeof(ifa), &a);
-	if (r < 0)
-		return r;
-	if (r != RTM_NEWADDR || ifa.ifa_family != AF_INET)
-		return -ENOENT;
-	while ((r = next_attr(&a, &type, &d, &n)) > 0) {
-		if (type == IFA_LOCAL) {
-			r = get_u32(d, n, &local);
-			has_local = true;
-		} else if (type == IFA_ADDRESS) {
-			r = get_u32(d, n, &address);
-			has_address = true;
-		} else if (type == IFA_BROADCAST) {
-			r = get_u32(d, n, &x.broadcast);
-		} else {
-			r = 0;
-		}
-		if (r < 0)
-			return r;
-	}
-	if (r < 0 || ifa.ifa_prefixlen > 32 || ifa.ifa_index == 0 || ifa.ifa_index > INT_MAX ||
-	    !(has_local || has_address))
-		return -EBADMSG;
-	x.ifindex = (int)ifa.ifa_index;
-	x.prefix = ifa.ifa_prefixlen;
-	x.addr = has_local ? local : address; /* IFA_ADDRESS is the peer on point-to-point */
-	*out = x;
-	return 0;
-}
-
-int netlink_parse_route4(const uint8_t *msg, size_t len, struct netlink_route4 *out)
-{
-	struct netlink_route4 x = { 0 };
-	struct rtmsg rtm;
-	struct attrs a;
-	const uint8_t *d;
-	uint32_t oif = 0;
-	unsigned type;
-	size_t n;
-	int r;
-
-	r = open_msg(msg, len, &rtm, sizeof(rtm), &a);
-	if (r < 0)
-		return r;
-	if (r != RTM_NEWROUTE || rtm.rtm_family != AF_INET)
-		return -ENOENT;
-	x.table = rtm.rtm_table;
-	while ((r = next_attr(&a, &type, &d, &n)) > 0) {
-		switch (type) {
-		case RTA_DST: r = get_u32(d, n, &x.dst); break;
-		case RTA_GATEWAY: r = get_u32(d, n, &x.gateway); break;
-		case RTA_OIF: r = get_u32(d, n, &oif); break;
-		case RTA_PREFSRC: r = get_u32(d, n, &x.prefsrc); break;
-		case RTA_PRIORITY: r = get_u32(d, n, &x.metric); break;
-		case RTA_TABLE: r = get_u32(d, n, &x.table); break;
-		default: r = 0; break;
-		}
-		if (r < 0)
-			return r;
-	}
-	if (r < 0 || rtm.rtm_dst_len > 32 || oif > INT_MAX)
-		return -EBADMSG;
-	x.ifindex = (int)oif;
-	x.prefix = rtm.rtm_dst_len;
-	x.protocol = rtm.rtm_protocol;
-	x.scope = rtm.rtm_scope;
-	x.type = rtm.rtm_type;
-	*out = x;
-	return 0;
-}
-
-bool netlink_link_is_candidate(const struct netlink_link *l)
-{
-	return l->type == ARPHRD_ETHER && !(l->flags & IFF_LOOPBACK) && l->addr_len == 6;
-}
-
-const struct netlink_link *netlink_find_name(const struct netlink_link *links, int n,
-					     const char *name)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(links[i].name, name))
-			return &links[i];
-	return NULL;
-}
-
-const struct netlink_link *netlink_find_mac(const struct netlink_link *links, int n,
-					    const uint8_t mac[6])
-{
-	for (int i = 0; i < n; i++)
-		if (links[i].addr_len == 6 && !memcmp(links[i].addr, mac, 6))
-			return &links[i];
-	return NULL;
-}
 
 /* ---- the socket --------------------------------------------------------------------- */
 
@@ -377,7 +121,7 @@ static ssize_t receive(int fd, uint8_t *buf, size_t size, int timeout_ms)
 
 /* Sends q and reads the reply (an acknowledgement, or a dump up to NLMSG_DONE), giving
  * each message to fn. */
-static int transact(struct netlink *nl, struct request *q, netlink_msg_fn fn, void *ctx)
+static int transact(struct netlink *nl, struct request *q, rtnl_msg_fn fn, void *ctx)
 {
 	static uint8_t buf[NETLINK_BUF]; /* sprout-init talks netlink from one thread */
 	int r = send_request(nl, q);
@@ -387,7 +131,7 @@ static int transact(struct netlink *nl, struct request *q, netlink_msg_fn fn, vo
 
 		if (n < 0)
 			return (int)n;
-		r = netlink_walk(buf, (size_t)n, q->h.nlmsg_seq, fn, ctx);
+		r = rtnl_walk(buf, (size_t)n, q->h.nlmsg_seq, fn, ctx);
 	}
 	return r < 0 ? r : 0;
 }
@@ -411,45 +155,45 @@ struct collect {
 static int collect_link(const uint8_t *msg, size_t len, void *ctx)
 {
 	struct collect *c = ctx;
-	struct netlink_link l;
+	struct rtnl_link l;
 
-	if (netlink_parse_link(msg, len, &l) < 0)
+	if (rtnl_parse_link(msg, len, &l) < 0)
 		return 0; /* not ours to judge: skip what we cannot read */
 	if (c->n == c->max)
 		return -ENOBUFS;
-	((struct netlink_link *)c->out)[c->n++] = l;
+	((struct rtnl_link *)c->out)[c->n++] = l;
 	return 0;
 }
 
 static int collect_addr(const uint8_t *msg, size_t len, void *ctx)
 {
 	struct collect *c = ctx;
-	struct netlink_addr4 x;
+	struct rtnl_addr4 x;
 
-	if (netlink_parse_addr4(msg, len, &x) < 0)
+	if (rtnl_parse_addr4(msg, len, &x) < 0)
 		return 0;
 	if (c->n == c->max)
 		return -ENOBUFS;
-	((struct netlink_addr4 *)c->out)[c->n++] = x;
+	((struct rtnl_addr4 *)c->out)[c->n++] = x;
 	return 0;
 }
 
 static int collect_route(const uint8_t *msg, size_t len, void *ctx)
 {
 	struct collect *c = ctx;
-	struct netlink_route4 x;
+	struct rtnl_route4 x;
 
-	if (netlink_parse_route4(msg, len, &x) < 0 || (c->table && x.table != c->table))
+	if (rtnl_parse_route4(msg, len, &x) < 0 || (c->table && x.table != c->table))
 		return 0;
 	if (c->n == c->max)
 		return -ENOBUFS;
-	((struct netlink_route4 *)c->out)[c->n++] = x;
+	((struct rtnl_route4 *)c->out)[c->n++] = x;
 	return 0;
 }
 
 /* A dump request of type with a zeroed body of size body whose first byte is family. */
 static int dump(struct netlink *nl, uint16_t type, size_t body, uint8_t family,
-		netlink_msg_fn fn, struct collect *c)
+		rtnl_msg_fn fn, struct collect *c)
 {
 	struct request q;
 	uint8_t *b = begin(&q, type, NLM_F_DUMP, body);
@@ -460,21 +204,21 @@ static int dump(struct netlink *nl, uint16_t type, size_t body, uint8_t family,
 	return r < 0 ? r : c->n;
 }
 
-int netlink_list_links(struct netlink *nl, struct netlink_link *out, int max)
+int netlink_list_links(struct netlink *nl, struct rtnl_link *out, int max)
 {
 	struct collect c = { out, max, 0, 0 };
 
 	return dump(nl, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC, collect_link, &c);
 }
 
-int netlink_list_addrs4(struct netlink *nl, struct netlink_addr4 *out, int max)
+int netlink_list_addrs4(struct netlink *nl, struct rtnl_addr4 *out, int max)
 {
 	struct collect c = { out, max, 0, 0 };
 
 	return dump(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_INET, collect_addr, &c);
 }
 
-int netlink_list_routes4(struct netlink *nl, uint32_t table, struct netlink_route4 *out, int max)
+int netlink_list_routes4(struct netlink *nl, uint32_t table, struct rtnl_route4 *out, int max)
 {
 	struct collect c = { out, max, 0, table };
 
@@ -535,7 +279,7 @@ int netlink_add_addr4(struct netlink *nl, int ifindex, uint32_t addr, int prefix
 		      uint32_t broadcast)
 {
 	if (!broadcast && prefix >= 0 && prefix <= 30)
-		broadcast = addr | ~ipcfg_prefix_mask(prefix);
+		broadcast = addr | ~inet4_prefix_mask(prefix);
 	return change_addr(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, ifindex, addr, prefix,
 			   broadcast);
 }
@@ -545,7 +289,7 @@ int netlink_del_addr4(struct netlink *nl, int ifindex, uint32_t addr, int prefix
 	return change_addr(nl, RTM_DELADDR, 0, ifindex, addr, prefix, 0);
 }
 
-int netlink_add_route4(struct netlink *nl, const struct netlink_route4 *r)
+int netlink_add_route4(struct netlink *nl, const struct rtnl_route4 *r)
 {
 	struct request q;
 	struct rtmsg *rtm = begin(&q, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE,
@@ -579,10 +323,10 @@ int netlink_add_route4(struct netlink *nl, const struct netlink_route4 *r)
 int netlink_add_default_route(struct netlink *nl, int ifindex, uint32_t gateway, uint32_t addr,
 			      int prefix)
 {
-	uint32_t mask = ipcfg_prefix_mask(prefix);
-	struct netlink_route4 host = { .ifindex = ifindex, .dst = gateway, .prefix = 32,
+	uint32_t mask = inet4_prefix_mask(prefix);
+	struct rtnl_route4 host = { .ifindex = ifindex, .dst = gateway, .prefix = 32,
 				       .prefsrc = addr };
-	struct netlink_route4 def = { .ifindex = ifindex, .gateway = gateway };
+	struct rtnl_route4 def = { .ifindex = ifindex, .gateway = gateway };
 	int r;
 
 	if (!gateway || prefix < 0 || prefix > 32)
@@ -606,22 +350,14 @@ struct carrier_wait {
 static int carrier_seen(const uint8_t *msg, size_t len, void *ctx)
 {
 	struct carrier_wait *w = ctx;
-	struct netlink_link l;
+	struct rtnl_link l;
 
-	if (w->found || netlink_parse_link(msg, len, &l) < 0 || !l.carrier)
+	if (w->found || rtnl_parse_link(msg, len, &l) < 0 || !l.carrier)
 		return 0;
 	for (int i = 0; i < w->n; i++)
 		if (w->ifindex[i] == l.ifindex)
 			w->found = l.ifindex;
 	return 0;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Asks for the state of every link; the answer arrives among the events. */
@@ -638,7 +374,7 @@ int netlink_wait_carrier(const int *ifindex, int n, int timeout_ms)
 {
 	static uint8_t buf[NETLINK_BUF];
 	struct carrier_wait w = { ifindex, n, 0 };
-	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long long deadline = (long long)monoclock_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	struct netlink nl;
 	int r;
 
@@ -650,7 +386,7 @@ int netlink_wait_carrier(const int *ifindex, int n, int timeout_ms)
 	if (r == 0)
 		r = request_links(&nl);
 	while (r == 0 && !w.found) {
-		long long left = deadline - now_ms();
+		long long left = deadline - (long long)monoclock_ms();
 		ssize_t k;
 
 		if (left <= 0) {
@@ -662,7 +398,7 @@ int netlink_wait_carrier(const int *ifindex, int n, int timeout_ms)
 			r = request_links(&nl);
 		else if (k < 0)
 			r = (int)k;
-		else if ((r = netlink_walk(buf, (size_t)k, 0, carrier_seen, &w)) > 0)
+		else if ((r = rtnl_walk(buf, (size_t)k, 0, carrier_seen, &w)) > 0)
 			r = 0; /* the end of our dump; events go on */
 	}
 	netlink_close(&nl);

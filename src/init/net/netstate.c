@@ -1,51 +1,45 @@
-/* netstate: the lease for the real system. */
+/* netstate: the lease for the real system. See netstate.h for the formats. */
 #include "netstate.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/array.h"
+#include "base/escape.h"
+#include "base/strbuf.h"
+#include "dnsname.h"
 #include "ipcfg.h"
+#include "log.h"
 
-struct out {
-	char *p;
-	size_t n, len;
-	bool full;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void put(struct out *o, const char *fmt, ...)
+static bool has_control(const char *s)
 {
-	va_list ap;
-	int k;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
 
-	if (o->full)
-		return;
-	va_start(ap, fmt);
-	k = vsnprintf(o->p + o->len, o->n - o->len, fmt, ap);
-	va_end(ap);
-	if (k < 0 || (size_t)k >= o->n - o->len)
-		o->full = true;
-	else
-		o->len += (size_t)k;
+/* The value as written: "" for NULL or a value holding a control byte. */
+static const char *safe(const char *s)
+{
+	return s && !has_control(s) ? s : "";
 }
 
 /* 'value' for sh: every ' becomes '\'' and nothing inside is expanded. */
-static void put_quoted(struct out *o, const char *s)
+static void put_quoted(struct strbuf *sb, const char *s)
 {
-	put(o, "'");
-	for (; *s; s++) {
+	strbuf_addc(sb, '\'');
+	for (s = safe(s); *s; s++) {
 		if (*s == '\'')
-			put(o, "'\\''");
+			strbuf_add(sb, "'\\''", 4);
 		else
-			put(o, "%c", *s);
+			strbuf_addc(sb, *s);
 	}
-	put(o, "'");
+	strbuf_addc(sb, '\'');
 }
 
 static const char *ip(uint32_t a, char *buf)
@@ -53,105 +47,113 @@ static const char *ip(uint32_t a, char *buf)
 	return a ? ipcfg_format_ipv4(a, buf) : "";
 }
 
-static int finish(struct out *o)
+/* The lease time as written: empty when unknown or static, else the number (0 too). */
+static const char *lease(const struct netstate *ns, char num[16])
 {
-	if (o->full) {
-		if (o->n)
-			o->p[0] = '\0';
-		return -ENAMETOOLONG;
-	}
-	return (int)o->len;
+	if (!ns->lease_time_set)
+		return "";
+	snprintf(num, 16, "%u", ns->lease_time);
+	return num;
 }
 
-static void put_var(struct out *o, const char *key, const char *value)
+static void put_var(struct strbuf *sb, const char *key, const char *value)
 {
-	put(o, "%s=", key);
-	put_quoted(o, value);
-	put(o, "\n");
+	strbuf_addf(sb, "%s=", key);
+	put_quoted(sb, value);
+	strbuf_addc(sb, '\n');
 }
 
 int netstate_format_ifconf(const struct netstate *ns, char *out, size_t n)
 {
-	struct out o = { out, n, 0, n == 0 };
-	char a[IPCFG_IPV4_LEN], num[32];
+	struct strbuf sb;
+	char a[IPCFG_IPV4_LEN], num[16], key[16];
 
-	put_var(&o, "DEVICE", ns->ifname);
-	put_var(&o, "PROTO", ns->proto);
-	put_var(&o, "IPV4ADDR", ip(ns->addr, a));
-	put_var(&o, "IPV4BROADCAST", ip(ns->broadcast, a));
-	put_var(&o, "IPV4NETMASK", ip(ns->netmask, a));
-	put_var(&o, "IPV4GATEWAY", ip(ns->gateway, a));
+	strbuf_init(&sb, out, n);
+	put_var(&sb, "DEVICE", ns->ifname);
+	put_var(&sb, "PROTO", ns->proto);
+	put_var(&sb, "IPV4ADDR", ip(ns->addr, a));
+	put_var(&sb, "IPV4BROADCAST", ip(ns->broadcast, a));
+	put_var(&sb, "IPV4NETMASK", ip(ns->netmask, a));
+	put_var(&sb, "IPV4GATEWAY", ip(ns->gateway, a));
 	for (unsigned i = 0; i < 2; i++) {
-		snprintf(num, sizeof(num), "IPV4DNS%u", i);
-		put_var(&o, num, i < ns->n_dns ? ip(ns->dns[i], a) : "");
+		snprintf(key, sizeof(key), "IPV4DNS%u", i);
+		put_var(&sb, key, i < ns->n_dns ? ip(ns->dns[i], a) : "");
 	}
-	put_var(&o, "HOSTNAME", ns->hostname);
-	put_var(&o, "DNSDOMAIN", ns->domain);
-	put_var(&o, "ROOTSERVER", ip(ns->server, a));
-	put_var(&o, "ROOTPATH", ns->root_path);
-	put_var(&o, "filename", ns->bootfile);
-	snprintf(num, sizeof(num), "%u", ns->lease_time);
-	put_var(&o, "DHCPLEASETIME", ns->lease_time ? num : "");
+	put_var(&sb, "HOSTNAME", ns->hostname);
+	put_var(&sb, "DNSDOMAIN", ns->domain);
+	put_var(&sb, "ROOTSERVER", ip(ns->server, a));
+	put_var(&sb, "ROOTPATH", ns->root_path);
+	put_var(&sb, "filename", ns->bootfile);
+	put_var(&sb, "DHCPLEASETIME", lease(ns, num));
 	snprintf(num, sizeof(num), "%u", ns->mtu);
-	put_var(&o, "MTU", ns->mtu ? num : "");
-	return finish(&o);
+	put_var(&sb, "MTU", ns->mtu ? num : "");
+	return strbuf_finish(&sb);
 }
 
 int netstate_format_keyvalue(const struct netstate *ns, char *out, size_t n)
 {
-	struct out o = { out, n, 0, n == 0 };
-	char a[IPCFG_IPV4_LEN];
+	struct strbuf sb;
+	char a[IPCFG_IPV4_LEN], num[16];
 	const uint8_t *m = ns->mac;
 
-	put(&o, "interface=%s\n", ns->ifname);
-	put(&o, "mac=%02x:%02x:%02x:%02x:%02x:%02x\n", m[0], m[1], m[2], m[3], m[4], m[5]);
-	put(&o, "proto=%s\n", ns->proto);
-	put(&o, "address=%s\n", ip(ns->addr, a));
-	put(&o, "prefix=%u\n", ns->prefix);
-	put(&o, "netmask=%s\n", ip(ns->netmask, a));
-	put(&o, "broadcast=%s\n", ip(ns->broadcast, a));
-	put(&o, "gateway=%s\n", ip(ns->gateway, a));
-	put(&o, "dns=");
+	strbuf_init(&sb, out, n);
+	strbuf_addf(&sb, "interface=%s\n", safe(ns->ifname));
+	strbuf_addf(&sb, "mac=%02x:%02x:%02x:%02x:%02x:%02x\n", m[0], m[1], m[2], m[3], m[4], m[5]);
+	strbuf_addf(&sb, "proto=%s\n", safe(ns->proto));
+	strbuf_addf(&sb, "address=%s\n", ip(ns->addr, a));
+	strbuf_addf(&sb, "prefix=%u\n", ns->prefix);
+	strbuf_addf(&sb, "netmask=%s\n", ip(ns->netmask, a));
+	strbuf_addf(&sb, "broadcast=%s\n", ip(ns->broadcast, a));
+	strbuf_addf(&sb, "gateway=%s\n", ip(ns->gateway, a));
+	strbuf_addf(&sb, "dns=");
 	for (unsigned i = 0; i < ns->n_dns; i++)
-		put(&o, "%s%s", i ? " " : "", ip(ns->dns[i], a));
-	put(&o, "\nserver=%s\n", ip(ns->server, a));
-	put(&o, "mtu=%u\n", ns->mtu);
-	put(&o, "lease_time=%u\n", ns->lease_time);
-	/* network strings: one line each; a newline inside would forge a key */
-	put(&o, "hostname=");
-	put_quoted(&o, ns->hostname);
-	put(&o, "\ndomain=");
-	put_quoted(&o, ns->domain);
-	put(&o, "\nroot_path=");
-	put_quoted(&o, ns->root_path);
-	put(&o, "\n");
-	return finish(&o);
-}
-
-/* Domain names for resolv.conf: letters, digits, '-', '.', else left out. */
-static bool plain_domain(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '.'))
-			return false;
-	return true;
+		strbuf_addf(&sb, "%s%s", i ? " " : "", ip(ns->dns[i], a));
+	strbuf_addf(&sb, "\nserver=%s\n", ip(ns->server, a));
+	strbuf_addf(&sb, "mtu=%u\n", ns->mtu);
+	strbuf_addf(&sb, "lease_time=%s\n", lease(ns, num));
+	/* strings from the network: quoted, and one line each (no control byte passes) */
+	strbuf_addf(&sb, "hostname=");
+	put_quoted(&sb, ns->hostname);
+	strbuf_addf(&sb, "\ndomain=");
+	put_quoted(&sb, ns->domain);
+	strbuf_addf(&sb, "\nroot_path=");
+	put_quoted(&sb, ns->root_path);
+	strbuf_addc(&sb, '\n');
+	return strbuf_finish(&sb);
 }
 
 int netstate_format_resolv(const struct netstate *ns, char *out, size_t n)
 {
-	struct out o = { out, n, 0, n == 0 };
+	struct strbuf sb;
 	char a[IPCFG_IPV4_LEN];
+	const char *domain = ns->domain ? ns->domain : "";
 
-	put(&o, "# written by sprout-init from the %s configuration of %s\n", ns->proto, ns->ifname);
-	if (plain_domain(ns->domain))
-		put(&o, "search %s\n", ns->domain);
+	strbuf_init(&sb, out, n);
+	strbuf_addf(&sb, "# written by sprout-init from the %s configuration of %s\n",
+		    safe(ns->proto), safe(ns->ifname));
+	if (dnsname_check(domain, strlen(domain)) == 0)
+		strbuf_addf(&sb, "search %s\n", domain);
 	for (unsigned i = 0; i < ns->n_dns; i++)
 		if (ns->dns[i])
-			put(&o, "nameserver %s\n", ip(ns->dns[i], a));
-	return finish(&o);
+			strbuf_addf(&sb, "nameserver %s\n", ip(ns->dns[i], a));
+	return strbuf_finish(&sb);
+}
+
+const char *netstate_unsafe(const struct netstate *ns, unsigned *from, const char **value)
+{
+	const struct {
+		const char *name, *value;
+	} s[] = {
+		{ "ifname", ns->ifname }, { "proto", ns->proto },         { "hostname", ns->hostname },
+		{ "domain", ns->domain }, { "root_path", ns->root_path }, { "bootfile", ns->bootfile },
+	};
+
+	for (; *from < ARRAY_SIZE(s); (*from)++)
+		if (s[*from].value && has_control(s[*from].value)) {
+			*value = s[*from].value;
+			return s[(*from)++].name;
+		}
+	return NULL;
 }
 
 static int write_file(const char *path, const char *text, int len)
@@ -169,12 +171,24 @@ static int write_file(const char *path, const char *text, int len)
 	return rc;
 }
 
+static void log_unsafe(const struct netstate *ns)
+{
+	char esc[ESCAPE_SIZE(64)];
+	const char *name, *value;
+	unsigned from = 0;
+
+	while ((name = netstate_unsafe(ns, &from, &value)))
+		log_warn("network: %s \"%s\" holds a control byte; written as empty in the lease "
+			 "files", name, escape_str(value, esc, sizeof(esc)));
+}
+
 int netstate_write(const struct netstate *ns, const char *run)
 {
 	static char buf[8192];
 	char path[256];
 	int rc;
 
+	log_unsafe(ns);
 	snprintf(path, sizeof(path), "%s/sprout/net", run);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/net-%s.conf", run, ns->ifname);

@@ -1,13 +1,18 @@
 /* netstate: what the boot network is, written down for the real system:
- *   /run/net-IFACE.conf     initramfs-tools' variables (sourced by shell scripts)
- *   /run/sprout/net/IFACE   key=value
+ *   /run/net-IFACE.conf     initramfs-tools' variables, KEY='value' (sourced by shell scripts)
+ *   /run/sprout/net/IFACE   key=value, one per line; the strings from the network
+ *                           (hostname, domain, root_path) single-quoted as for sh
  *   /run/sprout/resolv.conf nameservers and search domain
- * The formatters are pure; values that came from the network are quoted so a shell
- * that sources the file runs nothing of theirs. */
+ * The formatters are pure. Values are quoted so a shell that sources a file runs nothing
+ * of theirs (a ' inside is written '\''), and no value can start a line of its own: a
+ * string holding a control byte (0x01-0x1f, 0x7f: newline, carriage return, escape ...)
+ * is refused and written as empty (netstate_unsafe names it for the log). The search
+ * domain must pass dnsname_check, else resolv.conf has none. */
 #ifndef SPROUT_NETSTATE_H
 #define SPROUT_NETSTATE_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +28,11 @@ struct netstate {
 	unsigned n_dns;
 	uint32_t server;             /* boot / root server */
 	unsigned mtu;
-	uint32_t lease_time;         /* seconds; DHCP_LEASE_INFINITE; 0 for static */
+	/* seconds as the server sent them (0 is written as 0, DHCP_LEASE_INFINITE as
+	 * 4294967295); when !lease_time_set (static, or a DHCPACK without option 51) the
+	 * files hold an empty value */
+	uint32_t lease_time;
+	bool lease_time_set;
 	const char *hostname, *domain, *root_path, *bootfile; /* "" when none */
 };
 
@@ -32,7 +41,14 @@ int netstate_format_ifconf(const struct netstate *ns, char *out, size_t n);
 int netstate_format_keyvalue(const struct netstate *ns, char *out, size_t n);
 int netstate_format_resolv(const struct netstate *ns, char *out, size_t n);
 
-/* Writes the three files under run (normally "/run"). Returns 0 or -errno. */
+/* The first string of ns the formatters refuse (it holds a control byte): its name
+ * ("hostname", "domain", "root_path", "bootfile", "proto", "ifname") with *value set to
+ * it; NULL when every string is written as it is. Call again with the next `from` (the
+ * index after the one returned, starting at 0) to get the others. */
+const char *netstate_unsafe(const struct netstate *ns, unsigned *from, const char **value);
+
+/* Writes the three files under run (normally "/run"), logging each refused value.
+ * Returns 0 or -errno. */
 int netstate_write(const struct netstate *ns, const char *run);
 
 #endif
