@@ -23,39 +23,15 @@
 
 #include <cmocka.h>
 
+#define TESTUTIL_LOG
+#include "testutil.h"
+
+#include "blkdev.h"
 #include "devices.h"
 #include "log.h"
+#include "modalias_kind.h"
 #include "modload.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-/* --- the logger, captured (the test links no real log.o) ----------------------------- */
-
-static char logged[16384];
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER; /* coldplug loads from threads */
-
-void log_msg(enum log_level level, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	pthread_mutex_lock(&log_lock);
-	size_t o = strlen(logged);
-	if (o + strlen(line) + 2 <= sizeof(logged)) {
-		memcpy(logged + o, line, strlen(line));
-		memcpy(logged + o + strlen(line), "\n", 2);
-	}
-	pthread_mutex_unlock(&log_lock);
-}
-
-char *log_escape(const char *s, char *out, unsigned n)
-{
-	snprintf(out, n, "%s", s ? s : "");
-	return out;
-}
 
 /* --- an index, a fake tree, a fake loader ------------------------------------------- */
 
@@ -99,6 +75,7 @@ struct fake {
 };
 
 static struct fake fake;
+static struct devices dv; /* over the loader open_fake opened, walking fake.root */
 static pthread_mutex_t fake_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The same without cmocka's asserts, which must not run off the test's thread. */
@@ -178,6 +155,7 @@ static void open_fake(struct modload *ml)
 	assert_int_equal(modload_open_index(ml, idx, NULL), 0);
 	ml->load = fake_load;
 	ml->sysfs = fake.root;
+	devices_init(&dv, ml, fake.root);
 }
 
 static void write_file(const char *rel, const char *text)
@@ -189,7 +167,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&fake, 0, sizeof(fake));
-	logged[0] = '\0';
+	log_reset();
 	snprintf(fake.root, sizeof(fake.root), "/tmp/sprout-devtest.XXXXXX");
 	assert_non_null(mkdtemp(fake.root));
 	/* built in (or loaded earlier): the kernel shows it under /sys/module */
@@ -201,6 +179,7 @@ static int teardown(void **state)
 {
 	char cmd[512];
 	(void)state;
+	devices_free(&dv);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fake.root);
 	return system(cmd);
 }
@@ -440,7 +419,7 @@ static void test_coldplug(void **state)
 	make_tree();
 	/* three modules wanted by the devices: e1000e and virtio_pci now, virtio_blk
 	 * for the device virtio_pci creates, found by the second pass */
-	assert_int_equal(devices_coldplug(&ml), 3);
+	assert_int_equal(devices_coldplug(&dv), 3);
 	assert_false(fake.broken);
 	/* the two drivers of the first pass may interleave; each after its own needs */
 	assert_before("virtio_pci", "virtio_blk");
@@ -456,9 +435,10 @@ static void test_coldplug(void **state)
 	assert_int_equal(words, 6);
 	/* again: everything is in, nothing is loaded */
 	fake.calls[0] = '\0';
-	assert_int_equal(devices_coldplug(&ml), 0);
+	assert_int_equal(devices_coldplug(&dv), 0);
 	assert_string_equal(fake.calls, "");
-	assert_int_equal(devices_coldplug_at(&ml, "/nonexistent"), -ENOENT);
+	dv.sysfs = "/nonexistent";
+	assert_int_equal(devices_coldplug(&dv), -ENOENT);
 	modload_close(&ml);
 }
 
@@ -474,7 +454,7 @@ static void test_coldplug_concurrent(void **state)
 	make_tree();
 	fake.sleep_ms = 60;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(devices_coldplug(&ml), 3);
+	assert_int_equal(devices_coldplug(&dv), 3);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	assert_false(fake.broken);
@@ -499,7 +479,7 @@ static void test_coldplug_failures(void **state)
 	fake.fail = "virtio_pci";
 	fake.fail_err = -ENODEV;
 	/* a failing driver does not fail the walk: e1000e still counts */
-	assert_int_equal(devices_coldplug(&ml), 1);
+	assert_int_equal(devices_coldplug(&dv), 1);
 	assert_null(strstr(fake.calls, "virtio_blk"));
 	assert_non_null(strstr(logged, "module virtio_pci found no device"));
 	modload_close(&ml);
@@ -518,19 +498,19 @@ static void test_uevent_apply(void **state)
 	open_fake(&ml);
 	assert_int_equal(uevent_parse(add, sizeof(add), &ev), 0);
 	strcpy(ev.action, "remove");
-	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 0);
 	strcpy(ev.action, "add");
-	assert_int_equal(devices_uevent_apply(&ml, &ev), 1);
-	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 1);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 0);
 	assert_string_equal(fake.calls, "virtio_blk");
 	/* no module for it: not an error, but remembered for a message */
-	assert_int_equal(ml.nnodriver, 0);
+	assert_int_equal(dv.nnodriver, 0);
 	assert_int_equal(uevent_parse(other, sizeof(other), &ev), 0);
-	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
-	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
-	assert_int_equal(ml.nnodriver, 1);
-	assert_string_equal(ml.nodriver[0].devpath, "/devices/x");
-	assert_string_equal(ml.nodriver[0].modalias, other + sizeof("add@/devices/x\0MODALIAS=") - 1);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 0);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 0);
+	assert_int_equal(dv.nnodriver, 1);
+	assert_string_equal(dv.nodriver[0].devpath, "/devices/x");
+	assert_string_equal(dv.nodriver[0].modalias, other + sizeof("add@/devices/x\0MODALIAS=") - 1);
 	modload_close(&ml);
 }
 
@@ -572,7 +552,7 @@ static void test_alias_kind(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < N(kind_cases); i++) {
-		const struct devices_kind *k = devices_alias_kind(kind_cases[i].alias);
+		const struct modalias_kind *k = modalias_kind(kind_cases[i].alias);
 		const char *what = k ? k->what : NULL, *module = k ? k->module : NULL;
 		if ((what == NULL) != (kind_cases[i].what == NULL) ||
 		    (what && strcmp(what, kind_cases[i].what)) ||
@@ -602,35 +582,37 @@ static void test_coldplug_nodriver(void **state)
 	snprintf(target, sizeof(target), "%s/bus/platform/drivers/i8042", fake.root);
 	snprintf(link, sizeof(link), "%s/devices/platform/i8042/driver", fake.root);
 	assert_int_equal(symlink(target, link), 0);
-	assert_int_equal(devices_coldplug(&ml), 3);
+	assert_int_equal(devices_coldplug(&dv), 3);
 	/* the AHCI controller, the CPU, serial8250, i8042: every modalias nothing matched */
-	assert_int_equal(ml.nnodriver, 4);
+	assert_int_equal(dv.nnodriver, 4);
 	bool ahci = false;
-	for (size_t i = 0; i < ml.nnodriver; i++) {
-		assert_null(strstr(ml.nodriver[i].modalias, "virtio"));
-		assert_null(strstr(ml.nodriver[i].modalias, "never"));
-		if (!strcmp(ml.nodriver[i].modalias, AHCI)) {
-			assert_string_equal(ml.nodriver[i].devpath, "/devices/pci0000:00/0000:00:06.0");
+	for (size_t i = 0; i < dv.nnodriver; i++) {
+		assert_null(strstr(dv.nodriver[i].modalias, "virtio"));
+		assert_null(strstr(dv.nodriver[i].modalias, "never"));
+		if (!strcmp(dv.nodriver[i].modalias, AHCI)) {
+			assert_string_equal(dv.nodriver[i].devpath, "/devices/pci0000:00/0000:00:06.0");
 			ahci = true;
 		}
 	}
 	assert_true(ahci);
 	/* the controller is named, the CPU and serial8250 only counted; i8042 has its driver */
-	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 3);
+	assert_int_equal(devices_describe_nodriver(&dv, out, sizeof(out)), 3);
 	assert_string_equal(out, AHCI " (SATA controller (AHCI): ahci), and 2 more");
 	/* walked again (as after lost events): nothing twice */
-	assert_int_equal(devices_coldplug(&ml), 0);
-	assert_int_equal(ml.nnodriver, 4);
+	assert_int_equal(devices_coldplug(&dv), 0);
+	assert_int_equal(dv.nnodriver, 4);
 	/* the controller bound after all: nothing known is left, so the others are named */
 	write_file("devices/pci0000:00/0000:00:06.0/driver", "");
-	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 2);
+	assert_int_equal(devices_describe_nodriver(&dv, out, sizeof(out)), 2);
 	assert_non_null(strstr(out, "platform:serial8250"));
 	assert_non_null(strstr(out, "cpu:type:x86,ven0000fam0006mod003F:feature:,0000"));
 	assert_null(strstr(out, "pci:"));
 	assert_null(strstr(out, "more"));
 	modload_close(&ml);
-	assert_int_equal(ml.nnodriver, 0);
-	assert_null(ml.nodriver);
+	devices_free(&dv);
+	assert_int_equal(dv.nnodriver, 0);
+	assert_null(dv.nodriver);
+	devices_free(&dv); /* twice is harmless */
 }
 
 /* Many devices: DEVICES_LIST_NODRIVER named, the rest counted; a small buffer names
@@ -642,26 +624,26 @@ static void test_describe_caps(void **state)
 	char out[2048], path[64];
 	const char *entry = "virtio:d00000002v00001AF4 (virtio block device: virtio_blk)";
 	open_fake(&ml);
-	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 0);
+	assert_int_equal(devices_describe_nodriver(&dv, out, sizeof(out)), 0);
 	assert_string_equal(out, "");
-	assert_int_equal(devices_note_nodriver(&ml, "", "x"), -EINVAL);
-	assert_int_equal(devices_note_nodriver(&ml, "/devices/a", ""), -EINVAL);
-	assert_int_equal(devices_note_nodriver(&ml, "/devices/platform/p", "platform:p"), 0);
+	assert_int_equal(devices_note_nodriver(&dv, "", "x"), -EINVAL);
+	assert_int_equal(devices_note_nodriver(&dv, "/devices/a", ""), -EINVAL);
+	assert_int_equal(devices_note_nodriver(&dv, "/devices/platform/p", "platform:p"), 0);
 	for (int i = 0; i < 20; i++) {
 		snprintf(path, sizeof(path), "/devices/virtio%d", i);
-		assert_int_equal(devices_note_nodriver(&ml, path, "virtio:d00000002v00001AF4"), 0);
-		assert_int_equal(devices_note_nodriver(&ml, path, "virtio:d00000002v00001AF4"), 0);
+		assert_int_equal(devices_note_nodriver(&dv, path, "virtio:d00000002v00001AF4"), 0);
+		assert_int_equal(devices_note_nodriver(&dv, path, "virtio:d00000002v00001AF4"), 0);
 	}
-	assert_int_equal(ml.nnodriver, 21);
+	assert_int_equal(dv.nnodriver, 21);
 	/* storage a known module drives comes before other storage, whatever the order */
-	assert_int_equal(devices_note_nodriver(&ml, "/devices/ide", "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80"), 0);
-	assert_int_equal(devices_describe_nodriver(&ml, out, 200), 22);
+	assert_int_equal(devices_note_nodriver(&dv, "/devices/ide", "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80"), 0);
+	assert_int_equal(devices_describe_nodriver(&dv, out, 200), 22);
 	assert_string_equal(out, "virtio:d00000002v00001AF4 (virtio block device: virtio_blk), "
 				 "virtio:d00000002v00001AF4 (virtio block device: virtio_blk), and 20 more");
-	ml.nnodriver--; /* the IDE controller out again */
-	free(ml.nodriver[ml.nnodriver].devpath);
-	free(ml.nodriver[ml.nnodriver].modalias);
-	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 21);
+	dv.nnodriver--; /* the IDE controller out again */
+	free(dv.nodriver[dv.nnodriver].devpath);
+	free(dv.nodriver[dv.nnodriver].modalias);
+	assert_int_equal(devices_describe_nodriver(&dv, out, sizeof(out)), 21);
 	/* 8 of the storage ones, not the platform device behind them */
 	char want[2048] = "";
 	for (int i = 0; i < DEVICES_LIST_NODRIVER; i++)
@@ -670,19 +652,19 @@ static void test_describe_caps(void **state)
 	assert_string_equal(out, want);
 	/* room for two entries: two, and the rest counted */
 	size_t two = 2 * strlen(entry) + 2 + 24 + 1;
-	assert_int_equal(devices_describe_nodriver(&ml, out, two), 21);
+	assert_int_equal(devices_describe_nodriver(&dv, out, two), 21);
 	snprintf(want, sizeof(want), "%s, %s, and 19 more", entry, entry);
 	assert_string_equal(out, want);
-	assert_int_equal(devices_describe_nodriver(&ml, out, 30), 21);
+	assert_int_equal(devices_describe_nodriver(&dv, out, 30), 21);
 	assert_string_equal(out, "and 21 more");
-	assert_int_equal(devices_describe_nodriver(&ml, out, 5), 21);
+	assert_int_equal(devices_describe_nodriver(&dv, out, 5), 21);
 	assert_string_equal(out, "");
 	for (int i = 0; i < DEVICES_MAX_NODRIVER + 10; i++) {
 		snprintf(path, sizeof(path), "/devices/many%d", i);
-		assert_int_equal(devices_note_nodriver(&ml, path, "platform:many"), 0);
+		assert_int_equal(devices_note_nodriver(&dv, path, "platform:many"), 0);
 	}
-	assert_int_equal(ml.nnodriver, DEVICES_MAX_NODRIVER);
-	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 21 + DEVICES_MAX_NODRIVER + 10);
+	assert_int_equal(dv.nnodriver, DEVICES_MAX_NODRIVER);
+	assert_int_equal(devices_describe_nodriver(&dv, out, sizeof(out)), 21 + DEVICES_MAX_NODRIVER + 10);
 	modload_close(&ml);
 }
 
