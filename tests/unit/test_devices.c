@@ -27,6 +27,7 @@
 #include "testutil.h"
 
 #include "blkdev.h"
+#include "boot.h"
 #include "devices.h"
 #include "log.h"
 #include "modalias_kind.h"
@@ -485,6 +486,110 @@ static void test_coldplug_failures(void **state)
 	modload_close(&ml);
 }
 
+/* --- rd.driver.blacklist= and rd.driver.pre= ------------------------------------------------ */
+
+#define E1000E "pci:v00008086d000010D3sv00008086sd00000000bc02sc00i00"
+
+/* A blacklisted driver is loaded neither at coldplug nor at hotplug nor as a dependency,
+ * and the log says so once; rd.driver.pre= modules go in first, before any device's. */
+static void test_cmdline_drivers(void **state)
+{
+	(void)state;
+	struct modload ml;
+	struct uevent ev;
+	static const char add[] = "add@/devices/pci0000:00/0000:00:09.0\0ACTION=add\0"
+				  "MODALIAS=" E1000E;
+	open_fake(&ml);
+	make_tree();
+	assert_int_equal(devices_apply_cmdline(&dv, "e1000e,mbcache", "jbd2,nosuch,ext4"), 1);
+	/* jbd2 loaded; ext4 needs blacklisted mbcache: refused before loading anything */
+	assert_string_equal(fake.calls, "jbd2");
+	assert_non_null(strstr(logged, "never loading e1000e,mbcache (rd.driver.blacklist)"));
+	assert_non_null(strstr(logged, "ext4 not loaded: it needs mbcache, which is blacklisted"));
+	assert_non_null(strstr(logged, "rd.driver.pre=nosuch: no such module"));
+	/* coldplug: virtio_pci and the virtio_blk it makes; not e1000e nor its dependencies */
+	assert_int_equal(devices_coldplug(&dv), 2);
+	assert_before("jbd2", "virtio_pci_modern_dev");
+	assert_null(call_of("e1000e"));
+	assert_null(call_of("ptp"));
+	assert_null(call_of("pps_core"));
+	assert_int_equal(count_logged("module e1000e is blacklisted (rd.driver.blacklist): not loaded "
+				      "for " E1000E), 1);
+	/* hotplug of another such card, a walk again, a load by name: still refused, said once */
+	assert_int_equal(uevent_parse(add, sizeof(add), &ev), 0);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), -EPERM);
+	assert_int_equal(devices_coldplug(&dv), 0);
+	assert_int_equal(modload_module(&ml, "e1000e"), -EPERM);
+	assert_null(call_of("e1000e"));
+	assert_int_equal(count_logged("module e1000e is blacklisted"), 1);
+	/* the device was matched by a module: it is not one "without a driver in the image" */
+	for (size_t i = 0; i < dv.nnodriver; i++)
+		assert_string_not_equal(dv.nodriver[i].modalias, E1000E);
+	/* nothing asked: nothing done */
+	log_reset();
+	assert_int_equal(devices_apply_cmdline(&dv, "", ""), 0);
+	assert_string_equal(logged, "");
+	modload_close(&ml);
+}
+
+/* The devices phase itself applies both (they were parsed and logged, never applied). */
+static void test_phase_devices_applies_cmdline(void **state)
+{
+	(void)state;
+	static struct boot b;
+	memset(&b, 0, sizeof(b));
+	open_fake(&b.ml);
+	b.ml_open = true;
+	devices_init(&b.dev, &b.ml, fake.root);
+	b.uevent_fd = open("/dev/null", O_RDONLY | O_CLOEXEC); /* no socket opened by the test */
+	assert_true(b.uevent_fd >= 0);
+	make_tree();
+	strcpy(b.cfg.driver_blacklist, "virtio_pci");
+	strcpy(b.cfg.driver_pre, "crc16,pps_core");
+	assert_int_equal(phase_devices(&b), 0);
+	/* crc16 is in the kernel already; pps_core first, then e1000e's chain; virtio_pci
+	 * never, so neither the virtio_blk its device would want */
+	assert_string_equal(fake.calls, "pps_core ptp e1000e");
+	assert_non_null(strstr(logged, "module virtio_pci is blacklisted"));
+	assert_non_null(strstr(logged, "loaded pps_core for rd.driver.pre"));
+	close(b.uevent_fd);
+	devices_free(&b.dev);
+	modload_close(&b.ml);
+}
+
+/* --- block devices in messages --------------------------------------------------------- */
+
+/* LABEL, PARTLABEL, UUID and the type come from the disk: escaped in every listing, so a
+ * label cannot forge log lines or send escape sequences to the console. */
+static void test_blkdev_format(void **state)
+{
+	(void)state;
+	struct blkdev d = { .name = "vda1", .path = "/dev/vda1", .major = 254, .minor = 1,
+			    .type = "ext4", .uuid = "1234-abcd", .label = "root\nsprout: forged\x1b[2J",
+			    .partlabel = "p\\q" };
+	char out[512], small[40];
+	int n = blkdev_format(&d, out, sizeof(out));
+	assert_int_equal(n, (int)strlen(out));
+	assert_string_equal(out, "/dev/vda1 254:1 ext4 UUID=1234-abcd "
+				 "LABEL=root\\x0asprout: forged\\x1b[2J PARTLABEL=p\\x5cq");
+	for (const char *p = out; *p; p++)
+		assert_true(*p >= ' ' && *p < 0x7f);
+	/* too long: an error, never a cut line */
+	assert_int_equal(blkdev_format(&d, small, sizeof(small)), -ENAMETOOLONG);
+	struct blkdev none = { .name = "sr0", .path = "/dev/sr0", .major = 11 };
+	assert_true(blkdev_format(&none, out, sizeof(out)) > 0);
+	assert_string_equal(out, "/dev/sr0 11:0 (nothing recognised)");
+	/* the listing: entries whole, or "..." */
+	struct blkdev list[2] = { d, none };
+	blkdev_describe(list, 2, out, sizeof(out));
+	assert_non_null(strstr(out, "PARTLABEL=p\\x5cq; /dev/sr0 11:0 (nothing recognised)"));
+	assert_null(strchr(out, '\n'));
+	blkdev_describe(list, 2, small, sizeof(small));
+	assert_string_equal(small, "...");
+	blkdev_describe(list, 0, out, sizeof(out));
+	assert_non_null(strstr(out, "no block devices at all"));
+}
+
 /* --- hotplug -------------------------------------------------------------------------- */
 
 static void test_uevent_apply(void **state)
@@ -720,6 +825,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_coldplug, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coldplug_concurrent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coldplug_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cmdline_drivers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phase_devices_applies_cmdline, setup, teardown),
+		cmocka_unit_test(test_blkdev_format),
 		cmocka_unit_test_setup_teardown(test_uevent_apply, setup, teardown),
 		cmocka_unit_test(test_alias_kind),
 		cmocka_unit_test_setup_teardown(test_coldplug_nodriver, setup, teardown),
