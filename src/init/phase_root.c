@@ -32,7 +32,8 @@ static int wait_timeout_ms(const struct config *cfg)
 	return cfg->rootwait ? -1 : ROOT_WAIT_DEFAULT_S * 1000;
 }
 
-/* The root's deadline for any device the boot waits for (the overlay's too). */
+/* boot.h: a device found with the root's deadline (for root= and sprout.overlay=); the
+ * scanning and waiting are devwait's. */
 int boot_find_device(struct boot *b, const char *what, const char *spec, const struct rootspec *rs,
 		     struct blkdev *found)
 {
