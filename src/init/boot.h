@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "cmdline.h"
+#include "devices.h"
 #include "dhcpc.h"
 #include "modload.h"
 #include "timeline.h"
@@ -18,6 +19,7 @@ struct boot {
 	struct config cfg;
 	struct timeline tl;
 	struct modload ml;
+	struct devices dev;        /* drivers for devices, through ml; set up with it */
 	bool ml_open;
 	int uevent_fd;             /* hotplug events while waiting for the root; -1 if none */
 	char kver[128];            /* uname -r */

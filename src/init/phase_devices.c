@@ -1,14 +1,29 @@
-/* phase devices: the module index of the image, then coldplug: every device the
- * kernel already knows gets its driver. Hotplug events are listened for from
- * here on, so devices that appear later (while waiting for the root) get theirs. */
+/* phase devices: the module index of the image, rd.driver.blacklist= and
+ * rd.driver.pre=, then coldplug: every device the kernel already knows gets its
+ * driver. Hotplug events are listened for from here on, so devices that appear later
+ * (while waiting for the root) get theirs. */
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "boot.h"
 #include "devices.h"
+#include "devwait.h"
 #include "log.h"
+
+static int open_index(struct boot *b)
+{
+	int rc = modload_open(&b->ml, b->moddir);
+
+	if (rc < 0) {
+		log_err("devices: cannot read the module index in %s: %s (was the image built "
+			"for kernel %s?)", b->moddir, strerror(-rc), b->kver);
+		return rc;
+	}
+	b->ml_open = true;
+	/* MODULE.PARAM=VALUE words, as modprobe would pass them */
+	modload_set_cmdline(&b->ml, b->cmdline_raw, b->cmdline_len);
+	return 0;
+}
 
 int phase_devices(struct boot *b)
 {
@@ -21,18 +36,14 @@ int phase_devices(struct boot *b)
 			log_warn("devices: no uevent socket (%s); late devices are found by polling",
 				 strerror(-b->uevent_fd));
 	}
-	if (!b->ml_open) {
-		rc = modload_open(&b->ml, b->moddir);
-		if (rc < 0) {
-			log_err("devices: cannot read the module index in %s: %s (was the image built "
-				"for kernel %s?)", b->moddir, strerror(-rc), b->kver);
-			return rc;
-		}
-		b->ml_open = true;
-		/* MODULE.PARAM=VALUE words, as modprobe would pass them */
-		modload_set_cmdline(&b->ml, b->cmdline_raw, b->cmdline_len);
-	}
-	rc = devices_coldplug(&b->ml);
+	if (!b->dev.ml)
+		devices_init(&b->dev, &b->ml, "/sys");
+	if (!b->ml_open && (rc = open_index(b)) < 0)
+		return rc;
+	/* before the first driver: a blacklisted one must not come in with coldplug, and
+	 * rd.driver.pre= modules go first (again after a retry: loading is idempotent) */
+	devices_apply_cmdline(&b->dev, b->cfg.driver_blacklist, b->cfg.driver_pre);
+	rc = devices_coldplug(&b->dev);
 	if (rc < 0) {
 		log_err("devices: coldplug failed: %s", strerror(-rc));
 		return rc;
@@ -43,12 +54,10 @@ int phase_devices(struct boot *b)
 
 void boot_wait_events(struct boot *b, int ms)
 {
-	struct pollfd p = { .fd = b->uevent_fd, .events = POLLIN };
+	devwait_events(&b->dev, b->uevent_fd, ms);
+}
 
-	if (b->uevent_fd < 0) {
-		usleep((useconds_t)ms * 1000);
-		return;
-	}
-	if (poll(&p, 1, ms) > 0)
-		devices_uevent_handle(&b->ml, b->uevent_fd);
+int boot_ensure_fs(struct boot *b, const char *type)
+{
+	return devwait_fs(&b->ml, type);
 }

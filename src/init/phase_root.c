@@ -7,15 +7,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/escape.h"
 #include "blkdev.h"
 #include "boot.h"
-#include "devices.h"
+#include "devwait.h"
 #include "log.h"
 #include "nfsroot.h"
 #include "rootspec.h"
 
 #define ROOT_WAIT_DEFAULT_S 15
-#define NODRIVER_TEXT 768 /* the devices named: the whole line stays under the logger's 1024 */
 
 /* Has someone (a previous attempt, or the user in the rescue shell) mounted it? */
 static bool sysroot_mounted(void)
@@ -25,25 +25,6 @@ static bool sysroot_mounted(void)
 	return stat("/", &a) == 0 && stat(SYSROOT, &b) == 0 && a.st_dev != b.st_dev;
 }
 
-static bool fs_known(const char *type)
-{
-	char line[256];
-	FILE *f = fopen("/proc/filesystems", "re");
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *name = strrchr(line, '\t');
-
-		name = name ? name + 1 : line;
-		name[strcspn(name, "\n")] = '\0';
-		found = strcmp(name, type) == 0;
-	}
-	fclose(f);
-	return found;
-}
-
 static int wait_timeout_ms(const struct config *cfg)
 {
 	if (cfg->rd_timeout_set)
@@ -51,66 +32,12 @@ static int wait_timeout_ms(const struct config *cfg)
 	return cfg->rootwait ? -1 : ROOT_WAIT_DEFAULT_S * 1000;
 }
 
+/* boot.h: a device found with the root's deadline (for root= and sprout.overlay=); the
+ * scanning and waiting are devwait's. */
 int boot_find_device(struct boot *b, const char *what, const char *spec, const struct rootspec *rs,
 		     struct blkdev *found)
 {
-	static struct blkdev list[BLKDEV_MAX];
-	static char desc[4096];
-	int limit = wait_timeout_ms(&b->cfg);
-	uint64_t start = timeline_now_ns();
-	bool said_waiting = false;
-	int n;
-
-	for (;;) {
-		const struct blkdev *d;
-
-		n = blkdev_scan("/sys", list, BLKDEV_MAX);
-		d = n > 0 ? blkdev_find(list, n, rs) : NULL;
-		if (d) {
-			*found = *d;
-			return 0;
-		}
-		uint64_t waited_ms = (timeline_now_ns() - start) / 1000000;
-		if (limit >= 0 && waited_ms >= (uint64_t)limit)
-			break;
-		if (!said_waiting) {
-			if (limit < 0)
-				log_info("root: waiting for %s=%s (rootwait: no time limit)", what, spec);
-			else
-				log_info("root: waiting up to %d s for %s=%s", limit / 1000, what, spec);
-			said_waiting = true;
-		}
-		boot_wait_events(b, 250);
-	}
-	blkdev_describe(list, n < 0 ? 0 : n, desc, sizeof(desc));
-	log_err("root: %s=%s not found after %d s. Block devices: %s", what, spec, limit / 1000, desc);
-	/* a disk behind a controller the image has no module for never shows up at all */
-	if (devices_describe_nodriver(&b->ml, desc, NODRIVER_TEXT) > 0)
-		log_err("root: devices without a driver in this image: %s; if the root is behind one, "
-			"rebuild the image with its module (--add-modules)", desc);
-	log_err("root: check %s= (or add rootwait / rd.timeout=SECONDS for a slow device)", what);
-	return -ENODEV;
-}
-
-int boot_ensure_fs(struct boot *b, const char *type)
-{
-	char alias[96];
-	int rc;
-
-	if (fs_known(type))
-		return 0;
-	snprintf(alias, sizeof(alias), "fs-%s", type);
-	rc = modload_alias(&b->ml, alias);
-	if (rc == -ENOENT) {
-		log_err("root: filesystem %s is not in the kernel and no module in the image provides "
-			"alias %s; rebuild the image with --add-modules %s", type, alias, type);
-		return rc;
-	}
-	if (rc < 0 || !fs_known(type)) {
-		log_err("root: loading the module for filesystem %s failed: %s", type, strerror(rc < 0 ? -rc : ENODEV));
-		return rc < 0 ? rc : -ENODEV;
-	}
-	return 0;
+	return devwait_blkdev(&b->dev, b->uevent_fd, wait_timeout_ms(&b->cfg), what, spec, rs, found);
 }
 
 static int mount_root(struct boot *b, const struct blkdev *d)
@@ -118,6 +45,7 @@ static int mount_root(struct boot *b, const struct blkdev *d)
 	const char *type = b->cfg.rootfstype[0] ? b->cfg.rootfstype : d->type;
 	unsigned long flags = b->cfg.rw == RW_RW ? 0 : MS_RDONLY;
 	const char *data = b->cfg.rootflags[0] ? b->cfg.rootflags : NULL;
+	char etype[ESCAPE_SIZE(64)], euuid[ESCAPE_SIZE(64)], edata[512];
 	int rc;
 
 	if (!type[0]) {
@@ -130,15 +58,20 @@ static int mount_root(struct boot *b, const struct blkdev *d)
 	mkdir(SYSROOT, 0755);
 	if (mount(d->path, SYSROOT, type, flags, data) < 0) {
 		rc = -errno;
-		log_err("root: mounting %s (%s) on %s %s%s%s failed: %s", d->path, type, SYSROOT,
-			flags ? "read-only" : "read-write", data ? " with rootflags=" : "", data ? data : "",
+		log_err("root: mounting %s (%s) on %s %s%s%s failed: %s", d->path,
+			escape_str(type, etype, sizeof(etype)), SYSROOT, flags ? "read-only" : "read-write",
+			data ? " with rootflags=" : "", data ? escape_str(data, edata, sizeof(edata)) : "",
 			strerror(-rc));
 		return rc;
 	}
 	snprintf(b->root_dev, sizeof(b->root_dev), "%s", d->path);
 	snprintf(b->root_type, sizeof(b->root_type), "%s", type);
-	log_info("root: mounted %s (%s%s%s%s%s) on %s %s", d->path, type, d->uuid[0] ? " UUID=" : "",
-		 d->uuid, data ? ", " : "", data ? data : "", SYSROOT, flags ? "read-only" : "read-write");
+	/* the type and UUID come from the disk (or the command line): escaped */
+	log_info("root: mounted %s (%s%s%s%s%s) on %s %s", d->path,
+		 escape_str(type, etype, sizeof(etype)), d->uuid[0] ? " UUID=" : "",
+		 escape_str(d->uuid, euuid, sizeof(euuid)), data ? ", " : "",
+		 data ? escape_str(data, edata, sizeof(edata)) : "", SYSROOT,
+		 flags ? "read-only" : "read-write");
 	return 0;
 }
 
@@ -161,8 +94,10 @@ int phase_root(struct boot *b)
 	}
 	rc = rootspec_parse(b->cfg.root, &rs);
 	if (rc < 0) {
+		char esc[512];
+
 		log_err("root: cannot use root=%s: expected /dev/NAME, UUID=, LABEL=, PARTUUID=, "
-			"PARTLABEL= or MAJOR:MINOR", b->cfg.root);
+			"PARTLABEL= or MAJOR:MINOR", escape_str(b->cfg.root, esc, sizeof(esc)));
 		return rc;
 	}
 	if (b->cfg.rootdelay) {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "modindex.h"
 #include "parse.h"
 
 void cmdline_init(struct config *cfg)
@@ -241,7 +242,7 @@ static void set_bootif(struct config *cfg, const char *value)
 	set_string(cfg, "BOOTIF", cfg->bootif, sizeof(cfg->bootif), value);
 }
 
-#define MODULE_NAME_MAX 55 /* the kernel's MODULE_NAME_LEN less its NUL */
+#define MODULE_NAME_MAX MODINDEX_MAX_NAME /* one cap for module names: modindex.h */
 
 /* Adds the names of a comma list to list (size bytes), each once, '-' written '_'. The
  * whole word is refused, leaving list as it was, if a name is not a module name or the

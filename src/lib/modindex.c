@@ -9,6 +9,9 @@
  * matched against the few Intel PCI patterns, not all 26000 lines. */
 #include "modindex.h"
 
+#include "base/array.h"
+#include "base/hash.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,8 +20,6 @@
 #define NONE UINT32_MAX
 #define ARENA_BLOCK 65536
 #define MAX_TOKENS (MODINDEX_MAX_DEPS + 8)
-#define FNV_BASIS 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
 
 struct block {
 	struct block *next;
@@ -68,42 +69,9 @@ struct modindex {
 	uint64_t lenmask[MODINDEX_MAX_LINE / 64 + 1]; /* prefix lengths in use */
 };
 
-static uint64_t fnv_step(uint64_t h, unsigned char c)
-{
-	return (h ^ c) * FNV_PRIME;
-}
-
-static uint64_t fnv(const char *s, size_t n)
-{
-	uint64_t h = FNV_BASIS;
-	for (size_t i = 0; i < n; i++)
-		h = fnv_step(h, (unsigned char)s[i]);
-	return h;
-}
-
-/* fnv() of a whole NUL-terminated name, in one pass. */
-static uint64_t fnv_str(const char *s)
-{
-	uint64_t h = FNV_BASIS;
-	for (; *s; s++)
-		h = fnv_step(h, (unsigned char)*s);
-	return h;
-}
-
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap * 2 : 64;
-	while (n < need)
-		n *= 2;
-	void *p = realloc(*arr, n * elem);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = n;
-	return 0;
-}
+/* Growth of the index's arrays: every count is capped, so a hostile index file ends in
+ * -E2BIG (a clear error) before it can exhaust memory. */
+#define MAX_DEP_REFS ((size_t)MODINDEX_MAX_MODULES * (MODINDEX_MAX_DEPS + 1))
 
 static const char *arena_dup(struct modindex *idx, const char *s, size_t n)
 {
@@ -170,7 +138,7 @@ static int find_id(const struct modindex *idx, const char *name)
 	if (!idx->table_size)
 		return -ENOENT;
 	size_t mask = idx->table_size - 1;
-	for (size_t i = fnv_str(name) & mask;; i = (i + 1) & mask) {
+	for (size_t i = hash_str(name) & mask;; i = (i + 1) & mask) {
 		uint32_t v = idx->table[i];
 		if (!v)
 			return -ENOENT;
@@ -181,7 +149,7 @@ static int find_id(const struct modindex *idx, const char *name)
 
 static void table_put(uint32_t *table, size_t size, const char *name, uint32_t id)
 {
-	size_t i = fnv_str(name) & (size - 1);
+	size_t i = hash_str(name) & (size - 1);
 	while (table[i])
 		i = (i + 1) & (size - 1);
 	table[i] = id + 1;
@@ -211,7 +179,8 @@ static int intern(struct modindex *idx, const char *name)
 		return -E2BIG;
 	if ((idx->nmods + 1) * 2 > idx->table_size && table_grow(idx) < 0)
 		return -ENOMEM;
-	if (grow((void **)&idx->mods, &idx->capmods, idx->nmods + 1, sizeof(struct mod)) < 0)
+	if (array_grow((void **)&idx->mods, &idx->capmods, idx->nmods + 1, sizeof(struct mod),
+		 MODINDEX_MAX_MODULES) < 0)
 		return -ENOMEM;
 	const char *copy = arena_dup(idx, name, strlen(name));
 	if (!copy)
@@ -377,7 +346,8 @@ static int dep_line(struct modindex *idx, char **tok, int ntok)
 		return id;
 	if (idx->mods[id].has_line)
 		return -EBADMSG;
-	if (grow((void **)&idx->deps, &idx->capdeps, idx->ndeps + (size_t)ntok, sizeof(uint32_t)) < 0)
+	if (array_grow((void **)&idx->deps, &idx->capdeps, idx->ndeps + (size_t)ntok, sizeof(uint32_t),
+		 MAX_DEP_REFS) < 0)
 		return -ENOMEM;
 	size_t off = idx->ndeps;
 	for (int i = 1; i < ntok; i++) {
@@ -446,14 +416,14 @@ static int alias_line(struct modindex *idx, char **tok, int ntok)
 		return id;
 	if ((idx->nbuckets + 1) * 2 > idx->bucket_size && buckets_grow(idx) < 0)
 		return -ENOMEM;
-	if (grow((void **)&idx->aliases, &idx->capaliases, idx->naliases + 1,
-		 sizeof(struct alias)) < 0)
+	if (array_grow((void **)&idx->aliases, &idx->capaliases, idx->naliases + 1,
+		 sizeof(struct alias), MODINDEX_MAX_ALIASES) < 0)
 		return -ENOMEM;
 	const char *pattern = arena_dup(idx, tok[1], strlen(tok[1]));
 	if (!pattern)
 		return -ENOMEM;
 	size_t plen = literal_prefix(pattern);
-	uint64_t h = fnv(pattern, plen);
+	uint64_t h = hash_bytes(pattern, plen);
 	struct bucket *b = bucket_find(idx, h, pattern, plen);
 	uint32_t a = (uint32_t)idx->naliases++;
 	idx->aliases[a] = (struct alias){ .pattern = pattern, .mod = (uint32_t)id, .next = NONE };
@@ -498,7 +468,8 @@ static int softdep_line(struct modindex *idx, char **tok, int ntok)
 			continue;
 		if (idx->mods[id].nsoft >= MODINDEX_MAX_DEPS || idx->nsoft >= MODINDEX_MAX_SOFTDEPS)
 			return -E2BIG;
-		if (grow((void **)&idx->soft, &idx->capsoft, idx->nsoft + 1, sizeof(struct soft)) < 0)
+		if (array_grow((void **)&idx->soft, &idx->capsoft, idx->nsoft + 1, sizeof(struct soft),
+			 MODINDEX_MAX_SOFTDEPS) < 0)
 			return -ENOMEM;
 		const char *copy = arena_dup(idx, tok[i], strlen(tok[i]));
 		if (!copy)
@@ -632,7 +603,7 @@ static int cmp_u32(const void *a, const void *b)
 static int collect(const struct modindex *idx, const char *alias, uint32_t **out, size_t *n)
 {
 	size_t cap = 0, len = strlen(alias);
-	uint64_t h = FNV_BASIS;
+	uint64_t h = HASH_INIT;
 	*out = NULL;
 	*n = 0;
 	for (size_t l = 0; l <= len && l <= MODINDEX_MAX_LINE; l++) {
@@ -641,13 +612,13 @@ static int collect(const struct modindex *idx, const char *alias, uint32_t **out
 			for (uint32_t a = b->prefix ? b->head : NONE; a != NONE; a = idx->aliases[a].next) {
 				if (!modindex_glob_match(idx->aliases[a].pattern, alias))
 					continue;
-				if (grow((void **)out, &cap, *n + 1, sizeof(**out)) < 0)
+				if (array_grow((void **)out, &cap, *n + 1, sizeof(**out), MODINDEX_MAX_ALIASES) < 0)
 					return -ENOMEM;
 				(*out)[(*n)++] = a;
 			}
 		}
 		if (l < len)
-			h = fnv_step(h, (unsigned char)alias[l]);
+			h = hash_step(h, (unsigned char)alias[l]);
 	}
 	if (*n > 1)
 		qsort(*out, *n, sizeof(**out), cmp_u32);

@@ -13,7 +13,13 @@
 #define MODINDEX_MAX_ALIASES 200000
 #define MODINDEX_MAX_DEPS 256      /* dependencies of one module */
 #define MODINDEX_MAX_LINE 65536    /* longest line accepted */
-#define MODINDEX_MAX_NAME 63       /* longest module name (the kernel's limit is 55) */
+/* The longest module name, the one cap every part of sprout uses (the index, the loader,
+ * rd.driver.blacklist= / rd.driver.pre= in the command-line parser): the kernel keeps a
+ * name in char name[MODULE_NAME_LEN], MODULE_NAME_LEN = 64 - sizeof(unsigned long)
+ * (include/linux/module.h, moduleparam.h), 56 bytes with the NUL on a 64-bit kernel.
+ * A longer name cannot be a module: finit_module refuses it. (32-bit kernels allow 59;
+ * no module comes near either: the longest in Debian's 6.1 has 35.) */
+#define MODINDEX_MAX_NAME 55
 #define MODINDEX_MAX_PATH 4095     /* longest module path in modules.dep */
 #define MODINDEX_MAX_SOFTDEPS 100000 /* softdep names in the whole index */
 #define MODINDEX_MAX_DEPTH 64      /* longest chain of dependencies followed */

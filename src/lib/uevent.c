@@ -5,22 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-/* A whole decimal string, no sign, no leading '+'/space, at most max. */
-static int parse_uint(const char *s, size_t n, unsigned max, unsigned *out)
-{
-	uint64_t v = 0;
-	if (n == 0 || n > 10)
-		return -EBADMSG;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EBADMSG;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v > max)
-		return -EBADMSG;
-	*out = (unsigned)v;
-	return 0;
-}
+#include "base/array.h"
+#include "parse.h"
 
 static int keep(char *dst, size_t size, const char *v, size_t n)
 {
@@ -44,7 +30,7 @@ static const struct kept kept_fields[] = {
 	KEPT("DEVNAME", devname),
 	KEPT("DEVTYPE", devtype),
 };
-#define NKEPT (sizeof(kept_fields) / sizeof(kept_fields[0]))
+#define NKEPT ARRAY_SIZE(kept_fields)
 
 enum { SEEN_ACTION = 1u << NKEPT, SEEN_DEVPATH = SEEN_ACTION << 1, SEEN_MAJOR = SEEN_DEVPATH << 1,
        SEEN_MINOR = SEEN_MAJOR << 1 };
@@ -77,10 +63,11 @@ static int field(struct uevent *ev, const char *key, size_t klen, const char *v,
 		if (once(seen, SEEN_DEVPATH) < 0 || strlen(ev->devpath) != n || memcmp(ev->devpath, v, n) != 0)
 			return -EBADMSG;
 	} else if (IS("MAJOR")) {
-		if (once(seen, SEEN_MAJOR) < 0 || parse_uint(v, n, 4095, &ev->major) < 0)
+		/* v ends at the NUL that ends the field: a whole string */
+		if (once(seen, SEEN_MAJOR) < 0 || parse_uint(v, 4095, &ev->major) < 0)
 			return -EBADMSG;
 	} else if (IS("MINOR")) {
-		if (once(seen, SEEN_MINOR) < 0 || parse_uint(v, n, 1048575, &ev->minor) < 0)
+		if (once(seen, SEEN_MINOR) < 0 || parse_uint(v, 1048575, &ev->minor) < 0)
 			return -EBADMSG;
 	}
 #undef IS

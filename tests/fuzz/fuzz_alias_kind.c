@@ -1,22 +1,22 @@
-/* Fuzz devices_alias_kind: a modalias read from sysfs or a uevent, classified. */
+/* Fuzz modalias_kind: a modalias read from sysfs or a uevent, classified. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices.h"
+#include "modalias_kind.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = malloc(size + 1);
-	const struct devices_kind *k;
+	const struct modalias_kind *k;
 
 	if (!s)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	k = devices_alias_kind(s);
+	k = modalias_kind(s);
 	if (k && (!k->what || !k->what[0]))
 		abort(); /* a kind always has a description for the message */
 	free(s);

@@ -23,39 +23,16 @@
 
 #include <cmocka.h>
 
+#define TESTUTIL_LOG
+#include "testutil.h"
+
+#include "blkdev.h"
+#include "boot.h"
 #include "devices.h"
 #include "log.h"
+#include "modalias_kind.h"
 #include "modload.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-/* --- the logger, captured (the test links no real log.o) ----------------------------- */
-
-static char logged[16384];
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER; /* coldplug loads from threads */
-
-void log_msg(enum log_level level, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	pthread_mutex_lock(&log_lock);
-	size_t o = strlen(logged);
-	if (o + strlen(line) + 2 <= sizeof(logged)) {
-		memcpy(logged + o, line, strlen(line));
-		memcpy(logged + o + strlen(line), "\n", 2);
-	}
-	pthread_mutex_unlock(&log_lock);
-}
-
-char *log_escape(const char *s, char *out, unsigned n)
-{
-	snprintf(out, n, "%s", s ? s : "");
-	return out;
-}
 
 /* --- an index, a fake tree, a fake loader ------------------------------------------- */
 
@@ -99,6 +76,7 @@ struct fake {
 };
 
 static struct fake fake;
+static struct devices dv; /* over the loader open_fake opened, walking fake.root */
 static pthread_mutex_t fake_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The same without cmocka's asserts, which must not run off the test's thread. */
@@ -178,6 +156,7 @@ static void open_fake(struct modload *ml)
 	assert_int_equal(modload_open_index(ml, idx, NULL), 0);
 	ml->load = fake_load;
 	ml->sysfs = fake.root;
+	devices_init(&dv, ml, fake.root);
 }
 
 static void write_file(const char *rel, const char *text)
@@ -189,7 +168,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&fake, 0, sizeof(fake));
-	logged[0] = '\0';
+	log_reset();
 	snprintf(fake.root, sizeof(fake.root), "/tmp/sprout-devtest.XXXXXX");
 	assert_non_null(mkdtemp(fake.root));
 	/* built in (or loaded earlier): the kernel shows it under /sys/module */
@@ -201,6 +180,7 @@ static int teardown(void **state)
 {
 	char cmd[512];
 	(void)state;
+	devices_free(&dv);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fake.root);
 	return system(cmd);
 }
@@ -440,7 +420,7 @@ static void test_coldplug(void **state)
 	make_tree();
 	/* three modules wanted by the devices: e1000e and virtio_pci now, virtio_blk
 	 * for the device virtio_pci creates, found by the second pass */
-	assert_int_equal(devices_coldplug(&ml), 3);
+	assert_int_equal(devices_coldplug(&dv), 3);
 	assert_false(fake.broken);
 	/* the two drivers of the first pass may interleave; each after its own needs */
 	assert_before("virtio_pci", "virtio_blk");
@@ -456,9 +436,10 @@ static void test_coldplug(void **state)
 	assert_int_equal(words, 6);
 	/* again: everything is in, nothing is loaded */
 	fake.calls[0] = '\0';
-	assert_int_equal(devices_coldplug(&ml), 0);
+	assert_int_equal(devices_coldplug(&dv), 0);
 	assert_string_equal(fake.calls, "");
-	assert_int_equal(devices_coldplug_at(&ml, "/nonexistent"), -ENOENT);
+	dv.sysfs = "/nonexistent";
+	assert_int_equal(devices_coldplug(&dv), -ENOENT);
 	modload_close(&ml);
 }
 
@@ -474,7 +455,7 @@ static void test_coldplug_concurrent(void **state)
 	make_tree();
 	fake.sleep_ms = 60;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(devices_coldplug(&ml), 3);
+	assert_int_equal(devices_coldplug(&dv), 3);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	assert_false(fake.broken);
@@ -499,10 +480,114 @@ static void test_coldplug_failures(void **state)
 	fake.fail = "virtio_pci";
 	fake.fail_err = -ENODEV;
 	/* a failing driver does not fail the walk: e1000e still counts */
-	assert_int_equal(devices_coldplug(&ml), 1);
+	assert_int_equal(devices_coldplug(&dv), 1);
 	assert_null(strstr(fake.calls, "virtio_blk"));
 	assert_non_null(strstr(logged, "module virtio_pci found no device"));
 	modload_close(&ml);
+}
+
+/* --- rd.driver.blacklist= and rd.driver.pre= ------------------------------------------------ */
+
+#define E1000E "pci:v00008086d000010D3sv00008086sd00000000bc02sc00i00"
+
+/* A blacklisted driver is loaded neither at coldplug nor at hotplug nor as a dependency,
+ * and the log says so once; rd.driver.pre= modules go in first, before any device's. */
+static void test_cmdline_drivers(void **state)
+{
+	(void)state;
+	struct modload ml;
+	struct uevent ev;
+	static const char add[] = "add@/devices/pci0000:00/0000:00:09.0\0ACTION=add\0"
+				  "MODALIAS=" E1000E;
+	open_fake(&ml);
+	make_tree();
+	assert_int_equal(devices_apply_cmdline(&dv, "e1000e,mbcache", "jbd2,nosuch,ext4"), 1);
+	/* jbd2 loaded; ext4 needs blacklisted mbcache: refused before loading anything */
+	assert_string_equal(fake.calls, "jbd2");
+	assert_non_null(strstr(logged, "never loading e1000e,mbcache (rd.driver.blacklist)"));
+	assert_non_null(strstr(logged, "ext4 not loaded: it needs mbcache, which is blacklisted"));
+	assert_non_null(strstr(logged, "rd.driver.pre=nosuch: no such module"));
+	/* coldplug: virtio_pci and the virtio_blk it makes; not e1000e nor its dependencies */
+	assert_int_equal(devices_coldplug(&dv), 2);
+	assert_before("jbd2", "virtio_pci_modern_dev");
+	assert_null(call_of("e1000e"));
+	assert_null(call_of("ptp"));
+	assert_null(call_of("pps_core"));
+	assert_int_equal(count_logged("module e1000e is blacklisted (rd.driver.blacklist): not loaded "
+				      "for " E1000E), 1);
+	/* hotplug of another such card, a walk again, a load by name: still refused, said once */
+	assert_int_equal(uevent_parse(add, sizeof(add), &ev), 0);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), -EPERM);
+	assert_int_equal(devices_coldplug(&dv), 0);
+	assert_int_equal(modload_module(&ml, "e1000e"), -EPERM);
+	assert_null(call_of("e1000e"));
+	assert_int_equal(count_logged("module e1000e is blacklisted"), 1);
+	/* the device was matched by a module: it is not one "without a driver in the image" */
+	for (size_t i = 0; i < dv.nnodriver; i++)
+		assert_string_not_equal(dv.nodriver[i].modalias, E1000E);
+	/* nothing asked: nothing done */
+	log_reset();
+	assert_int_equal(devices_apply_cmdline(&dv, "", ""), 0);
+	assert_string_equal(logged, "");
+	modload_close(&ml);
+}
+
+/* The devices phase itself applies both (they were parsed and logged, never applied). */
+static void test_phase_devices_applies_cmdline(void **state)
+{
+	(void)state;
+	static struct boot b;
+	memset(&b, 0, sizeof(b));
+	open_fake(&b.ml);
+	b.ml_open = true;
+	devices_init(&b.dev, &b.ml, fake.root);
+	b.uevent_fd = open("/dev/null", O_RDONLY | O_CLOEXEC); /* no socket opened by the test */
+	assert_true(b.uevent_fd >= 0);
+	make_tree();
+	strcpy(b.cfg.driver_blacklist, "virtio_pci");
+	strcpy(b.cfg.driver_pre, "crc16,pps_core");
+	assert_int_equal(phase_devices(&b), 0);
+	/* crc16 is in the kernel already; pps_core first, then e1000e's chain; virtio_pci
+	 * never, so neither the virtio_blk its device would want */
+	assert_string_equal(fake.calls, "pps_core ptp e1000e");
+	assert_non_null(strstr(logged, "module virtio_pci is blacklisted"));
+	assert_non_null(strstr(logged, "loaded pps_core for rd.driver.pre"));
+	close(b.uevent_fd);
+	devices_free(&b.dev);
+	modload_close(&b.ml);
+}
+
+/* --- block devices in messages --------------------------------------------------------- */
+
+/* LABEL, PARTLABEL, UUID and the type come from the disk: escaped in every listing, so a
+ * label cannot forge log lines or send escape sequences to the console. */
+static void test_blkdev_format(void **state)
+{
+	(void)state;
+	struct blkdev d = { .name = "vda1", .path = "/dev/vda1", .major = 254, .minor = 1,
+			    .type = "ext4", .uuid = "1234-abcd", .label = "root\nsprout: forged\x1b[2J",
+			    .partlabel = "p\\q" };
+	char out[512], small[40];
+	int n = blkdev_format(&d, out, sizeof(out));
+	assert_int_equal(n, (int)strlen(out));
+	assert_string_equal(out, "/dev/vda1 254:1 ext4 UUID=1234-abcd "
+				 "LABEL=root\\x0asprout: forged\\x1b[2J PARTLABEL=p\\x5cq");
+	for (const char *p = out; *p; p++)
+		assert_true(*p >= ' ' && *p < 0x7f);
+	/* too long: an error, never a cut line */
+	assert_int_equal(blkdev_format(&d, small, sizeof(small)), -ENAMETOOLONG);
+	struct blkdev none = { .name = "sr0", .path = "/dev/sr0", .major = 11 };
+	assert_true(blkdev_format(&none, out, sizeof(out)) > 0);
+	assert_string_equal(out, "/dev/sr0 11:0 (nothing recognised)");
+	/* the listing: entries whole, or "..." */
+	struct blkdev list[2] = { d, none };
+	blkdev_describe(list, 2, out, sizeof(out));
+	assert_non_null(strstr(out, "PARTLABEL=p\\x5cq; /dev/sr0 11:0 (nothing recognised)"));
+	assert_null(strchr(out, '\n'));
+	blkdev_describe(list, 2, small, sizeof(small));
+	assert_string_equal(small, "...");
+	blkdev_describe(list, 0, out, sizeof(out));
+	assert_non_null(strstr(out, "no block devices at all"));
 }
 
 /* --- hotplug -------------------------------------------------------------------------- */
@@ -518,19 +603,19 @@ static void test_uevent_apply(void **state)
 	open_fake(&ml);
 	assert_int_equal(uevent_parse(add, sizeof(add), &ev), 0);
 	strcpy(ev.action, "remove");
-	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 0);
 	strcpy(ev.action, "add");
-	assert_int_equal(devices_uevent_apply(&ml, &ev), 1);
-	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 1);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 0);
 	assert_string_equal(fake.calls, "virtio_blk");
 	/* no module for it: not an error, but remembered for a message */
-	assert_int_equal(ml.nnodriver, 0);
+	assert_int_equal(dv.nnodriver, 0);
 	assert_int_equal(uevent_parse(other, sizeof(other), &ev), 0);
-	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
-	assert_int_equal(devices_uevent_apply(&ml, &ev), 0);
-	assert_int_equal(ml.nnodriver, 1);
-	assert_string_equal(ml.nodriver[0].devpath, "/devices/x");
-	assert_string_equal(ml.nodriver[0].modalias, other + sizeof("add@/devices/x\0MODALIAS=") - 1);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 0);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 0);
+	assert_int_equal(dv.nnodriver, 1);
+	assert_string_equal(dv.nodriver[0].devpath, "/devices/x");
+	assert_string_equal(dv.nodriver[0].modalias, other + sizeof("add@/devices/x\0MODALIAS=") - 1);
 	modload_close(&ml);
 }
 
@@ -572,7 +657,7 @@ static void test_alias_kind(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < N(kind_cases); i++) {
-		const struct devices_kind *k = devices_alias_kind(kind_cases[i].alias);
+		const struct modalias_kind *k = modalias_kind(kind_cases[i].alias);
 		const char *what = k ? k->what : NULL, *module = k ? k->module : NULL;
 		if ((what == NULL) != (kind_cases[i].what == NULL) ||
 		    (what && strcmp(what, kind_cases[i].what)) ||
@@ -602,35 +687,37 @@ static void test_coldplug_nodriver(void **state)
 	snprintf(target, sizeof(target), "%s/bus/platform/drivers/i8042", fake.root);
 	snprintf(link, sizeof(link), "%s/devices/platform/i8042/driver", fake.root);
 	assert_int_equal(symlink(target, link), 0);
-	assert_int_equal(devices_coldplug(&ml), 3);
+	assert_int_equal(devices_coldplug(&dv), 3);
 	/* the AHCI controller, the CPU, serial8250, i8042: every modalias nothing matched */
-	assert_int_equal(ml.nnodriver, 4);
+	assert_int_equal(dv.nnodriver, 4);
 	bool ahci = false;
-	for (size_t i = 0; i < ml.nnodriver; i++) {
-		assert_null(strstr(ml.nodriver[i].modalias, "virtio"));
-		assert_null(strstr(ml.nodriver[i].modalias, "never"));
-		if (!strcmp(ml.nodriver[i].modalias, AHCI)) {
-			assert_string_equal(ml.nodriver[i].devpath, "/devices/pci0000:00/0000:00:06.0");
+	for (size_t i = 0; i < dv.nnodriver; i++) {
+		assert_null(strstr(dv.nodriver[i].modalias, "virtio"));
+		assert_null(strstr(dv.nodriver[i].modalias, "never"));
+		if (!strcmp(dv.nodriver[i].modalias, AHCI)) {
+			assert_string_equal(dv.nodriver[i].devpath, "/devices/pci0000:00/0000:00:06.0");
 			ahci = true;
 		}
 	}
 	assert_true(ahci);
 	/* the controller is named, the CPU and serial8250 only counted; i8042 has its driver */
-	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 3);
+	assert_int_equal(devices_describe_nodriver(&dv, out, sizeof(out)), 3);
 	assert_string_equal(out, AHCI " (SATA controller (AHCI): ahci), and 2 more");
 	/* walked again (as after lost events): nothing twice */
-	assert_int_equal(devices_coldplug(&ml), 0);
-	assert_int_equal(ml.nnodriver, 4);
+	assert_int_equal(devices_coldplug(&dv), 0);
+	assert_int_equal(dv.nnodriver, 4);
 	/* the controller bound after all: nothing known is left, so the others are named */
 	write_file("devices/pci0000:00/0000:00:06.0/driver", "");
-	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 2);
+	assert_int_equal(devices_describe_nodriver(&dv, out, sizeof(out)), 2);
 	assert_non_null(strstr(out, "platform:serial8250"));
 	assert_non_null(strstr(out, "cpu:type:x86,ven0000fam0006mod003F:feature:,0000"));
 	assert_null(strstr(out, "pci:"));
 	assert_null(strstr(out, "more"));
 	modload_close(&ml);
-	assert_int_equal(ml.nnodriver, 0);
-	assert_null(ml.nodriver);
+	devices_free(&dv);
+	assert_int_equal(dv.nnodriver, 0);
+	assert_null(dv.nodriver);
+	devices_free(&dv); /* twice is harmless */
 }
 
 /* Many devices: DEVICES_LIST_NODRIVER named, the rest counted; a small buffer names
@@ -642,26 +729,26 @@ static void test_describe_caps(void **state)
 	char out[2048], path[64];
 	const char *entry = "virtio:d00000002v00001AF4 (virtio block device: virtio_blk)";
 	open_fake(&ml);
-	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 0);
+	assert_int_equal(devices_describe_nodriver(&dv, out, sizeof(out)), 0);
 	assert_string_equal(out, "");
-	assert_int_equal(devices_note_nodriver(&ml, "", "x"), -EINVAL);
-	assert_int_equal(devices_note_nodriver(&ml, "/devices/a", ""), -EINVAL);
-	assert_int_equal(devices_note_nodriver(&ml, "/devices/platform/p", "platform:p"), 0);
+	assert_int_equal(devices_note_nodriver(&dv, "", "x"), -EINVAL);
+	assert_int_equal(devices_note_nodriver(&dv, "/devices/a", ""), -EINVAL);
+	assert_int_equal(devices_note_nodriver(&dv, "/devices/platform/p", "platform:p"), 0);
 	for (int i = 0; i < 20; i++) {
 		snprintf(path, sizeof(path), "/devices/virtio%d", i);
-		assert_int_equal(devices_note_nodriver(&ml, path, "virtio:d00000002v00001AF4"), 0);
-		assert_int_equal(devices_note_nodriver(&ml, path, "virtio:d00000002v00001AF4"), 0);
+		assert_int_equal(devices_note_nodriver(&dv, path, "virtio:d00000002v00001AF4"), 0);
+		assert_int_equal(devices_note_nodriver(&dv, path, "virtio:d00000002v00001AF4"), 0);
 	}
-	assert_int_equal(ml.nnodriver, 21);
+	assert_int_equal(dv.nnodriver, 21);
 	/* storage a known module drives comes before other storage, whatever the order */
-	assert_int_equal(devices_note_nodriver(&ml, "/devices/ide", "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80"), 0);
-	assert_int_equal(devices_describe_nodriver(&ml, out, 200), 22);
+	assert_int_equal(devices_note_nodriver(&dv, "/devices/ide", "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80"), 0);
+	assert_int_equal(devices_describe_nodriver(&dv, out, 200), 22);
 	assert_string_equal(out, "virtio:d00000002v00001AF4 (virtio block device: virtio_blk), "
 				 "virtio:d00000002v00001AF4 (virtio block device: virtio_blk), and 20 more");
-	ml.nnodriver--; /* the IDE controller out again */
-	free(ml.nodriver[ml.nnodriver].devpath);
-	free(ml.nodriver[ml.nnodriver].modalias);
-	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 21);
+	dv.nnodriver--; /* the IDE controller out again */
+	free(dv.nodriver[dv.nnodriver].devpath);
+	free(dv.nodriver[dv.nnodriver].modalias);
+	assert_int_equal(devices_describe_nodriver(&dv, out, sizeof(out)), 21);
 	/* 8 of the storage ones, not the platform device behind them */
 	char want[2048] = "";
 	for (int i = 0; i < DEVICES_LIST_NODRIVER; i++)
@@ -670,19 +757,19 @@ static void test_describe_caps(void **state)
 	assert_string_equal(out, want);
 	/* room for two entries: two, and the rest counted */
 	size_t two = 2 * strlen(entry) + 2 + 24 + 1;
-	assert_int_equal(devices_describe_nodriver(&ml, out, two), 21);
+	assert_int_equal(devices_describe_nodriver(&dv, out, two), 21);
 	snprintf(want, sizeof(want), "%s, %s, and 19 more", entry, entry);
 	assert_string_equal(out, want);
-	assert_int_equal(devices_describe_nodriver(&ml, out, 30), 21);
+	assert_int_equal(devices_describe_nodriver(&dv, out, 30), 21);
 	assert_string_equal(out, "and 21 more");
-	assert_int_equal(devices_describe_nodriver(&ml, out, 5), 21);
+	assert_int_equal(devices_describe_nodriver(&dv, out, 5), 21);
 	assert_string_equal(out, "");
 	for (int i = 0; i < DEVICES_MAX_NODRIVER + 10; i++) {
 		snprintf(path, sizeof(path), "/devices/many%d", i);
-		assert_int_equal(devices_note_nodriver(&ml, path, "platform:many"), 0);
+		assert_int_equal(devices_note_nodriver(&dv, path, "platform:many"), 0);
 	}
-	assert_int_equal(ml.nnodriver, DEVICES_MAX_NODRIVER);
-	assert_int_equal(devices_describe_nodriver(&ml, out, sizeof(out)), 21 + DEVICES_MAX_NODRIVER + 10);
+	assert_int_equal(dv.nnodriver, DEVICES_MAX_NODRIVER);
+	assert_int_equal(devices_describe_nodriver(&dv, out, sizeof(out)), 21 + DEVICES_MAX_NODRIVER + 10);
 	modload_close(&ml);
 }
 
@@ -738,6 +825,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_coldplug, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coldplug_concurrent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coldplug_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cmdline_drivers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phase_devices_applies_cmdline, setup, teardown),
+		cmocka_unit_test(test_blkdev_format),
 		cmocka_unit_test_setup_teardown(test_uevent_apply, setup, teardown),
 		cmocka_unit_test(test_alias_kind),
 		cmocka_unit_test_setup_teardown(test_coldplug_nodriver, setup, teardown),

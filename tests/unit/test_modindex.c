@@ -15,9 +15,11 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
+#include "cmdline.h"
 #include "modindex.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define S(lit) lit, sizeof(lit) - 1
 
 typedef int (*parse_fn)(struct modindex *, const char *, size_t, size_t *);
@@ -375,8 +377,8 @@ static const struct {
 	{ "a/b", "", -EINVAL },
 	{ "a\tb", "", -EINVAL },
 	{ "\xc3\xa9", "", -EINVAL },
-	{ "a23456789012345678901234567890123456789012345678901234567890123", "a23456789012345678901234567890123456789012345678901234567890123", 0 },
-	{ "a234567890123456789012345678901234567890123456789012345678901234", "", -ENAMETOOLONG },
+	{ "a234567890123456789012345678901234567890123456789012345", "a234567890123456789012345678901234567890123456789012345", 0 },
+	{ "a2345678901234567890123456789012345678901234567890123456", "", -ENAMETOOLONG },
 };
 
 static void test_normalise(void **state)
@@ -387,6 +389,36 @@ static void test_normalise(void **state)
 		assert_int_equal(modindex_normalise(norm_cases[i].in, out), norm_cases[i].ret);
 		if (!norm_cases[i].ret)
 			assert_string_equal(out, norm_cases[i].out);
+	}
+}
+
+/* One cap for a module name everywhere (the kernel's MODULE_NAME_LEN less its NUL on a
+ * 64-bit kernel): the index, and rd.driver.blacklist= / rd.driver.pre= on the command
+ * line, all take 55 bytes and refuse 56. */
+static void test_name_cap(void **state)
+{
+	(void)state;
+	char name[MODINDEX_MAX_NAME + 2], out[MODINDEX_MAX_NAME + 1], text[256];
+	size_t bad;
+	assert_int_equal(MODINDEX_MAX_NAME, 55);
+	for (size_t len = MODINDEX_MAX_NAME; len <= MODINDEX_MAX_NAME + 1; len++) {
+		bool fits = len <= MODINDEX_MAX_NAME;
+		memset(name, 'm', len);
+		name[len] = '\0';
+		assert_int_equal(modindex_normalise(name, out), fits ? 0 : -ENAMETOOLONG);
+		/* a module file of that name in modules.dep */
+		struct modindex *idx = modindex_new();
+		int n = snprintf(text, sizeof(text), "kernel/%s.ko:\n", name);
+		assert_int_equal(modindex_parse_dep(idx, text, (size_t)n, &bad), fits ? 0 : -EBADMSG);
+		assert_int_equal(modindex_count(idx), fits ? 1 : 0);
+		modindex_free(idx);
+		/* the command line's module lists */
+		struct config cfg;
+		cmdline_init(&cfg);
+		n = snprintf(text, sizeof(text), "rd.driver.blacklist=%s rd.driver.pre=%s", name, name);
+		cmdline_parse(&cfg, text, (size_t)n);
+		assert_int_equal(strcmp(cfg.driver_blacklist, fits ? name : ""), 0);
+		assert_int_equal(strcmp(cfg.driver_pre, fits ? name : ""), 0);
 	}
 }
 
@@ -609,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_load_order),
 		cmocka_unit_test(test_load_order_upgrade),
 		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_name_cap),
 		cmocka_unit_test(test_glob),
 		cmocka_unit_test(test_real_index),
 	};

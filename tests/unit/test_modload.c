@@ -18,47 +18,13 @@
 
 #include <cmocka.h>
 
+#define TESTUTIL_LOG
+#include "testutil.h"
+
 #include "log.h"
 #include "modload.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXMOD 64
-
-/* --- the logger, captured (the test links no real log.o) ----------------------------- */
-
-static char logged[32768];
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void log_msg(enum log_level level, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	pthread_mutex_lock(&log_lock);
-	size_t o = strlen(logged), n = strlen(line);
-	if (o + n + 2 <= sizeof(logged)) {
-		memcpy(logged + o, line, n);
-		memcpy(logged + o + n, "\n", 2);
-	}
-	pthread_mutex_unlock(&log_lock);
-}
-
-char *log_escape(const char *s, char *out, unsigned n)
-{
-	snprintf(out, n, "%s", s ? s : "");
-	return out;
-}
-
-static int count_logged(const char *what)
-{
-	int n = 0;
-	for (const char *p = logged; (p = strstr(p, what)); p++)
-		n++;
-	return n;
-}
 
 /* --- a fake loader that sleeps and keeps a record ------------------------------------ */
 
@@ -178,7 +144,7 @@ static int setup(void **state)
 	fk.sleep_us = fk.slow_us = fk.random_us = 0;
 	fk.slow = fk.fail = NULL;
 	fk.rnd = 12345;
-	logged[0] = '\0';
+	log_reset();
 	snprintf(fk.sysfs, sizeof(fk.sysfs), "/tmp/sprout-modload-test.XXXXXX");
 	assert_non_null(mkdtemp(fk.sysfs));
 	return 0;

@@ -10,9 +10,10 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "uevent.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 /* The message includes its final NUL, as the kernel sends it. */
 #define M(lit) lit, sizeof(lit)
 

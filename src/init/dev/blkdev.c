@@ -12,6 +12,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "base/escape.h"
+#include "base/strbuf.h"
+
 static void take(blkid_probe pr, const char *tag, char *out, size_t n)
 {
 	const char *v = NULL;
@@ -137,6 +140,30 @@ const struct blkdev *blkdev_find(const struct blkdev *list, int n, const struct 
 	return NULL;
 }
 
+/* " KEY=value" for a value from the disk, escaped whole (at most 128 bytes: 4 each). */
+static void add_tag(struct strbuf *sb, const char *key, const char *value)
+{
+	char esc[ESCAPE_SIZE(128)];
+
+	if (value[0])
+		strbuf_addf(sb, " %s=%s", key, escape_str(value, esc, sizeof(esc)));
+}
+
+int blkdev_format(const struct blkdev *d, char *out, size_t size)
+{
+	char type[ESCAPE_SIZE(sizeof(d->type))];
+	struct strbuf sb;
+
+	strbuf_init(&sb, out, size);
+	strbuf_addf(&sb, "%s %u:%u %s", d->path, d->major, d->minor,
+		    d->type[0] ? escape_str(d->type, type, sizeof(type)) : "(nothing recognised)");
+	add_tag(&sb, "UUID", d->uuid);
+	add_tag(&sb, "LABEL", d->label);
+	add_tag(&sb, "PARTUUID", d->partuuid);
+	add_tag(&sb, "PARTLABEL", d->partlabel);
+	return strbuf_finish(&sb);
+}
+
 void blkdev_describe(const struct blkdev *list, int n, char *out, size_t outsz)
 {
 	size_t off = 0;
@@ -148,20 +175,19 @@ void blkdev_describe(const struct blkdev *list, int n, char *out, size_t outsz)
 		snprintf(out, outsz, "no block devices at all (is the storage driver in the image?)");
 		return;
 	}
-	for (int i = 0; i < n && off < outsz; i++) {
-		const struct blkdev *d = &list[i];
-		int k = snprintf(out + off, outsz - off, "%s%s %u:%u %s%s%s%s%s%s%s%s%s%s", i ? "; " : "",
-				 d->path, d->major, d->minor, d->type[0] ? d->type : "(nothing recognised)",
-				 d->uuid[0] ? " UUID=" : "", d->uuid, d->label[0] ? " LABEL=" : "", d->label,
-				 d->partuuid[0] ? " PARTUUID=" : "", d->partuuid,
-				 d->partlabel[0] ? " PARTLABEL=" : "", d->partlabel, "");
+	for (int i = 0; i < n; i++) {
+		size_t sep = i ? 2 : 0;
+		int k = outsz - off > sep ? blkdev_format(&list[i], out + off + sep, outsz - off - sep)
+					  : -ENAMETOOLONG;
 
-		if (k < 0 || (size_t)k >= outsz - off) {
+		if (k < 0) {
 			/* marked as cut, never silently */
-			if (outsz > 4)
-				snprintf(out + outsz - 4, 4, "...");
+			out[off] = '\0';
+			snprintf(out + off, outsz - off, "%s...", sep ? "; " : "");
 			return;
 		}
-		off += (size_t)k;
+		if (sep)
+			memcpy(out + off, "; ", 2);
+		off += sep + (size_t)k;
 	}
 }

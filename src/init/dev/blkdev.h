@@ -28,7 +28,13 @@ int blkdev_scan(const char *sysfs, struct blkdev *out, int max);
 /* The device matching rs among list[0..n), or NULL. */
 const struct blkdev *blkdev_find(const struct blkdev *list, int n, const struct rootspec *rs);
 
-/* "vda1 ext4 UUID=... LABEL=...; vdb (nothing recognised)" for messages. */
+/* One device for messages: "/dev/vda1 254:1 ext4 UUID=... LABEL=...", every value
+ * read from the disk escaped (escape.h). Pure. The length, or -ENAMETOOLONG (out
+ * emptied) when it does not fit in out[size]. */
+int blkdev_format(const struct blkdev *d, char *out, size_t size);
+
+/* Every device, "; "-separated, or a sentence when there is none; ends in "..." when
+ * out[outsz] is too small for all (an entry is never cut in the middle). */
 void blkdev_describe(const struct blkdev *list, int n, char *out, size_t outsz);
 
 #endif

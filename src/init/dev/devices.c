@@ -19,7 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/array.h"
+#include "base/escape.h"
+#include "base/hash.h"
 #include "log.h"
+#include "modalias_kind.h"
 
 #define MODALIAS_MAX 4096 /* a sysfs attribute is at most a page */
 
@@ -36,7 +40,7 @@ struct fresh {
 };
 
 struct walk {
-	struct modload *ml;
+	struct devices *dv;
 	struct aset seen;
 	struct fresh *fresh;
 	size_t nfresh, capfresh;
@@ -49,30 +53,9 @@ struct walk {
 	size_t plen;
 };
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
-	return h;
-}
-
-static int push(void **arr, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return 0;
-	size_t c = *cap ? *cap * 2 : 64;
-	void *p = realloc(*arr, c * elem);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = c;
-	return 0;
-}
-
 static void aset_put(char **slot, size_t size, char *s)
 {
-	size_t i = hash(s) & (size - 1);
+	size_t i = hash_str(s) & (size - 1);
 	while (slot[i])
 		i = (i + 1) & (size - 1);
 	slot[i] = s;
@@ -83,7 +66,7 @@ static void aset_put(char **slot, size_t size, char *s)
 static const char *aset_add(struct aset *a, const char *s, int *err)
 {
 	if (a->size) {
-		for (size_t i = hash(s) & (a->size - 1); a->slot[i]; i = (i + 1) & (a->size - 1))
+		for (size_t i = hash_str(s) & (a->size - 1); a->slot[i]; i = (i + 1) & (a->size - 1))
 			if (!strcmp(a->slot[i], s))
 				return NULL;
 	}
@@ -156,8 +139,10 @@ static int read_modalias(struct walk *w, int dfd)
 	}
 	if (!copy)
 		return err;
-	if (push((void **)&w->fresh, &w->capfresh, w->nfresh, sizeof(*w->fresh)) < 0)
-		return -ENOMEM;
+	int r = array_grow((void **)&w->fresh, &w->capfresh, w->nfresh + 1, sizeof(*w->fresh),
+			   DEVICES_MAX_ALIASES);
+	if (r < 0)
+		return r;
 	char *devpath = strdup(w->path);
 	if (!devpath)
 		return -ENOMEM;
@@ -222,13 +207,15 @@ static int want_one(const char *module, void *p)
 {
 	struct walk *w = p;
 	w->matched++;
-	if (!modload_wanted(w->ml, module))
+	if (modload_refused(w->dv->ml, module, w->alias) || !modload_wanted(w->dv->ml, module))
 		return 0;
 	for (size_t i = 0; i < w->nwant; i++)
 		if (!strcmp(w->want[i].module, module))
 			return 0;
-	if (push((void **)&w->want, &w->capwant, w->nwant, sizeof(*w->want)) < 0)
-		return -ENOMEM;
+	int r = array_grow((void **)&w->want, &w->capwant, w->nwant + 1, sizeof(*w->want),
+			   MODINDEX_MAX_MODULES);
+	if (r < 0)
+		return r;
 	/* several drivers for one device: the first the index names that accepts it
 	 * gets it, as when they were loaded one by one */
 	bool same = w->nwant > 0 && w->want[w->nwant - 1].why == w->alias;
@@ -255,15 +242,15 @@ static int pass(struct walk *w, const char *root)
 	for (size_t i = 0; i < w->nfresh && !r; i++) {
 		w->alias = w->fresh[i].alias;
 		w->matched = 0;
-		r = modindex_lookup(w->ml->idx, w->alias, want_one, w);
+		r = modindex_lookup(w->dv->ml->idx, w->alias, want_one, w);
 		/* only for a message: a failure to remember one does not fail the walk */
 		if (!r && !w->matched)
-			devices_note_nodriver(w->ml, w->fresh[i].devpath, w->alias);
+			devices_note_nodriver(w->dv, w->fresh[i].devpath, w->alias);
 	}
 	drop_fresh(w);
 	if (r < 0)
 		return r;
-	int loaded = modload_many(w->ml, w->want, w->nwant, DEVICES_LOAD_THREADS);
+	int loaded = modload_many(w->dv->ml, w->want, w->nwant, DEVICES_LOAD_THREADS);
 	if (loaded < 0)
 		return loaded;
 	log_debug("coldplug: %u devices with a modalias, %zu new modaliases, %zu modules wanted, "
@@ -271,14 +258,77 @@ static int pass(struct walk *w, const char *root)
 	return loaded;
 }
 
-int devices_coldplug_at(struct modload *ml, const char *root)
+void devices_init(struct devices *dv, struct modload *ml, const char *sysfs)
 {
-	struct walk w = { .ml = ml };
+	memset(dv, 0, sizeof(*dv));
+	dv->ml = ml;
+	dv->sysfs = sysfs ? sysfs : "/sys";
+}
+
+void devices_free(struct devices *dv)
+{
+	for (size_t i = 0; i < dv->nnodriver; i++) {
+		free(dv->nodriver[i].devpath);
+		free(dv->nodriver[i].modalias);
+	}
+	free(dv->nodriver);
+	dv->nodriver = NULL;
+	dv->nnodriver = dv->capnodriver = 0;
+	dv->nodriver_dropped = 0;
+}
+
+/* Loads each module of the comma list `pre` by name, in order; how many went in. */
+static int load_pre(struct devices *dv, const char *pre)
+{
+	char name[MODINDEX_MAX_NAME + 1], esc[ESCAPE_SIZE(MODINDEX_MAX_NAME)];
+	int loaded = 0;
+	for (const char *p = pre; *p; p += *p == ',') {
+		size_t n = strcspn(p, ",");
+		if (n == 0 || n > MODINDEX_MAX_NAME) {
+			log_warn("devices: rd.driver.pre= holds an empty or over-long module name; "
+				 "skipped");
+			p += n;
+			continue;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n;
+		int r = modload_module_for(dv->ml, name, "rd.driver.pre");
+		if (r > 0)
+			loaded++;
+		else if (r == 0)
+			log_info("devices: rd.driver.pre=%s: already in the kernel",
+				 escape_str(name, esc, sizeof(esc)));
+		else if (r == -ENOENT || r == -EINVAL)
+			log_warn("devices: rd.driver.pre=%s: no such module in the image or the kernel",
+				 escape_str(name, esc, sizeof(esc)));
+		/* -EPERM (blacklisted) and load failures: modload has said why */
+	}
+	return loaded;
+}
+
+int devices_apply_cmdline(struct devices *dv, const char *blacklist, const char *pre)
+{
+	char esc[512];
+	if (blacklist && blacklist[0]) {
+		escape_str(blacklist, esc, sizeof(esc));
+		if (modload_blacklist(dv->ml, blacklist) < 0)
+			log_warn("devices: rd.driver.blacklist=%s holds an invalid module name; the "
+				 "names after it are not blacklisted", esc);
+		else
+			log_info("devices: never loading %s (rd.driver.blacklist)", esc);
+	}
+	return pre && pre[0] ? load_pre(dv, pre) : 0;
+}
+
+int devices_coldplug(struct devices *dv)
+{
+	struct walk w = { .dv = dv };
 	int total = 0, r = 0;
-	if (!ml->idx)
+	if (!dv->ml || !dv->ml->idx)
 		return -EINVAL;
 	for (int i = 0; i < DEVICES_MAX_PASSES; i++) {
-		r = pass(&w, root);
+		r = pass(&w, dv->sysfs);
 		if (r <= 0)
 			break;
 		total += r;
@@ -288,11 +338,6 @@ int devices_coldplug_at(struct modload *ml, const char *root)
 	free(w.fresh);
 	free(w.want);
 	return r < 0 ? r : total;
-}
-
-int devices_coldplug(struct modload *ml)
-{
-	return devices_coldplug_at(ml, ml->sysfs ? ml->sysfs : "/sys");
 }
 
 /* --- hotplug ----------------------------------------------------------------------- */
@@ -340,17 +385,17 @@ int devices_uevent_read(int fd, struct uevent *ev)
 	}
 }
 
-int devices_uevent_apply(struct modload *ml, const struct uevent *ev)
+int devices_uevent_apply(struct devices *dv, const struct uevent *ev)
 {
 	if (strcmp(ev->action, "add") != 0 || !ev->modalias[0])
 		return 0;
-	int r = modload_alias(ml, ev->modalias);
+	int r = modload_alias(dv->ml, ev->modalias);
 	if (r == -ENOENT)
-		devices_note_nodriver(ml, ev->devpath, ev->modalias); /* only for a message */
+		devices_note_nodriver(dv, ev->devpath, ev->modalias); /* only for a message */
 	return r == -ENOENT ? 0 : r;
 }
 
-int devices_uevent_handle(struct modload *ml, int fd)
+int devices_uevent_handle(struct devices *dv, int fd)
 {
 	struct uevent ev;
 	int total = 0;
@@ -360,149 +405,56 @@ int devices_uevent_handle(struct modload *ml, int fd)
 			return total;
 		if (r == -ENOBUFS) {
 			log_warn("devices: kernel events were lost (socket overflow); walking %s again",
-				 ml->sysfs ? ml->sysfs : "/sys");
-			r = devices_coldplug(ml);
+				 dv->sysfs);
+			r = devices_coldplug(dv);
 			total += r > 0 ? r : 0;
 			continue;
 		}
 		if (r < 0)
 			return r;
-		r = devices_uevent_apply(ml, &ev);
+		r = devices_uevent_apply(dv, &ev);
 		total += r > 0 ? r : 0;
 	}
 }
 
 /* --- devices the image has no module for ---------------------------------------------- */
 
-/* Exactly n hex digits at s; -1 when they are not. */
-static long hex_at(const char *s, int n)
-{
-	long v = 0;
-	for (int i = 0; i < n; i++) {
-		int c = (unsigned char)s[i], d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			d = (c | 0x20) - 'a' + 10;
-		else
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
-/* The 2-digit hex value after the first `key` at or after s, or -1. */
-static long field(const char *s, const char *key)
-{
-	const char *p = s ? strstr(s, key) : NULL;
-	return p ? hex_at(p + strlen(key), 2) : -1;
-}
-
-/* PCI class, subclass, programming interface (-1: any) -> kind. */
-static const struct {
-	int class, sub, progif;
-	struct devices_kind kind;
-} pci_kinds[] = {
-	{ 0x01, 0x00, -1, { "SCSI controller", NULL, true } },
-	{ 0x01, 0x01, -1, { "IDE controller", NULL, true } },
-	{ 0x01, 0x04, -1, { "RAID controller", NULL, true } },
-	{ 0x01, 0x05, -1, { "ATA controller", NULL, true } },
-	{ 0x01, 0x06, 0x01, { "SATA controller (AHCI)", "ahci", true } },
-	{ 0x01, 0x06, -1, { "SATA controller", NULL, true } },
-	{ 0x01, 0x07, -1, { "SAS controller", NULL, true } },
-	{ 0x01, 0x08, 0x02, { "NVM Express controller", "nvme", true } },
-	{ 0x01, -1, -1, { "storage controller", NULL, true } },
-	{ 0x0c, 0x04, -1, { "Fibre Channel controller", NULL, true } },
-	{ 0x08, 0x05, -1, { "SD host controller", "sdhci_pci", true } },
-	{ 0x02, -1, -1, { "network controller", NULL, false } },
-	{ 0x0c, 0x03, 0x30, { "USB 3 controller", "xhci_pci", false } },
-	{ 0x0c, 0x03, 0x20, { "USB 2 controller", "ehci_pci", false } },
-	{ 0x0c, 0x03, -1, { "USB controller", NULL, false } },
-};
-
-static const struct devices_kind *pci_kind(const char *a)
-{
-	/* pci:vVVVVVVVVdDDDDDDDDsvSSSSSSSSsdSSSSSSSSbcCCscSSiII: hex digits are upper
-	 * case, so the lowercase keys cannot occur inside a value */
-	const char *bc = strstr(a, "bc");
-	long class = bc ? hex_at(bc + 2, 2) : -1, sub = field(bc, "sc"), progif = field(bc, "i");
-	if (class < 0 || sub < 0)
-		return NULL;
-	for (size_t i = 0; i < sizeof(pci_kinds) / sizeof(pci_kinds[0]); i++)
-		if (pci_kinds[i].class == class && (pci_kinds[i].sub < 0 || pci_kinds[i].sub == sub) &&
-		    (pci_kinds[i].progif < 0 || pci_kinds[i].progif == progif))
-			return &pci_kinds[i].kind;
-	return NULL;
-}
-
-const struct devices_kind *devices_alias_kind(const char *a)
-{
-	static const struct devices_kind
-		virtio_net = { "virtio network device", "virtio_net", false },
-		virtio_blk = { "virtio block device", "virtio_blk", true },
-		virtio_scsi = { "virtio SCSI host", "virtio_scsi", true },
-		scsi_disk = { "SCSI disk", "sd_mod", true },
-		scsi_cd = { "SCSI CD-ROM", "sr_mod", true },
-		usb_storage = { "USB mass storage", "usb_storage", true },
-		usb_uas = { "USB attached SCSI", "uas", true },
-		mmc = { "MMC/SD card", "mmc_block", true },
-		xen_blk = { "Xen block device", "xen_blkfront", true },
-		xen_net = { "Xen network device", "xen_netfront", false };
-	if (!strncmp(a, "virtio:d", 8)) {
-		long id = hex_at(a + 8, 8);
-		return id == 1 ? &virtio_net : id == 2 ? &virtio_blk : id == 8 ? &virtio_scsi : NULL;
-	}
-	if (!strncmp(a, "pci:", 4))
-		return pci_kind(a);
-	if (!strncmp(a, "scsi:t-0x", 9)) {
-		long type = hex_at(a + 9, 2);
-		return type == 0 ? &scsi_disk : type == 5 ? &scsi_cd : NULL;
-	}
-	if (!strncmp(a, "usb:", 4) && field(a, "ic") == 0x08)
-		return field(a, "ip") == 0x62 ? &usb_uas : &usb_storage;
-	if (!strcmp(a, "mmc:block"))
-		return &mmc;
-	if (!strcmp(a, "xen:vbd"))
-		return &xen_blk;
-	if (!strcmp(a, "xen:vif"))
-		return &xen_net;
-	return NULL;
-}
-
-int devices_note_nodriver(struct modload *ml, const char *devpath, const char *modalias)
+int devices_note_nodriver(struct devices *dv, const char *devpath, const char *modalias)
 {
 	if (!devpath[0] || !modalias[0])
 		return -EINVAL;
-	for (size_t i = 0; i < ml->nnodriver; i++)
-		if (!strcmp(ml->nodriver[i].devpath, devpath) &&
-		    !strcmp(ml->nodriver[i].modalias, modalias))
+	for (size_t i = 0; i < dv->nnodriver; i++)
+		if (!strcmp(dv->nodriver[i].devpath, devpath) &&
+		    !strcmp(dv->nodriver[i].modalias, modalias))
 			return 0;
-	if (ml->nnodriver >= DEVICES_MAX_NODRIVER) {
-		ml->nodriver_dropped++;
+	if (dv->nnodriver >= DEVICES_MAX_NODRIVER) {
+		dv->nodriver_dropped++;
 		return 0;
 	}
-	if (push((void **)&ml->nodriver, &ml->capnodriver, ml->nnodriver, sizeof(*ml->nodriver)) < 0)
-		return -ENOMEM;
+	int r = array_grow((void **)&dv->nodriver, &dv->capnodriver, dv->nnodriver + 1,
+			   sizeof(*dv->nodriver), DEVICES_MAX_NODRIVER);
+	if (r < 0)
+		return r;
 	char *p = strdup(devpath), *a = strdup(modalias);
 	if (!p || !a) {
 		free(p);
 		free(a);
 		return -ENOMEM;
 	}
-	ml->nodriver[ml->nnodriver++] = (struct modload_nodriver){ p, a };
+	dv->nodriver[dv->nnodriver++] = (struct devices_nodriver){ p, a };
 	return 0;
 }
 
 /* The order devices are named in: 0 storage with a known module (the likeliest fix),
  * 1 other storage, 2 other known kinds, 3 unknown; -1 when a driver has it now. */
-static int nodriver_rank(const struct modload *ml, const struct modload_nodriver *d)
+static int nodriver_rank(const struct devices *dv, const struct devices_nodriver *d)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	int n = snprintf(path, sizeof(path), "%s%s/driver", ml->sysfs ? ml->sysfs : "/sys", d->devpath);
+	int n = snprintf(path, sizeof(path), "%s%s/driver", dv->sysfs, d->devpath);
 	if (n > 0 && (size_t)n < sizeof(path) && lstat(path, &st) == 0)
 		return -1;
-	const struct devices_kind *k = devices_alias_kind(d->modalias);
+	const struct modalias_kind *k = modalias_kind(d->modalias);
 	if (!k)
 		return 3;
 	return k->storage ? (k->module ? 0 : 1) : 2;
@@ -510,14 +462,15 @@ static int nodriver_rank(const struct modload *ml, const struct modload_nodriver
 
 /* Appends one entry ("MODALIAS (what: module)") if it fits with room to spare for
  * the ", and N more" that may follow; false when it does not. */
-static bool describe_one(const struct modload_nodriver *d, char *out, size_t size, size_t *off)
+static bool describe_one(const struct devices_nodriver *d, char *out, size_t size, size_t *off)
 {
-	const struct devices_kind *k = devices_alias_kind(d->modalias);
+	const struct modalias_kind *k = modalias_kind(d->modalias);
 	const size_t more = 24; /* ", and 4294967295 more" */
+	char esc[1024]; /* a modalias from a uevent or sysfs: escaped, "..." past 1 KiB */
 	if (size < *off + more)
 		return false;
 	int n = snprintf(out + *off, size - *off - more, "%s%s%s%s%s%s%s", *off ? ", " : "",
-			 d->modalias, k ? " (" : "", k ? k->what : "", k && k->module ? ": " : "",
+			 escape_str(d->modalias, esc, sizeof(esc)), k ? " (" : "", k ? k->what : "", k && k->module ? ": " : "",
 			 k && k->module ? k->module : "", k ? ")" : "");
 	if (n < 0 || (size_t)n >= size - *off - more) {
 		out[*off] = '\0';
@@ -527,7 +480,7 @@ static bool describe_one(const struct modload_nodriver *d, char *out, size_t siz
 	return true;
 }
 
-int devices_describe_nodriver(const struct modload *ml, char *out, size_t size)
+int devices_describe_nodriver(const struct devices *dv, char *out, size_t size)
 {
 	size_t off = 0;
 	int total = 0, listed = 0, last = 3;
@@ -536,24 +489,24 @@ int devices_describe_nodriver(const struct modload *ml, char *out, size_t size)
 		out[0] = '\0';
 	/* devices of a kind we know make the point; the unknown ones (platform, ACPI, input
 	 * devices...) are only counted then, or named when there is nothing else */
-	for (size_t i = 0; i < ml->nnodriver && last == 3; i++) {
-		int r = nodriver_rank(ml, &ml->nodriver[i]);
+	for (size_t i = 0; i < dv->nnodriver && last == 3; i++) {
+		int r = nodriver_rank(dv, &dv->nodriver[i]);
 		if (r >= 0 && r < 3)
 			last = 2;
 	}
 	for (int rank = 0; rank <= 3; rank++) {
-		for (size_t i = 0; i < ml->nnodriver; i++) {
-			if (nodriver_rank(ml, &ml->nodriver[i]) != rank)
+		for (size_t i = 0; i < dv->nnodriver; i++) {
+			if (nodriver_rank(dv, &dv->nodriver[i]) != rank)
 				continue;
 			total++;
 			if (!full && rank <= last && listed < DEVICES_LIST_NODRIVER &&
-			    describe_one(&ml->nodriver[i], out, size, &off))
+			    describe_one(&dv->nodriver[i], out, size, &off))
 				listed++;
 			else
 				full = true; /* later ones would break the order: only counted */
 		}
 	}
-	total += (int)ml->nodriver_dropped;
+	total += (int)dv->nodriver_dropped;
 	if (total > listed && size > off) {
 		int n = snprintf(out + off, size - off, "%sand %d more", off ? ", " : "", total - listed);
 		if (n < 0 || (size_t)n >= size - off)

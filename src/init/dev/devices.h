@@ -23,7 +23,40 @@
 #define DEVICES_MAX_NODRIVER 256  /* devices without a module in the image remembered */
 #define DEVICES_LIST_NODRIVER 8   /* of them named in one message */
 
-/* Walks ml->sysfs + "/devices" (normally /sys/devices), reads every `modalias`, and
+/* The state of driver loading for devices: the loader it goes through, the sysfs it
+ * walks, and the devices no module of the image matched (for a "root not found"
+ * message). One per boot, in struct boot; a test makes its own over a fake tree. */
+struct devices_nodriver {
+	char *devpath;   /* under sysfs: "/devices/..." */
+	char *modalias;
+};
+
+struct devices {
+	struct modload *ml;   /* not owned */
+	const char *sysfs;    /* "/sys", or a test's tree: devices/ and class/block/ below it */
+	struct devices_nodriver *nodriver;
+	size_t nnodriver, capnodriver;
+	unsigned nodriver_dropped;  /* not kept: over DEVICES_MAX_NODRIVER */
+};
+
+/* Sets dv up over an open loader and a sysfs root (NULL: "/sys"). */
+void devices_init(struct devices *dv, struct modload *ml, const char *sysfs);
+
+/* Frees what dv collected (not the loader). Harmless twice. */
+void devices_free(struct devices *dv);
+
+/* rd.driver.blacklist= and rd.driver.pre= (comma lists as struct config keeps them, ""
+ * for none), applied before the first coldplug, with dracut's meaning made strict:
+ * - a blacklisted module is never loaded by sprout-init: not for a device (coldplug or
+ *   hotplug), not by name (a filesystem, rd.driver.pre=), and not as a dependency (the
+ *   module needing it fails, saying why). dracut's "blacklist" line in modprobe.d would
+ *   still let modprobe load it as a dependency; a driver blacklisted because it hangs or
+ *   breaks the machine must not come in by that side door. Logged once per module.
+ * - the rd.driver.pre= modules are loaded now, in their order, before any device driver.
+ * Returns how many rd.driver.pre= modules were loaded; failures are logged, never fatal. */
+int devices_apply_cmdline(struct devices *dv, const char *blacklist, const char *pre);
+
+/* Walks dv->sysfs + "/devices" (normally /sys/devices), reads every `modalias`, and
  * loads the modules of the image matching them, DEVICES_LOAD_THREADS at a time
  * (modload_many: dependencies first, each once). Loading a driver can add devices
  * (virtio_pci makes the virtio devices), so the walk is repeated, looking only at
@@ -32,10 +65,7 @@
  * Returns the number of modules loaded for devices (dependencies are not counted,
  * unless a device wants them too), or -errno when the tree cannot be read.
  * Per-module failures are logged by modload and do not fail the walk. */
-int devices_coldplug(struct modload *ml);
-
-/* The same over another sysfs root (a test's fake tree): walks root + "/devices". */
-int devices_coldplug_at(struct modload *ml, const char *root);
+int devices_coldplug(struct devices *dv);
 
 /* A NETLINK_KOBJECT_UEVENT socket bound to the kernel's group, non-blocking,
  * close-on-exec, with a big receive buffer. The fd, or -errno. */
@@ -50,41 +80,31 @@ int devices_uevent_read(int fd, struct uevent *ev);
 /* Loads the modules for one event ("add" with a MODALIAS; other events are
  * ignored). Returns the number loaded (>= 0) or a modload error (not -ENOENT:
  * a device no module in the image drives is normal). */
-int devices_uevent_apply(struct modload *ml, const struct uevent *ev);
+int devices_uevent_apply(struct devices *dv, const struct uevent *ev);
 
 /* Reads and applies every pending event; after an overflow walks /sys again.
  * Returns the number of modules loaded, or -errno on a socket error. */
-int devices_uevent_handle(struct modload *ml, int fd);
+int devices_uevent_handle(struct devices *dv, int fd);
 
 /* --- devices the image has no module for ------------------------------------------------
  * Coldplug and devices_uevent_apply remember every device (by its first modalias seen)
  * that no module of the image matches, so that when the root does not appear the
  * message can say which devices went without a driver: an image built without the
- * module of the root's disk controller is the usual cause. */
-
-/* What a device is, from its modalias, for messages. */
-struct devices_kind {
-	const char *what;    /* "virtio block device" */
-	const char *module;  /* its usual driver; NULL when several can drive it */
-	bool storage;        /* a root can be on it, or behind it */
-};
-
-/* The kind a modalias names, for the kinds that matter to a boot (storage, network,
- * USB controllers); NULL for any other. Pure. */
-const struct devices_kind *devices_alias_kind(const char *modalias);
+ * module of the root's disk controller is the usual cause. What a device is comes from
+ * modalias_kind (src/lib). */
 
 /* Remembers that no module of the image matches the device at devpath (under sysfs,
  * "/devices/...") with this modalias. A device already remembered is not added again;
  * past DEVICES_MAX_NODRIVER they are only counted. 0, -EINVAL (empty), -ENOMEM. */
-int devices_note_nodriver(struct modload *ml, const char *devpath, const char *modalias);
+int devices_note_nodriver(struct devices *dv, const char *devpath, const char *modalias);
 
 /* Writes into out[size] the remembered devices that still have no driver (a driver
- * built into the kernel binds its devices: their directory under ml->sysfs then has
+ * built into the kernel binds its devices: their directory under dv->sysfs then has
  * a "driver" link), as "MODALIAS (what: module), ..., and N more": storage with a
  * known module first, other storage, other known kinds; devices of unknown kinds are
  * named only when there is no known one, else counted. At most DEVICES_LIST_NODRIVER
- * are named; an entry that does not fit is counted, never cut. Returns how many
- * devices qualify; out is "" when none does. */
-int devices_describe_nodriver(const struct modload *ml, char *out, size_t size);
+ * are named; an entry that does not fit is counted, never cut. Modaliases are escaped.
+ * Returns how many devices qualify; out is "" when none does. */
+int devices_describe_nodriver(const struct devices *dv, char *out, size_t size);
 
 #endif

@@ -12,9 +12,12 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/array.h"
+#include "base/escape.h"
+#include "base/monoclock.h"
+#include "base/readfile.h"
 #include "log.h"
 
 #ifndef MODULE_INIT_COMPRESSED_FILE
@@ -23,39 +26,6 @@
 
 enum { UNTRIED = 0, IN_KERNEL = 1, LOADED = 2, LOADING = 3 };
 
-static int read_file(int dirfd, const char *name, char **out, size_t *len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	struct stat st;
-	int r = fstat(fd, &st) < 0 ? -errno : 0;
-	if (!r && (uint64_t)st.st_size > MODLOAD_MAX_FILE)
-		r = -EFBIG;
-	char *buf = r ? NULL : malloc((size_t)st.st_size + 1);
-	if (!r && !buf)
-		r = -ENOMEM;
-	size_t got = 0;
-	while (!r) {
-		/* one byte more than the size, to see a file that grew */
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
-		if (n < 0 && errno != EINTR)
-			r = -errno;
-		else if (n == 0)
-			break;
-		else if (n > 0 && (got += (size_t)n) > (size_t)st.st_size)
-			r = -EFBIG;
-	}
-	close(fd);
-	if (r) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*len = got;
-	return 0;
-}
-
 typedef int (*parse_fn)(struct modindex *, const char *, size_t, size_t *);
 
 static int parse_file(struct modload *ml, struct modindex *idx, const char *name,
@@ -63,7 +33,7 @@ static int parse_file(struct modload *ml, struct modindex *idx, const char *name
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int r = read_file(ml->moddir_fd, name, &buf, &len);
+	int r = readfile_at(ml->moddir_fd, name, MODLOAD_MAX_FILE, &buf, &len);
 	if (r == -ENOENT && !required)
 		return 0;
 	if (!r)
@@ -139,11 +109,6 @@ void modload_close(struct modload *ml)
 	free(ml->state);
 	free(ml->blacklisted);
 	free(ml->cmdline);
-	for (size_t i = 0; i < ml->nnodriver; i++) {
-		free(ml->nodriver[i].devpath);
-		free(ml->nodriver[i].modalias);
-	}
-	free(ml->nodriver);
 	memset(ml, 0, sizeof(*ml));
 	ml->moddir_fd = -1;
 }
@@ -178,6 +143,28 @@ int modload_blacklist(struct modload *ml, const char *list)
 	}
 }
 
+/* Says once per module that it is not loaded because it is blacklisted. Under
+ * modload_many the caller holds the lock. */
+static void say_blacklisted(struct modload *ml, int id, const char *name, const char *why)
+{
+	char esc[256];
+	if (ml->blacklisted[id] != 1)
+		return;
+	ml->blacklisted[id] = 2;
+	log_info("module %s is blacklisted (rd.driver.blacklist): not loaded%s%s", name,
+		 why ? " for " : "", escape_str(why, esc, sizeof(esc)));
+}
+
+bool modload_refused(struct modload *ml, const char *name, const char *why)
+{
+	char norm[MODINDEX_MAX_NAME + 1];
+	int id = ml->idx && modindex_normalise(name, norm) == 0 ? modindex_id(ml->idx, norm) : -1;
+	if (id < 0 || !ml->blacklisted[id])
+		return false;
+	say_blacklisted(ml, id, norm, why);
+	return true;
+}
+
 int modload_set_cmdline(struct modload *ml, const char *cmdline, size_t len)
 {
 	if (len > MODLOAD_MAX_CMDLINE)
@@ -199,7 +186,7 @@ static bool compressed(const char *path)
 {
 	static const char *const ext[] = { ".ko.xz", ".ko.zst", ".ko.gz" };
 	size_t n = strlen(path);
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
 		size_t e = strlen(ext[i]);
 		if (n >= e && !strcmp(path + n - e, ext[i]))
 			return true;
@@ -234,11 +221,9 @@ static bool in_kernel(const struct modload *ml, const char *name)
 	return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0;
 }
 
-static long ms_since(const struct timespec *t0)
+static long ms_since(uint64_t t0_ns)
 {
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+	return (long)((monoclock_ns() - t0_ns) / 1000000);
 }
 
 /* --- shared state ------------------------------------------------------------------ */
@@ -285,7 +270,7 @@ static int settled(struct modload *ml, int id)
 /* The kernel's part of one step, without the lock: LOADED, IN_KERNEL or -errno. */
 static int kernel_load(struct modload *ml, const struct modindex_step *st, const char *why)
 {
-	char esc[256], params[MODLOAD_MAX_PARAMS];
+	char esc[256], pesc[1024], params[MODLOAD_MAX_PARAMS];
 	if (in_kernel(ml, st->name)) {
 		log_debug("module %s is already in the kernel", st->name);
 		return IN_KERNEL;
@@ -298,13 +283,13 @@ static int kernel_load(struct modload *ml, const struct modindex_step *st, const
 		r = 0;
 	}
 	params[r] = '\0';
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t t0 = monoclock_ns();
 	r = ml->load(ml, st->name, st->path, params);
-	log_escape(why ? why : "", esc, sizeof(esc));
+	escape_str(why, esc, sizeof(esc));
 	if (r == 0 || r == -EEXIST) {
-		log_info("loaded %s%s%s%s%s in %ld ms", st->name, params[0] ? " " : "", params,
-			 why ? " for " : "", esc, ms_since(&t0));
+		log_info("loaded %s%s%s%s%s in %ld ms", st->name, params[0] ? " " : "",
+			 escape_str(params, pesc, sizeof(pesc)),
+			 why ? " for " : "", esc, ms_since(t0));
 		return r == 0 ? LOADED : IN_KERNEL;
 	}
 	if (r == -EOPNOTSUPP)
@@ -394,13 +379,13 @@ int modload_module_for(struct modload *ml, const char *name, const char *why)
 		lock(ml);
 		int state = settled(ml, id);
 		bool black = ml->blacklisted[id];
+		if (!state && black)
+			say_blacklisted(ml, id, norm, why);
 		unlock(ml);
 		if (state)
 			return is_in(state) ? 0 : state;
-		if (black) {
-			log_info("module %s is blacklisted (rd.driver.blacklist): not loaded", norm);
+		if (black)
 			return -EPERM;
-		}
 	}
 	int n = modindex_load_plan(ml->idx, norm, steps, MODLOAD_MAX_STEPS);
 	if (n == -ENOENT)
@@ -441,6 +426,7 @@ static int alias_one(const char *module, void *p)
 	int id = modindex_id(c->ml->idx, module);
 	c->matched++;
 	if (id >= 0 && c->ml->blacklisted[id]) {
+		say_blacklisted(c->ml, id, module, c->alias);
 		c->blacklisted++;
 		return 0;
 	}

@@ -28,13 +28,6 @@
 struct modload;
 struct modload_sync; /* modload.c: the lock of a modload_many in progress */
 
-/* A device that no module of the image matches, as devices.c met it (coldplug or a
- * hotplug event): what a "root not found" message can name. */
-struct modload_nodriver {
-	char *devpath;   /* under sysfs: "/devices/..." */
-	char *modalias;
-};
-
 /* Puts the module at `path` (relative to the modules dir, or absolute) into the
  * kernel with `params`. Returns 0 or -errno (-EEXIST: already loaded, a success).
  * modload_finit is the real one; a unit test puts a fake in modload.load.
@@ -53,17 +46,13 @@ struct modload {
 	/* per modindex id: 0 untried, 1 in the kernel (there before us), 2 loaded by us,
 	 * 3 being loaded (only seen under modload_many), -errno failed */
 	int *state;
-	unsigned char *blacklisted; /* per modindex id */
+	unsigned char *blacklisted; /* per modindex id: 1 blacklisted, 2 and said so in the log */
 	char *cmdline;         /* for "module.param=value" words; NULL when none */
 	size_t cmdline_len;
 	unsigned nloaded, nfailed;
 	const char *bad_file;  /* after -EBADMSG/-E2BIG from modload_open: which file ... */
 	size_t bad_line;       /* ... and which line */
 	struct modload_sync *sync; /* set only while modload_many runs */
-	/* filled by devices.c (devices_note_nodriver), freed by modload_close */
-	struct modload_nodriver *nodriver;
-	size_t nnodriver, capnodriver;
-	unsigned nodriver_dropped;  /* not kept: over DEVICES_MAX_NODRIVER */
 };
 
 /* Reads modules.dep (required), modules.alias and modules.softdep (optional) from
@@ -84,9 +73,15 @@ void modload_close(struct modload *ml);
 int modload_default_dir(char *out, size_t n);
 
 /* rd.driver.blacklist=a,b-c: these modules are never loaded, neither for a device
- * nor as a dependency (a module needing one fails). Calls add up. Names not in the
- * image are ignored. Returns 0 or -EINVAL (an empty or invalid name). */
+ * nor by name nor as a dependency (a module needing one fails). Calls add up. Names
+ * not in the image are ignored. Returns 0 or -EINVAL (an empty or invalid name; the
+ * names before it are blacklisted). */
 int modload_blacklist(struct modload *ml, const char *list);
+
+/* Is `name` blacklisted? The first time it is asked about a blacklisted module with a
+ * reason (why: "for pci:v...", may be NULL) it says in the log that the module is not
+ * loaded; later calls are quiet. Not for use under modload_many. */
+bool modload_refused(struct modload *ml, const char *name, const char *why);
 
 /* Keeps a copy of the kernel command line so "module.param=value" words are passed
  * to the module when it is loaded, as modprobe does. 0, -E2BIG or -ENOMEM. */
