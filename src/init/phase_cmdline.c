@@ -9,41 +9,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "base/readfile.h"
 #include "boot.h"
 #include "log.h"
 
 #define DEFAULTS_DIR "/etc/sprout/cmdline.d"
 #define CMDLINE_FILE_MAX 65536
-
-/* Reads a whole small file; returns its length or -errno (-EFBIG past max). */
-static ssize_t read_small(const char *path, char *buf, size_t max)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t k = read(fd, buf + len, max - len);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			int err = -errno;
-			close(fd);
-			return err;
-		}
-		if (k == 0)
-			break;
-		len += (size_t)k;
-		if (len == max) {
-			close(fd);
-			return -EFBIG;
-		}
-	}
-	close(fd);
-	return (ssize_t)len;
-}
 
 /* Comment lines (#...) become blanks so the rest parses as command-line words. */
 static void blank_comments(char *buf, size_t len)
@@ -73,21 +44,23 @@ static int filter_conf(const struct dirent *d)
 static void parse_file(struct boot *b, const char *path, bool comments, char *keep, size_t *keep_len,
 		       size_t keep_max)
 {
-	static char buf[CMDLINE_FILE_MAX];
-	ssize_t len = read_small(path, buf, sizeof(buf));
+	char *buf;
+	size_t len;
+	int r = readfile_at(AT_FDCWD, path, CMDLINE_FILE_MAX, &buf, &len);
 
-	if (len < 0) {
-		log_warn("cmdline: cannot read %s: %s", path, strerror((int)-len));
+	if (r < 0) {
+		log_warn("cmdline: cannot read %s: %s", path, strerror(-r));
 		return;
 	}
 	if (comments)
-		blank_comments(buf, (size_t)len);
-	if ((size_t)len < keep_max) { /* keep_max is 0 when there is no keep */
-		memcpy(keep, buf, (size_t)len);
+		blank_comments(buf, len);
+	if (len < keep_max) { /* keep_max is 0 when there is no keep */
+		memcpy(keep, buf, len);
 		keep[len] = '\0';
-		*keep_len = (size_t)len;
+		*keep_len = len;
 	}
-	cmdline_parse(&b->cfg, buf, (size_t)len);
+	cmdline_parse(&b->cfg, buf, len);
+	free(buf);
 	if (b->cfg.errors) {
 		log_warn("cmdline: %s: %u word(s) ignored; first: %s", path, b->cfg.errors,
 			 b->cfg.first_error);

@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/array.h"
+#include "base/hex.h"
+#include "base/strbuf.h"
 #include "parse.h"
 
 void cmdline_init(struct config *cfg)
@@ -33,7 +36,7 @@ static const char *const phase_names[] = {
 
 const char *cmdline_phase_name(enum cmdline_phase phase)
 {
-	if ((unsigned)phase >= sizeof(phase_names) / sizeof(phase_names[0]))
+	if ((unsigned)phase >= ARRAY_SIZE(phase_names))
 		return phase_names[PHASE_NONE];
 	return phase_names[phase];
 }
@@ -54,7 +57,7 @@ enum cmdline_phase cmdline_phase_from_name(const char *name)
 	for (unsigned p = PHASE_NONE + 1; p <= PHASE_HANDOVER; p++)
 		if (!strcmp(name, phase_names[p]))
 			return (enum cmdline_phase)p;
-	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
 		if (!strcmp(name, aliases[i].name))
 			return aliases[i].phase;
 	return PHASE_NONE;
@@ -62,9 +65,7 @@ enum cmdline_phase cmdline_phase_from_name(const char *name)
 
 /* ---- splitting ----------------------------------------------------------------------- */
 
-/* Finds the next word at or after *pos: [*start, *end) still holds its quotes.
- * Returns false when only whitespace is left. */
-static bool next_word(const char *buf, size_t len, size_t *pos, size_t *start, size_t *end)
+bool cmdline_next_word(const char *buf, size_t len, size_t *pos, size_t *start, size_t *end)
 {
 	size_t i = *pos;
 	bool quoted = false;
@@ -135,7 +136,7 @@ int cmdline_walk(const char *buf, size_t len, cmdline_fn fn, void *ctx)
 
 	if (nul)
 		len = (size_t)(nul - buf);
-	while (next_word(buf, len, &pos, &start, &end)) {
+	while (cmdline_next_word(buf, len, &pos, &start, &end)) {
 		struct cmdline_word w;
 
 		if (words == CMDLINE_MAX_WORDS) {
@@ -424,7 +425,7 @@ static bool known_key(const char *key)
 		"INIT_DEBUG",
 	};
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!strcmp(key, keys[i]))
 			return true;
 	return false;
@@ -477,15 +478,6 @@ int cmdline_parse(struct config *cfg, const char *buf, size_t len)
 
 /* ---- helpers for the values ------------------------------------------------------- */
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 int cmdline_bootif_mac(const char *value, uint8_t mac[6])
 {
 	size_t len = strlen(value);
@@ -502,7 +494,7 @@ int cmdline_bootif_mac(const char *value, uint8_t mac[6])
 	if (sep != '-' && sep != ':')
 		return -EINVAL;
 	for (size_t i = 0; i < 6; i++) {
-		int hi = hex_digit(value[3 * i]), lo = hex_digit(value[3 * i + 1]);
+		int hi = hex_value(value[3 * i]), lo = hex_value(value[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && value[3 * i + 2] != sep))
 			return -EINVAL;
@@ -538,55 +530,49 @@ bool cmdline_list_has(const char *list, const char *name)
 
 /* ---- summary for the log ----------------------------------------------------------- */
 
-struct out {
-	char *buf;
-	size_t size, len;
-	bool full;
-};
+/* Appends one short item (a flag or a number: our own text), space-separated from the
+ * one before. */
+static void put(struct strbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Appends one item, space-separated from the one before. */
-static void put(struct out *o, const char *fmt, ...)
+static void put(struct strbuf *o, const char *fmt, ...)
 {
-	size_t room = o->size - o->len;
+	char item[64];
 	va_list ap;
 	int r;
 
-	if (o->full)
-		return;
-	if (o->len) {
-		if (room < 2) {
-			o->full = true;
-			return;
-		}
-		o->buf[o->len++] = ' ';
-		o->buf[o->len] = '\0';
-		room--;
-	}
 	va_start(ap, fmt);
-	r = vsnprintf(o->buf + o->len, room, fmt, ap);
+	r = vsnprintf(item, sizeof(item), fmt, ap);
 	va_end(ap);
-	if (r < 0 || (size_t)r >= room) {
+	if (r < 0 || (size_t)r >= sizeof(item)) {
 		o->full = true;
 		return;
 	}
-	o->len += (size_t)r;
+	if (o->len)
+		strbuf_addc(o, ' ');
+	strbuf_add(o, item, (size_t)r);
 }
 
 /* Writes key=value (the bare value for a NULL key), quoting a value that would
  * otherwise split into words or vanish. */
-static void put_kv(struct out *o, const char *key, const char *value)
+static void put_kv(struct strbuf *o, const char *key, const char *value)
 {
 	bool quote = !key && !value[0];
 
 	for (const char *p = value; *p; p++)
 		if (parse_is_space((unsigned char)*p))
 			quote = true;
-	put(o, quote ? "%s%s\"%s\"" : "%s%s%s", key ? key : "", key ? "=" : "", value);
+	if (o->len)
+		strbuf_addc(o, ' ');
+	if (key)
+		strbuf_addf(o, "%s=", key);
+	if (quote)
+		strbuf_addc(o, '"');
+	strbuf_add(o, value, strlen(value));
+	if (quote)
+		strbuf_addc(o, '"');
 }
 
-static void put_root(struct out *o, const struct config *cfg)
+static void put_root(struct strbuf *o, const struct config *cfg)
 {
 	if (cfg->root[0])
 		put_kv(o, "root", cfg->root);
@@ -604,7 +590,7 @@ static void put_root(struct out *o, const struct config *cfg)
 		put_kv(o, "init", cfg->init);
 }
 
-static void put_network(struct out *o, const struct config *cfg)
+static void put_network(struct strbuf *o, const struct config *cfg)
 {
 	for (int i = 0; i < cfg->ip_count && i < CMDLINE_MAX_IP; i++)
 		put_kv(o, "ip", cfg->ip[i]);
@@ -624,7 +610,7 @@ static void put_network(struct out *o, const struct config *cfg)
 		put_kv(o, "resume", cfg->resume);
 }
 
-static void put_sprout(struct out *o, const struct config *cfg)
+static void put_sprout(struct strbuf *o, const struct config *cfg)
 {
 	if (cfg->overlay[0])
 		put_kv(o, "sprout.overlay", cfg->overlay);
@@ -638,11 +624,9 @@ static void put_sprout(struct out *o, const struct config *cfg)
 
 int cmdline_format(const struct config *cfg, char *out, size_t n)
 {
-	struct out o = { .buf = out, .size = n };
+	struct strbuf o;
 
-	if (n == 0)
-		return -ENAMETOOLONG;
-	out[0] = '\0';
+	strbuf_init(&o, out, n);
 	put_root(&o, cfg);
 	put_network(&o, cfg);
 	put_sprout(&o, cfg);
@@ -662,9 +646,5 @@ int cmdline_format(const struct config *cfg, char *out, size_t n)
 		put(&o, "--");
 	for (int i = 0; i < cfg->init_argc && i < CMDLINE_MAX_ARGS; i++)
 		put_kv(&o, NULL, cfg->init_argv[i]);
-	if (o.full) {
-		out[0] = '\0';
-		return -ENAMETOOLONG;
-	}
-	return (int)o.len;
+	return strbuf_finish(&o);
 }

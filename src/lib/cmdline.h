@@ -139,6 +139,12 @@ struct cmdline_word {
 };
 typedef int (*cmdline_fn)(const struct cmdline_word *word, void *ctx);
 
+/* The tokenizer under cmdline_walk (and modparam): the next word of buf[0..len) at or
+ * after *pos, as the raw span [*start, *end) with its quotes still in; *pos moves past
+ * it. Words split on parse_is_space() bytes outside double quotes. Returns false when
+ * only whitespace is left. The caller cuts buf at a NUL byte first. */
+bool cmdline_next_word(const char *buf, size_t len, size_t *pos, size_t *start, size_t *end);
+
 /* Calls fn for each word of buf[0..len) (stopping at a NUL byte). fn returns 0 to go
  * on or a negative errno to stop the walk, which then returns it; otherwise returns
  * the number of words. The strings are valid only during the call. */
