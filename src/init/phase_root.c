@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/monoclock.h"
 #include "blkdev.h"
 #include "boot.h"
 #include "devices.h"
@@ -46,8 +47,10 @@ static bool fs_known(const char *type)
 
 static int wait_timeout_ms(const struct config *cfg)
 {
+	int ms;
+
 	if (cfg->rd_timeout_set)
-		return cfg->rd_timeout ? (int)cfg->rd_timeout * 1000 : -1;
+		return cfg->rd_timeout && ms_from_seconds(cfg->rd_timeout, &ms) == 0 ? ms : -1;
 	return cfg->rootwait ? -1 : ROOT_WAIT_DEFAULT_S * 1000;
 }
 

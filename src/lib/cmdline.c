@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/array.h"
+#include "base/escape.h"
 #include "base/hex.h"
 #include "base/strbuf.h"
 #include "parse.h"
@@ -160,7 +161,7 @@ int cmdline_walk(const char *buf, size_t len, cmdline_fn fn, void *ctx)
 static void reject(struct config *cfg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Counts a rejected word; the first one is described. Messages are built from our own
- * key names and limits only, never from the untrusted text. */
+ * key names and limits; a value from the command line goes in only escaped (esc()). */
 static void reject(struct config *cfg, const char *fmt, ...)
 {
 	va_list ap;
@@ -179,23 +180,45 @@ static void set_string(struct config *cfg, const char *key, char *field, size_t 
 		reject(cfg, "%s= is longer than %zu bytes; ignored", key, size - 1);
 }
 
-static void set_seconds(struct config *cfg, const char *key, unsigned *field, bool *set,
-			const char *value)
+/* An escaped, shortened copy of an untrusted value for a message; buf is
+ * ESC_SHORT bytes. */
+#define ESC_SHORT 40
+static const char *esc(const char *value, char *buf)
 {
-	if (parse_uint(value, CMDLINE_MAX_SECONDS, field) < 0) {
-		reject(cfg, "%s= is not a whole number of seconds from 0 to %u; ignored", key,
-		       (unsigned)CMDLINE_MAX_SECONDS);
+	return escape_str(value, buf, ESC_SHORT);
+}
+
+/* A number of seconds from min to CMDLINE_MAX_SECONDS: the most that still fits in
+ * milliseconds in an int (poll() and the deadlines), so no consumer can wrap it. */
+static void set_seconds(struct config *cfg, const char *key, unsigned min, unsigned *field,
+			bool *set, const char *value)
+{
+	char buf[ESC_SHORT];
+	unsigned v;
+	int r = parse_uint(value, CMDLINE_MAX_SECONDS, &v);
+
+	if (r == -ERANGE) {
+		reject(cfg, "%s=%s is more than %u seconds, the longest wait there is; ignored", key,
+		       esc(value, buf), (unsigned)CMDLINE_MAX_SECONDS);
 		return;
 	}
+	if (r < 0 || v < min) {
+		reject(cfg, "%s=%s is not a whole number of seconds from %u to %u; ignored", key,
+		       esc(value, buf), min, (unsigned)CMDLINE_MAX_SECONDS);
+		return;
+	}
+	*field = v;
 	if (set)
 		*set = true;
 }
 
 static void set_panic(struct config *cfg, const char *value)
 {
+	char buf[ESC_SHORT];
+
 	if (parse_int(value, -(INT_MAX / 1000), INT_MAX / 1000, &cfg->panic) < 0) {
-		reject(cfg, "panic= is not a whole number of seconds from %d to %d; ignored",
-		       -(INT_MAX / 1000), INT_MAX / 1000);
+		reject(cfg, "panic=%s is not a whole number of seconds from %d to %d; ignored",
+		       esc(value, buf), -(INT_MAX / 1000), INT_MAX / 1000);
 		return;
 	}
 	cfg->panic_set = true;
@@ -297,7 +320,7 @@ static bool set_kernel_value(struct config *cfg, const char *key, const char *va
 	else if (!strcmp(key, "init"))
 		set_string(cfg, key, cfg->init, sizeof(cfg->init), value);
 	else if (!strcmp(key, "rootdelay"))
-		set_seconds(cfg, key, &cfg->rootdelay, NULL, value);
+		set_seconds(cfg, key, 0, &cfg->rootdelay, NULL, value);
 	else if (!strcmp(key, "panic"))
 		set_panic(cfg, value);
 	else if (!strcmp(key, "ip"))
@@ -316,9 +339,9 @@ static bool set_kernel_value(struct config *cfg, const char *key, const char *va
 static bool set_dracut_value(struct config *cfg, const char *key, const char *value)
 {
 	if (!strcmp(key, "rd.timeout"))
-		set_seconds(cfg, key, &cfg->rd_timeout, &cfg->rd_timeout_set, value);
+		set_seconds(cfg, key, 0, &cfg->rd_timeout, &cfg->rd_timeout_set, value);
 	else if (!strcmp(key, "rd.retry"))
-		set_seconds(cfg, key, &cfg->rd_retry, &cfg->rd_retry_set, value);
+		set_seconds(cfg, key, 0, &cfg->rd_retry, &cfg->rd_retry_set, value);
 	else if (!strcmp(key, "rd.break"))
 		set_break(cfg, value);
 	else if (!strcmp(key, "rd.shell")) {
@@ -360,17 +383,9 @@ static bool set_sprout_value(struct config *cfg, const char *key, const char *va
 		set_string(cfg, key, cfg->overlay_size, sizeof(cfg->overlay_size), value);
 	else if (!strcmp(key, "sprout.nfs.select"))
 		set_nfs_select(cfg, value);
-	else if (!strcmp(key, "sprout.nfs.timeout")) {
-		unsigned t;
-
-		if (parse_uint(value, CMDLINE_MAX_SECONDS, &t) < 0 || t == 0) {
-			reject(cfg, "sprout.nfs.timeout= is not a whole number of seconds from 1 to "
-				    "%u; ignored", (unsigned)CMDLINE_MAX_SECONDS);
-			return true;
-		}
-		cfg->nfs_timeout = t;
-		cfg->nfs_timeout_set = true;
-	} else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
+	else if (!strcmp(key, "sprout.nfs.timeout"))
+		set_seconds(cfg, key, 1, &cfg->nfs_timeout, &cfg->nfs_timeout_set, value);
+	else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
 		if (parse_bool(value, &on) < 0) {
 			reject(cfg, "%s= is not 0 or 1; ignored", key[0] == 'A' ? "AUFS" : "INIT_DEBUG");
 			return true;

@@ -10,6 +10,7 @@
 #ifndef SPROUT_CMDLINE_H
 #define SPROUT_CMDLINE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,9 +19,11 @@
 #define CMDLINE_MAX_ARGS 32    /* most arguments passed to the real init */
 #define CMDLINE_MAX_WORDS 512  /* most words looked at; more is an error */
 #define CMDLINE_MAX_INIT_ARG 256 /* size of one init_argv[] slot, NUL included */
-/* Largest rootdelay= / rd.timeout= in seconds: small enough that a caller can turn
- * it into milliseconds in an unsigned. panic= is held to +-(INT_MAX / 1000). */
-#define CMDLINE_MAX_SECONDS (UINT32_MAX / 1000u)
+/* Largest rootdelay= / rd.timeout= / rd.retry= / sprout.nfs.timeout= in seconds (about
+ * 24.8 days): the most that turns into milliseconds in an int (ms_from_seconds), so a
+ * deadline or a poll() timeout cannot wrap. A larger value is rejected with a message.
+ * panic= is held to +-(INT_MAX / 1000) likewise. */
+#define CMDLINE_MAX_SECONDS ((unsigned)(INT_MAX / 1000))
 
 enum cmdline_phase {
 	PHASE_NONE = 0,

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "base/monoclock.h"
 #include "cmdline.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -176,7 +177,7 @@ static const struct tcase cases[] = {
 	{ S("sprout.nfs.select=order sprout.nfs.select=hash"), 2, { .select_set = true } },
 	{ S("sprout.nfs.select=random"), 1, { .errors = 1, .error_has = "sprout.nfs.select= is hash or order" } },
 	{ S("sprout.nfs.select=Hash"), 1, { .errors = 1, .error_has = "sprout.nfs.select=" } },
-	{ S("sprout.nfs.timeout=0"), 1, { .errors = 1, .error_has = "from 1 to" } },
+	{ S("sprout.nfs.timeout=0"), 1, { .errors = 1, .error_has = "sprout.nfs.timeout=0 is not a whole number of seconds from 1 to 2147483" } },
 	{ S("sprout.nfs.timeout=x"), 1, { .errors = 1, .error_has = "sprout.nfs.timeout=" } },
 	{ S("AUFS=1"), 1, { .overlay = "tmpfs" } },
 	{ S("sprout.overlay=/dev/vdb AUFS=0"), 2, { 0 } },
@@ -193,8 +194,31 @@ static const struct tcase cases[] = {
 	{ S("panic="), 1, { .errors = 1, .error_has = "panic=" } },
 	{ S("panic=5 panic=x"), 2, { .panic = 5, .panic_set = true, .errors = 1 } },
 	{ S("rootdelay=-1"), 1, { .errors = 1, .error_has = "rootdelay=" } },
-	{ S("rootdelay=4294968"), 1, { .errors = 1, .error_has = "4294967" } },
-	{ S("rootdelay=4294967"), 1, { .rootdelay = 4294967 } },
+	/* seconds: at most INT_MAX / 1000, so milliseconds fit an int (3000000 wrapped) */
+	{ S("rootdelay=2147484"), 1,
+	  { .errors = 1, .error_has = "rootdelay=2147484 is more than 2147483 seconds" } },
+	{ S("rootdelay=2147483"), 1, { .rootdelay = 2147483 } },
+	{ S("rd.timeout=2147483"), 1, { .rd_timeout = 2147483, .rd_timeout_set = true } },
+	{ S("rd.timeout=2147484"), 1,
+	  { .errors = 1, .error_has = "rd.timeout=2147484 is more than 2147483 seconds" } },
+	{ S("rd.timeout=3000000"), 1,
+	  { .errors = 1, .error_has = "rd.timeout=3000000 is more than 2147483 seconds" } },
+	{ S("rd.timeout=4294967"), 1, { .errors = 1, .error_has = "rd.timeout=4294967 is more" } },
+	{ S("rd.timeout=99999999999999999999999"), 1,
+	  { .errors = 1, .error_has = "rd.timeout=99999999999999999999999 is more than 2147483" } },
+	{ S("rd.timeout=30 rd.timeout=3000000"), 2, { .rd_timeout = 30, .rd_timeout_set = true, .errors = 1 } },
+	{ S("sprout.nfs.timeout=2147483"), 1, { .nfs_timeout = 2147483, .nfs_timeout_set = true } },
+	{ S("sprout.nfs.timeout=2147484"), 1,
+	  { .errors = 1, .error_has = "sprout.nfs.timeout=2147484 is more than 2147483 seconds" } },
+	{ S("sprout.nfs.timeout=3000000"), 1, { .errors = 1, .error_has = "is more than 2147483" } },
+	{ S("rd.retry=2147483"), 1, { .rd_retry = 2147483, .rd_retry_set = true } },
+	{ S("rd.retry=2147484"), 1, { .errors = 1, .error_has = "rd.retry=2147484 is more than" } },
+	/* the value in a message is escaped and shortened, never raw */
+	{ S("rd.timeout=\x1b[2J\x7f"), 1,
+	  { .errors = 1, .error_has = "rd.timeout=\\x1b[2J\\x7f is not a whole number of seconds from 0 to 2147483" } },
+	{ S("rd.timeout=1234567890123456789012345678901234567890x"), 1,
+	  { .errors = 1, .error_has = "rd.timeout=123456789012345678901234567890123456... is not" } },
+	{ S("panic=\x07"), 1, { .errors = 1, .error_has = "panic=\\x07 is not" } },
 	{ S("rd.timeout=30"), 1, { .rd_timeout = 30, .rd_timeout_set = true } },
 	{ S("rd.timeout=0"), 1, { .rd_timeout_set = true } },
 	{ S("rd.timeout=3x"), 1, { .errors = 1, .error_has = "rd.timeout=" } },
@@ -242,6 +266,26 @@ static void test_table(void **state)
 			fail_msg("%s: %d words, want %d", what, r, cases[i].words);
 		check(&c, &cases[i].w, what);
 	}
+}
+
+/* Every number of seconds the parser takes turns into milliseconds without wrapping;
+ * one more does not (and the parser refuses it). */
+static void test_seconds_fit_ms(void **state)
+{
+	struct config c;
+	int ms = 0;
+
+	(void)state;
+	assert_int_equal(ms_from_seconds(CMDLINE_MAX_SECONDS, &ms), 0);
+	assert_int_equal(ms, 2147483000);
+	assert_int_equal(ms_from_seconds((uint64_t)CMDLINE_MAX_SECONDS + 1, &ms), -ERANGE);
+	cmdline_init(&c);
+	cmdline_parse(&c, S("rd.timeout=2147483 sprout.nfs.timeout=2147483"));
+	assert_int_equal(c.errors, 0);
+	assert_int_equal(ms_from_seconds(c.rd_timeout, &ms), 0);
+	assert_true(ms > 0);
+	assert_int_equal(ms_from_seconds(c.nfs_timeout, &ms), 0);
+	assert_true(ms > 0);
 }
 
 static void test_defaults(void **state)
@@ -683,6 +727,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_seconds_fit_ms),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_long_values),
 		cmocka_unit_test(test_long_init_args),
