@@ -18,7 +18,7 @@
 #include "base/array.h"
 #include "base/escape.h"
 #include "base/hex.h"
-#include "base/strbuf.h"
+#include "modindex.h"
 #include "parse.h"
 
 void cmdline_init(struct config *cfg)
@@ -265,7 +265,7 @@ static void set_bootif(struct config *cfg, const char *value)
 	set_string(cfg, "BOOTIF", cfg->bootif, sizeof(cfg->bootif), value);
 }
 
-#define MODULE_NAME_MAX 55 /* the kernel's MODULE_NAME_LEN less its NUL */
+#define MODULE_NAME_MAX MODINDEX_MAX_NAME /* one cap for module names: modindex.h */
 
 /* Adds the names of a comma list to list (size bytes), each once, '-' written '_'. The
  * whole word is refused, leaving list as it was, if a name is not a module name or the
@@ -541,125 +541,4 @@ bool cmdline_list_has(const char *list, const char *name)
 		p += k;
 	}
 	return false;
-}
-
-/* ---- summary for the log ----------------------------------------------------------- */
-
-/* Appends one short item (a flag or a number: our own text), space-separated from the
- * one before. */
-static void put(struct strbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct strbuf *o, const char *fmt, ...)
-{
-	char item[64];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vsnprintf(item, sizeof(item), fmt, ap);
-	va_end(ap);
-	if (r < 0 || (size_t)r >= sizeof(item)) {
-		o->full = true;
-		return;
-	}
-	if (o->len)
-		strbuf_addc(o, ' ');
-	strbuf_add(o, item, (size_t)r);
-}
-
-/* Writes key=value (the bare value for a NULL key), quoting a value that would
- * otherwise split into words or vanish. */
-static void put_kv(struct strbuf *o, const char *key, const char *value)
-{
-	bool quote = !key && !value[0];
-
-	for (const char *p = value; *p; p++)
-		if (parse_is_space((unsigned char)*p))
-			quote = true;
-	if (o->len)
-		strbuf_addc(o, ' ');
-	if (key)
-		strbuf_addf(o, "%s=", key);
-	if (quote)
-		strbuf_addc(o, '"');
-	strbuf_add(o, value, strlen(value));
-	if (quote)
-		strbuf_addc(o, '"');
-}
-
-static void put_root(struct strbuf *o, const struct config *cfg)
-{
-	if (cfg->root[0])
-		put_kv(o, "root", cfg->root);
-	if (cfg->rootfstype[0])
-		put_kv(o, "rootfstype", cfg->rootfstype);
-	if (cfg->rootflags[0])
-		put_kv(o, "rootflags", cfg->rootflags);
-	if (cfg->rw != RW_DEFAULT)
-		put(o, cfg->rw == RW_RO ? "ro" : "rw");
-	if (cfg->rootwait)
-		put(o, "rootwait");
-	if (cfg->rootdelay)
-		put(o, "rootdelay=%u", cfg->rootdelay);
-	if (cfg->init[0])
-		put_kv(o, "init", cfg->init);
-}
-
-static void put_network(struct strbuf *o, const struct config *cfg)
-{
-	for (int i = 0; i < cfg->ip_count && i < CMDLINE_MAX_IP; i++)
-		put_kv(o, "ip", cfg->ip[i]);
-	if (cfg->nfsroot[0])
-		put_kv(o, "nfsroot", cfg->nfsroot);
-	if (cfg->bootif[0])
-		put_kv(o, "BOOTIF", cfg->bootif);
-	if (cfg->rd_neednet)
-		put(o, "rd.neednet");
-	if (cfg->rd_retry_set)
-		put(o, "rd.retry=%u", cfg->rd_retry);
-	if (cfg->driver_blacklist[0])
-		put_kv(o, "rd.driver.blacklist", cfg->driver_blacklist);
-	if (cfg->driver_pre[0])
-		put_kv(o, "rd.driver.pre", cfg->driver_pre);
-	if (cfg->resume[0])
-		put_kv(o, "resume", cfg->resume);
-}
-
-static void put_sprout(struct strbuf *o, const struct config *cfg)
-{
-	if (cfg->overlay[0])
-		put_kv(o, "sprout.overlay", cfg->overlay);
-	if (cfg->overlay_size[0])
-		put_kv(o, "sprout.overlay.size", cfg->overlay_size);
-	if (cfg->nfs_select_set)
-		put(o, "sprout.nfs.select=%s", cfg->nfs_select == NFS_SELECT_ORDER ? "order" : "hash");
-	if (cfg->nfs_timeout_set)
-		put(o, "sprout.nfs.timeout=%u", cfg->nfs_timeout);
-}
-
-int cmdline_format(const struct config *cfg, char *out, size_t n)
-{
-	struct strbuf o;
-
-	strbuf_init(&o, out, n);
-	put_root(&o, cfg);
-	put_network(&o, cfg);
-	put_sprout(&o, cfg);
-	if (cfg->panic_set)
-		put(&o, "panic=%d", cfg->panic);
-	if (cfg->rd_break != PHASE_NONE)
-		put(&o, "rd.break=%s", cmdline_phase_name(cfg->rd_break));
-	if (!cfg->rd_shell)
-		put(&o, "rd.shell=0");
-	if (cfg->rd_debug)
-		put(&o, "rd.debug");
-	if (cfg->quiet)
-		put(&o, "quiet");
-	if (cfg->rd_timeout_set)
-		put(&o, "rd.timeout=%u", cfg->rd_timeout);
-	if (cfg->init_argc > 0)
-		put(&o, "--");
-	for (int i = 0; i < cfg->init_argc && i < CMDLINE_MAX_ARGS; i++)
-		put_kv(&o, NULL, cfg->init_argv[i]);
-	return strbuf_finish(&o);
 }

@@ -129,6 +129,20 @@ bool cmdline_list_has(const char *list, const char *name);
  * -ENAMETOOLONG when it does not fit in out[n] (out is then ""). */
 int cmdline_format(const struct config *cfg, char *out, size_t n);
 
+/* cmdline_format's line escaped for the log (base escape: bytes outside printable ASCII
+ * and '\\' as \xHH), ending in "..." when it does not fit out[n]. Returns its length,
+ * or -ENAMETOOLONG (out "") when the summary itself is too long. */
+int cmdline_summary(const struct config *cfg, char *out, size_t n);
+
+/* What cfg holds but this init does not act on: one line each for rd.break=storage
+ * (no storage phase yet), rd.break=early|cmdline (the config is read after they
+ * began), resume= (no resume from hibernation) and the second to fourth ip= (one
+ * interface is configured), saying it is ignored and why; values escaped. Calls
+ * fn(line, ctx) for each line; returns how many. */
+#define CMDLINE_NOTE_MAX 640 /* longest note line, NUL included */
+typedef void (*cmdline_note_fn)(const char *line, void *ctx);
+int cmdline_notes(const struct config *cfg, cmdline_note_fn fn, void *ctx);
+
 /* The word splitter under cmdline_parse, for modules that read keys of their own
  * (ip=, nfsroot=, BOOTIF=, ...) with the same quoting rules. */
 struct cmdline_word {
