@@ -36,7 +36,7 @@ struct boot {
 	char net_hostname[65];
 	bool lease_set;
 	struct dhcp_lease lease;
-	char cmdline_raw[8192];    /* /proc/cmdline as read, for module parameters */
+	char cmdline_raw[8192];    /* MODULE.PARAM= words of the defaults and /proc/cmdline */
 	size_t cmdline_len;
 	int argc;                  /* our own arguments, as the kernel gave them */
 	char **argv;

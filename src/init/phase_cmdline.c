@@ -1,5 +1,7 @@
 /* phase cmdline: the defaults baked into the image, then /proc/cmdline, into one
- * typed config (later words win). */
+ * typed config (later words win); their module options (MODULE.PARAM=) kept for the
+ * devices phase, in the same order. What the config holds but nothing acts on is
+ * logged, one line each. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,41 +11,13 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "base/readfile.h"
 #include "boot.h"
 #include "log.h"
+#include "modparam.h"
 
 #define DEFAULTS_DIR "/etc/sprout/cmdline.d"
 #define CMDLINE_FILE_MAX 65536
-
-/* Reads a whole small file; returns its length or -errno (-EFBIG past max). */
-static ssize_t read_small(const char *path, char *buf, size_t max)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t k = read(fd, buf + len, max - len);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			int err = -errno;
-			close(fd);
-			return err;
-		}
-		if (k == 0)
-			break;
-		len += (size_t)k;
-		if (len == max) {
-			close(fd);
-			return -EFBIG;
-		}
-	}
-	close(fd);
-	return (ssize_t)len;
-}
 
 /* Comment lines (#...) become blanks so the rest parses as command-line words. */
 static void blank_comments(char *buf, size_t len)
@@ -69,25 +43,41 @@ static int filter_conf(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
 }
 
-/* Parses one file into b->cfg; keeps its text in keep (if not NULL). */
-static void parse_file(struct boot *b, const char *path, bool comments, char *keep, size_t *keep_len,
-		       size_t keep_max)
+/* Keeps the MODULE.PARAM=VALUE words of text for the devices phase (modload), after
+ * those of the files before: the rest of the line is not needed there, so even a long
+ * command line keeps all its module options; any that do not fit are named. */
+static void keep_module_options(struct boot *b, const char *path, const char *text, size_t len)
 {
-	static char buf[CMDLINE_FILE_MAX];
-	ssize_t len = read_small(path, buf, sizeof(buf));
+	unsigned dropped;
 
-	if (len < 0) {
-		log_warn("cmdline: cannot read %s: %s", path, strerror((int)-len));
+	modparam_select(text, len, b->cmdline_raw, sizeof(b->cmdline_raw), &dropped);
+	b->cmdline_len = strlen(b->cmdline_raw);
+	if (dropped)
+		log_warn("cmdline: %s: %u module option(s) (MODULE.PARAM=) dropped: all module "
+			 "options together are limited to %zu bytes", path, dropped,
+			 sizeof(b->cmdline_raw) - 1);
+}
+
+/* Parses one file (the whole of it, up to CMDLINE_FILE_MAX) into b->cfg. */
+static void parse_file(struct boot *b, const char *path, bool comments)
+{
+	char *buf;
+	size_t len;
+	int r = readfile_at(AT_FDCWD, path, CMDLINE_FILE_MAX, &buf, &len);
+
+	if (r == -EFBIG) {
+		log_warn("cmdline: %s is larger than %d bytes; not read", path, CMDLINE_FILE_MAX);
+		return;
+	}
+	if (r < 0) {
+		log_warn("cmdline: cannot read %s: %s", path, strerror(-r));
 		return;
 	}
 	if (comments)
-		blank_comments(buf, (size_t)len);
-	if ((size_t)len < keep_max) { /* keep_max is 0 when there is no keep */
-		memcpy(keep, buf, (size_t)len);
-		keep[len] = '\0';
-		*keep_len = (size_t)len;
-	}
-	cmdline_parse(&b->cfg, buf, (size_t)len);
+		blank_comments(buf, len);
+	keep_module_options(b, path, buf, len);
+	cmdline_parse(&b->cfg, buf, len);
+	free(buf);
 	if (b->cfg.errors) {
 		log_warn("cmdline: %s: %u word(s) ignored; first: %s", path, b->cfg.errors,
 			 b->cfg.first_error);
@@ -95,31 +85,40 @@ static void parse_file(struct boot *b, const char *path, bool comments, char *ke
 	}
 }
 
+static void log_note(const char *line, void *ctx)
+{
+	(void)ctx;
+	log_warn("cmdline: %s", line);
+}
+
 int phase_cmdline(struct boot *b)
 {
 	struct dirent **names;
 	struct utsname un;
 	char path[PATH_MAX];
-	static char summary[CMDLINE_FORMAT_MAX];
+	char summary[1000]; /* a log line; longer is cut with "..." */
 	int n;
 
 	cmdline_init(&b->cfg);
+	b->cmdline_raw[0] = '\0';
+	b->cmdline_len = 0;
 	n = scandir(DEFAULTS_DIR, &names, filter_conf, alphasort);
 	for (int i = 0; i < n; i++) {
 		if (snprintf(path, sizeof(path), "%s/%s", DEFAULTS_DIR, names[i]->d_name) < (int)sizeof(path))
-			parse_file(b, path, true, NULL, NULL, 0);
+			parse_file(b, path, true);
 		free(names[i]);
 	}
 	if (n >= 0)
 		free(names);
-	parse_file(b, "/proc/cmdline", false, b->cmdline_raw, &b->cmdline_len, sizeof(b->cmdline_raw));
+	parse_file(b, "/proc/cmdline", false);
 
 	log_set_debug(b->cfg.rd_debug);
 	log_set_quiet(b->cfg.quiet);
 	uname(&un);
 	snprintf(b->kver, sizeof(b->kver), "%s", un.release);
 	snprintf(b->moddir, sizeof(b->moddir), "/lib/modules/%s", b->kver);
-	if (cmdline_format(&b->cfg, summary, sizeof(summary)) >= 0)
+	if (cmdline_summary(&b->cfg, summary, sizeof(summary)) >= 0)
 		log_info("config: %s", summary);
+	cmdline_notes(&b->cfg, log_note, NULL);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/escape.h"
+#include "base/monoclock.h"
 #include "boot.h"
 #include "inet4.h"
 #include "ipcfg.h"
@@ -32,7 +33,11 @@ static bool network_needed(const struct config *c, const struct ipcfg *ipc)
 
 static int limit_ms(const struct config *c, int dflt)
 {
-	return c->rd_timeout_set && c->rd_timeout ? (int)c->rd_timeout * 1000 : dflt;
+	int ms;
+
+	if (!c->rd_timeout_set || !c->rd_timeout)
+		return dflt;
+	return ms_from_seconds(c->rd_timeout, &ms) < 0 ? INT_MAX : ms;
 }
 
 static void describe_links(const struct rtnl_link *l, int n, char *out, size_t size)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/escape.h"
+#include "base/monoclock.h"
 #include "blkdev.h"
 #include "boot.h"
 #include "devwait.h"
@@ -27,8 +28,10 @@ static bool sysroot_mounted(void)
 
 static int wait_timeout_ms(const struct config *cfg)
 {
+	int ms;
+
 	if (cfg->rd_timeout_set)
-		return cfg->rd_timeout ? (int)cfg->rd_timeout * 1000 : -1;
+		return cfg->rd_timeout && ms_from_seconds(cfg->rd_timeout, &ms) == 0 ? ms : -1;
 	return cfg->rootwait ? -1 : ROOT_WAIT_DEFAULT_S * 1000;
 }
 

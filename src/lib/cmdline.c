@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/array.h"
+#include "base/escape.h"
+#include "base/hex.h"
 #include "modindex.h"
 #include "parse.h"
 
@@ -34,7 +37,7 @@ static const char *const phase_names[] = {
 
 const char *cmdline_phase_name(enum cmdline_phase phase)
 {
-	if ((unsigned)phase >= sizeof(phase_names) / sizeof(phase_names[0]))
+	if ((unsigned)phase >= ARRAY_SIZE(phase_names))
 		return phase_names[PHASE_NONE];
 	return phase_names[phase];
 }
@@ -55,7 +58,7 @@ enum cmdline_phase cmdline_phase_from_name(const char *name)
 	for (unsigned p = PHASE_NONE + 1; p <= PHASE_HANDOVER; p++)
 		if (!strcmp(name, phase_names[p]))
 			return (enum cmdline_phase)p;
-	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
 		if (!strcmp(name, aliases[i].name))
 			return aliases[i].phase;
 	return PHASE_NONE;
@@ -63,9 +66,7 @@ enum cmdline_phase cmdline_phase_from_name(const char *name)
 
 /* ---- splitting ----------------------------------------------------------------------- */
 
-/* Finds the next word at or after *pos: [*start, *end) still holds its quotes.
- * Returns false when only whitespace is left. */
-static bool next_word(const char *buf, size_t len, size_t *pos, size_t *start, size_t *end)
+bool cmdline_next_word(const char *buf, size_t len, size_t *pos, size_t *start, size_t *end)
 {
 	size_t i = *pos;
 	bool quoted = false;
@@ -136,7 +137,7 @@ int cmdline_walk(const char *buf, size_t len, cmdline_fn fn, void *ctx)
 
 	if (nul)
 		len = (size_t)(nul - buf);
-	while (next_word(buf, len, &pos, &start, &end)) {
+	while (cmdline_next_word(buf, len, &pos, &start, &end)) {
 		struct cmdline_word w;
 
 		if (words == CMDLINE_MAX_WORDS) {
@@ -160,7 +161,7 @@ int cmdline_walk(const char *buf, size_t len, cmdline_fn fn, void *ctx)
 static void reject(struct config *cfg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Counts a rejected word; the first one is described. Messages are built from our own
- * key names and limits only, never from the untrusted text. */
+ * key names and limits; a value from the command line goes in only escaped (esc()). */
 static void reject(struct config *cfg, const char *fmt, ...)
 {
 	va_list ap;
@@ -179,23 +180,45 @@ static void set_string(struct config *cfg, const char *key, char *field, size_t 
 		reject(cfg, "%s= is longer than %zu bytes; ignored", key, size - 1);
 }
 
-static void set_seconds(struct config *cfg, const char *key, unsigned *field, bool *set,
-			const char *value)
+/* An escaped, shortened copy of an untrusted value for a message; buf is
+ * ESC_SHORT bytes. */
+#define ESC_SHORT 40
+static const char *esc(const char *value, char *buf)
 {
-	if (parse_uint(value, CMDLINE_MAX_SECONDS, field) < 0) {
-		reject(cfg, "%s= is not a whole number of seconds from 0 to %u; ignored", key,
-		       (unsigned)CMDLINE_MAX_SECONDS);
+	return escape_str(value, buf, ESC_SHORT);
+}
+
+/* A number of seconds from min to CMDLINE_MAX_SECONDS: the most that still fits in
+ * milliseconds in an int (poll() and the deadlines), so no consumer can wrap it. */
+static void set_seconds(struct config *cfg, const char *key, unsigned min, unsigned *field,
+			bool *set, const char *value)
+{
+	char buf[ESC_SHORT];
+	unsigned v;
+	int r = parse_uint(value, CMDLINE_MAX_SECONDS, &v);
+
+	if (r == -ERANGE) {
+		reject(cfg, "%s=%s is more than %u seconds, the longest wait there is; ignored", key,
+		       esc(value, buf), (unsigned)CMDLINE_MAX_SECONDS);
 		return;
 	}
+	if (r < 0 || v < min) {
+		reject(cfg, "%s=%s is not a whole number of seconds from %u to %u; ignored", key,
+		       esc(value, buf), min, (unsigned)CMDLINE_MAX_SECONDS);
+		return;
+	}
+	*field = v;
 	if (set)
 		*set = true;
 }
 
 static void set_panic(struct config *cfg, const char *value)
 {
+	char buf[ESC_SHORT];
+
 	if (parse_int(value, -(INT_MAX / 1000), INT_MAX / 1000, &cfg->panic) < 0) {
-		reject(cfg, "panic= is not a whole number of seconds from %d to %d; ignored",
-		       -(INT_MAX / 1000), INT_MAX / 1000);
+		reject(cfg, "panic=%s is not a whole number of seconds from %d to %d; ignored",
+		       esc(value, buf), -(INT_MAX / 1000), INT_MAX / 1000);
 		return;
 	}
 	cfg->panic_set = true;
@@ -297,7 +320,7 @@ static bool set_kernel_value(struct config *cfg, const char *key, const char *va
 	else if (!strcmp(key, "init"))
 		set_string(cfg, key, cfg->init, sizeof(cfg->init), value);
 	else if (!strcmp(key, "rootdelay"))
-		set_seconds(cfg, key, &cfg->rootdelay, NULL, value);
+		set_seconds(cfg, key, 0, &cfg->rootdelay, NULL, value);
 	else if (!strcmp(key, "panic"))
 		set_panic(cfg, value);
 	else if (!strcmp(key, "ip"))
@@ -316,9 +339,9 @@ static bool set_kernel_value(struct config *cfg, const char *key, const char *va
 static bool set_dracut_value(struct config *cfg, const char *key, const char *value)
 {
 	if (!strcmp(key, "rd.timeout"))
-		set_seconds(cfg, key, &cfg->rd_timeout, &cfg->rd_timeout_set, value);
+		set_seconds(cfg, key, 0, &cfg->rd_timeout, &cfg->rd_timeout_set, value);
 	else if (!strcmp(key, "rd.retry"))
-		set_seconds(cfg, key, &cfg->rd_retry, &cfg->rd_retry_set, value);
+		set_seconds(cfg, key, 0, &cfg->rd_retry, &cfg->rd_retry_set, value);
 	else if (!strcmp(key, "rd.break"))
 		set_break(cfg, value);
 	else if (!strcmp(key, "rd.shell")) {
@@ -360,17 +383,9 @@ static bool set_sprout_value(struct config *cfg, const char *key, const char *va
 		set_string(cfg, key, cfg->overlay_size, sizeof(cfg->overlay_size), value);
 	else if (!strcmp(key, "sprout.nfs.select"))
 		set_nfs_select(cfg, value);
-	else if (!strcmp(key, "sprout.nfs.timeout")) {
-		unsigned t;
-
-		if (parse_uint(value, CMDLINE_MAX_SECONDS, &t) < 0 || t == 0) {
-			reject(cfg, "sprout.nfs.timeout= is not a whole number of seconds from 1 to "
-				    "%u; ignored", (unsigned)CMDLINE_MAX_SECONDS);
-			return true;
-		}
-		cfg->nfs_timeout = t;
-		cfg->nfs_timeout_set = true;
-	} else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
+	else if (!strcmp(key, "sprout.nfs.timeout"))
+		set_seconds(cfg, key, 1, &cfg->nfs_timeout, &cfg->nfs_timeout_set, value);
+	else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
 		if (parse_bool(value, &on) < 0) {
 			reject(cfg, "%s= is not 0 or 1; ignored", key[0] == 'A' ? "AUFS" : "INIT_DEBUG");
 			return true;
@@ -425,7 +440,7 @@ static bool known_key(const char *key)
 		"INIT_DEBUG",
 	};
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!strcmp(key, keys[i]))
 			return true;
 	return false;
@@ -478,15 +493,6 @@ int cmdline_parse(struct config *cfg, const char *buf, size_t len)
 
 /* ---- helpers for the values ------------------------------------------------------- */
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 int cmdline_bootif_mac(const char *value, uint8_t mac[6])
 {
 	size_t len = strlen(value);
@@ -503,7 +509,7 @@ int cmdline_bootif_mac(const char *value, uint8_t mac[6])
 	if (sep != '-' && sep != ':')
 		return -EINVAL;
 	for (size_t i = 0; i < 6; i++) {
-		int hi = hex_digit(value[3 * i]), lo = hex_digit(value[3 * i + 1]);
+		int hi = hex_value(value[3 * i]), lo = hex_value(value[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && value[3 * i + 2] != sep))
 			return -EINVAL;
@@ -535,137 +541,4 @@ bool cmdline_list_has(const char *list, const char *name)
 		p += k;
 	}
 	return false;
-}
-
-/* ---- summary for the log ----------------------------------------------------------- */
-
-struct out {
-	char *buf;
-	size_t size, len;
-	bool full;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Appends one item, space-separated from the one before. */
-static void put(struct out *o, const char *fmt, ...)
-{
-	size_t room = o->size - o->len;
-	va_list ap;
-	int r;
-
-	if (o->full)
-		return;
-	if (o->len) {
-		if (room < 2) {
-			o->full = true;
-			return;
-		}
-		o->buf[o->len++] = ' ';
-		o->buf[o->len] = '\0';
-		room--;
-	}
-	va_start(ap, fmt);
-	r = vsnprintf(o->buf + o->len, room, fmt, ap);
-	va_end(ap);
-	if (r < 0 || (size_t)r >= room) {
-		o->full = true;
-		return;
-	}
-	o->len += (size_t)r;
-}
-
-/* Writes key=value (the bare value for a NULL key), quoting a value that would
- * otherwise split into words or vanish. */
-static void put_kv(struct out *o, const char *key, const char *value)
-{
-	bool quote = !key && !value[0];
-
-	for (const char *p = value; *p; p++)
-		if (parse_is_space((unsigned char)*p))
-			quote = true;
-	put(o, quote ? "%s%s\"%s\"" : "%s%s%s", key ? key : "", key ? "=" : "", value);
-}
-
-static void put_root(struct out *o, const struct config *cfg)
-{
-	if (cfg->root[0])
-		put_kv(o, "root", cfg->root);
-	if (cfg->rootfstype[0])
-		put_kv(o, "rootfstype", cfg->rootfstype);
-	if (cfg->rootflags[0])
-		put_kv(o, "rootflags", cfg->rootflags);
-	if (cfg->rw != RW_DEFAULT)
-		put(o, cfg->rw == RW_RO ? "ro" : "rw");
-	if (cfg->rootwait)
-		put(o, "rootwait");
-	if (cfg->rootdelay)
-		put(o, "rootdelay=%u", cfg->rootdelay);
-	if (cfg->init[0])
-		put_kv(o, "init", cfg->init);
-}
-
-static void put_network(struct out *o, const struct config *cfg)
-{
-	for (int i = 0; i < cfg->ip_count && i < CMDLINE_MAX_IP; i++)
-		put_kv(o, "ip", cfg->ip[i]);
-	if (cfg->nfsroot[0])
-		put_kv(o, "nfsroot", cfg->nfsroot);
-	if (cfg->bootif[0])
-		put_kv(o, "BOOTIF", cfg->bootif);
-	if (cfg->rd_neednet)
-		put(o, "rd.neednet");
-	if (cfg->rd_retry_set)
-		put(o, "rd.retry=%u", cfg->rd_retry);
-	if (cfg->driver_blacklist[0])
-		put_kv(o, "rd.driver.blacklist", cfg->driver_blacklist);
-	if (cfg->driver_pre[0])
-		put_kv(o, "rd.driver.pre", cfg->driver_pre);
-	if (cfg->resume[0])
-		put_kv(o, "resume", cfg->resume);
-}
-
-static void put_sprout(struct out *o, const struct config *cfg)
-{
-	if (cfg->overlay[0])
-		put_kv(o, "sprout.overlay", cfg->overlay);
-	if (cfg->overlay_size[0])
-		put_kv(o, "sprout.overlay.size", cfg->overlay_size);
-	if (cfg->nfs_select_set)
-		put(o, "sprout.nfs.select=%s", cfg->nfs_select == NFS_SELECT_ORDER ? "order" : "hash");
-	if (cfg->nfs_timeout_set)
-		put(o, "sprout.nfs.timeout=%u", cfg->nfs_timeout);
-}
-
-int cmdline_format(const struct config *cfg, char *out, size_t n)
-{
-	struct out o = { .buf = out, .size = n };
-
-	if (n == 0)
-		return -ENAMETOOLONG;
-	out[0] = '\0';
-	put_root(&o, cfg);
-	put_network(&o, cfg);
-	put_sprout(&o, cfg);
-	if (cfg->panic_set)
-		put(&o, "panic=%d", cfg->panic);
-	if (cfg->rd_break != PHASE_NONE)
-		put(&o, "rd.break=%s", cmdline_phase_name(cfg->rd_break));
-	if (!cfg->rd_shell)
-		put(&o, "rd.shell=0");
-	if (cfg->rd_debug)
-		put(&o, "rd.debug");
-	if (cfg->quiet)
-		put(&o, "quiet");
-	if (cfg->rd_timeout_set)
-		put(&o, "rd.timeout=%u", cfg->rd_timeout);
-	if (cfg->init_argc > 0)
-		put(&o, "--");
-	for (int i = 0; i < cfg->init_argc && i < CMDLINE_MAX_ARGS; i++)
-		put_kv(&o, NULL, cfg->init_argv[i]);
-	if (o.full) {
-		out[0] = '\0';
-		return -ENAMETOOLONG;
-	}
-	return (int)o.len;
 }

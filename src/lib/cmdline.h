@@ -10,6 +10,7 @@
 #ifndef SPROUT_CMDLINE_H
 #define SPROUT_CMDLINE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,9 +19,11 @@
 #define CMDLINE_MAX_ARGS 32    /* most arguments passed to the real init */
 #define CMDLINE_MAX_WORDS 512  /* most words looked at; more is an error */
 #define CMDLINE_MAX_INIT_ARG 256 /* size of one init_argv[] slot, NUL included */
-/* Largest rootdelay= / rd.timeout= in seconds: small enough that a caller can turn
- * it into milliseconds in an unsigned. panic= is held to +-(INT_MAX / 1000). */
-#define CMDLINE_MAX_SECONDS (UINT32_MAX / 1000u)
+/* Largest rootdelay= / rd.timeout= / rd.retry= / sprout.nfs.timeout= in seconds (about
+ * 24.8 days): the most that turns into milliseconds in an int (ms_from_seconds), so a
+ * deadline or a poll() timeout cannot wrap. A larger value is rejected with a message.
+ * panic= is held to +-(INT_MAX / 1000) likewise. */
+#define CMDLINE_MAX_SECONDS ((unsigned)(INT_MAX / 1000))
 
 enum cmdline_phase {
 	PHASE_NONE = 0,
@@ -126,6 +129,20 @@ bool cmdline_list_has(const char *list, const char *name);
  * -ENAMETOOLONG when it does not fit in out[n] (out is then ""). */
 int cmdline_format(const struct config *cfg, char *out, size_t n);
 
+/* cmdline_format's line escaped for the log (base escape: bytes outside printable ASCII
+ * and '\\' as \xHH), ending in "..." when it does not fit out[n]. Returns its length,
+ * or -ENAMETOOLONG (out "") when the summary itself is too long. */
+int cmdline_summary(const struct config *cfg, char *out, size_t n);
+
+/* What cfg holds but this init does not act on: one line each for rd.break=storage
+ * (no storage phase yet), rd.break=early|cmdline (the config is read after they
+ * began), resume= (no resume from hibernation) and the second to fourth ip= (one
+ * interface is configured), saying it is ignored and why; values escaped. Calls
+ * fn(line, ctx) for each line; returns how many. */
+#define CMDLINE_NOTE_MAX 640 /* longest note line, NUL included */
+typedef void (*cmdline_note_fn)(const char *line, void *ctx);
+int cmdline_notes(const struct config *cfg, cmdline_note_fn fn, void *ctx);
+
 /* The word splitter under cmdline_parse, for modules that read keys of their own
  * (ip=, nfsroot=, BOOTIF=, ...) with the same quoting rules. */
 struct cmdline_word {
@@ -138,6 +155,12 @@ struct cmdline_word {
 	                    * -E2BIG: more than CMDLINE_MAX_WORDS words, the walk stops here */
 };
 typedef int (*cmdline_fn)(const struct cmdline_word *word, void *ctx);
+
+/* The tokenizer under cmdline_walk (and modparam): the next word of buf[0..len) at or
+ * after *pos, as the raw span [*start, *end) with its quotes still in; *pos moves past
+ * it. Words split on parse_is_space() bytes outside double quotes. Returns false when
+ * only whitespace is left. The caller cuts buf at a NUL byte first. */
+bool cmdline_next_word(const char *buf, size_t len, size_t *pos, size_t *start, size_t *end);
 
 /* Calls fn for each word of buf[0..len) (stopping at a NUL byte). fn returns 0 to go
  * on or a negative errno to stop the walk, which then returns it; otherwise returns

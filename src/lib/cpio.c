@@ -5,10 +5,15 @@
 #include "cpio.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "base/array.h"
+#include "base/hex.h"
 
 #define HDR_LEN 110 /* "0707xx" + 13 fields of 8 hex digits */
 #define NFIELDS 13
@@ -47,33 +52,23 @@ void cpio_buf_free(struct cpio_buf *b)
 
 static int buf_reserve(struct cpio_buf *b, size_t more)
 {
-	size_t need, cap;
-	uint8_t *p;
+	void *p = b->data;
+	int r;
 
 	if (more > SIZE_MAX - b->len)
 		return -ENOMEM;
-	need = b->len + more;
-	if (need <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 4096;
-	while (cap < need)
-		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	p = realloc(b->data, cap);
-	if (!p)
-		return -ENOMEM;
+	r = array_grow(&p, &b->cap, b->len + more, 1, SIZE_MAX);
 	b->data = p;
-	b->cap = cap;
-	return 0;
+	return r;
 }
 
+/* Upper-case digits, as the kernel's gen_init_cpio writes them. */
 static void put_hex8(uint8_t *p, uint32_t v)
 {
-	static const char digits[] = "0123456789ABCDEF";
+	char field[9];
 
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)digits[v & 15];
-		v >>= 4;
-	}
+	snprintf(field, sizeof(field), "%08" PRIX32, v);
+	memcpy(p, field, 8);
 }
 
 /* Appends header, name and data, each padded so the next header is 4-aligned
@@ -156,23 +151,12 @@ static const char *const bad_hex[NFIELDS] = {
 	"non-hex digit in field check",
 };
 
-static int hex_digit(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool parse_hex8(const uint8_t *p, uint32_t *out)
 {
 	uint32_t v = 0;
 
 	for (int i = 0; i < 8; i++) {
-		int d = hex_digit(p[i]);
+		int d = hex_value(p[i]);
 		if (d < 0)
 			return false;
 		v = v << 4 | (uint32_t)d;

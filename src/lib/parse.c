@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/array.h"
+
 int parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -75,7 +77,7 @@ int parse_bool(const char *s, bool *out)
 
 	if (!s)
 		return -EINVAL;
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
 		if (!strcasecmp(s, yes[i])) {
 			*out = true;
 			return 0;

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/array.h"
+#include "base/hex.h"
 #include "parse.h"
 
 struct prefix {
@@ -24,17 +26,6 @@ static const struct prefix prefixes[] = {
 	{ "/dev/disk/by-partlabel/", ROOT_PARTLABEL, true },
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Copies src into rs->value, decoding udev's \xHH escapes when asked. */
 static int copy_value(struct rootspec *rs, const char *src, bool unescape)
 {
@@ -43,9 +34,9 @@ static int copy_value(struct rootspec *rs, const char *src, bool unescape)
 	for (size_t i = 0; src[i]; i++) {
 		char c = src[i];
 
-		if (unescape && c == '\\' && src[i + 1] == 'x' && hexval(src[i + 2]) >= 0 &&
-		    hexval(src[i + 3]) >= 0) {
-			c = (char)(hexval(src[i + 2]) * 16 + hexval(src[i + 3]));
+		if (unescape && c == '\\' && src[i + 1] == 'x' && hex_value(src[i + 2]) >= 0 &&
+		    hex_value(src[i + 3]) >= 0) {
+			c = (char)(hex_value(src[i + 2]) * 16 + hex_value(src[i + 3]));
 			i += 3;
 		}
 		if (o + 1 >= sizeof(rs->value))
@@ -76,7 +67,7 @@ int rootspec_parse(const char *spec, struct rootspec *rs)
 	memset(rs, 0, sizeof(*rs));
 	if (!spec || !*spec)
 		return -EINVAL;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
 		size_t n = strlen(prefixes[i].text);
 
 		if (strncmp(spec, prefixes[i].text, n) == 0) {

@@ -57,6 +57,22 @@ static void check_lists(const struct config *cfg)
 	}
 }
 
+/* A line for the log: printable ASCII only (values escaped). */
+static void check_printable(const char *line, size_t max)
+{
+	size_t n = strnlen(line, max);
+
+	must(n < max);
+	for (size_t i = 0; i < n; i++)
+		must(line[i] >= 0x20 && line[i] < 0x7f);
+}
+
+static void check_note(const char *line, void *ctx)
+{
+	++*(int *)ctx;
+	check_printable(line, CMDLINE_NOTE_MAX);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char out[CMDLINE_FORMAT_MAX], out2[CMDLINE_FORMAT_MAX];
@@ -103,6 +119,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	must(cfg.nfs_select == NFS_SELECT_HASH || cfg.nfs_select == NFS_SELECT_ORDER);
 	must(!cfg.nfs_timeout_set || (cfg.nfs_timeout >= 1 && cfg.nfs_timeout <= CMDLINE_MAX_SECONDS));
 	must(cfg.rd_retry <= CMDLINE_MAX_SECONDS);
+
+	/* Notes and the escaped summary are printable lines; at most one note per kind. */
+	{
+		static char line[1000];
+		int notes = 0, r = cmdline_notes(&cfg, check_note, &notes);
+
+		must(r == notes && r >= 0 && r <= 3);
+		must(cmdline_summary(&cfg, line, sizeof(line)) >= 0);
+		check_printable(line, sizeof(line));
+	}
 
 	/* The summary fits CMDLINE_FORMAT_MAX and reads back as the same config. */
 	r1 = cmdline_format(&cfg, out, sizeof(out));

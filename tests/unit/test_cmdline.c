@@ -10,7 +10,9 @@
 
 #include <cmocka.h>
 
+#include "base/monoclock.h"
 #include "cmdline.h"
+#include "modindex.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define S(lit) lit, sizeof(lit) - 1 /* a literal and its length, NUL bytes included */
@@ -176,7 +178,7 @@ static const struct tcase cases[] = {
 	{ S("sprout.nfs.select=order sprout.nfs.select=hash"), 2, { .select_set = true } },
 	{ S("sprout.nfs.select=random"), 1, { .errors = 1, .error_has = "sprout.nfs.select= is hash or order" } },
 	{ S("sprout.nfs.select=Hash"), 1, { .errors = 1, .error_has = "sprout.nfs.select=" } },
-	{ S("sprout.nfs.timeout=0"), 1, { .errors = 1, .error_has = "from 1 to" } },
+	{ S("sprout.nfs.timeout=0"), 1, { .errors = 1, .error_has = "sprout.nfs.timeout=0 is not a whole number of seconds from 1 to 2147483" } },
 	{ S("sprout.nfs.timeout=x"), 1, { .errors = 1, .error_has = "sprout.nfs.timeout=" } },
 	{ S("AUFS=1"), 1, { .overlay = "tmpfs" } },
 	{ S("sprout.overlay=/dev/vdb AUFS=0"), 2, { 0 } },
@@ -193,8 +195,31 @@ static const struct tcase cases[] = {
 	{ S("panic="), 1, { .errors = 1, .error_has = "panic=" } },
 	{ S("panic=5 panic=x"), 2, { .panic = 5, .panic_set = true, .errors = 1 } },
 	{ S("rootdelay=-1"), 1, { .errors = 1, .error_has = "rootdelay=" } },
-	{ S("rootdelay=4294968"), 1, { .errors = 1, .error_has = "4294967" } },
-	{ S("rootdelay=4294967"), 1, { .rootdelay = 4294967 } },
+	/* seconds: at most INT_MAX / 1000, so milliseconds fit an int (3000000 wrapped) */
+	{ S("rootdelay=2147484"), 1,
+	  { .errors = 1, .error_has = "rootdelay=2147484 is more than 2147483 seconds" } },
+	{ S("rootdelay=2147483"), 1, { .rootdelay = 2147483 } },
+	{ S("rd.timeout=2147483"), 1, { .rd_timeout = 2147483, .rd_timeout_set = true } },
+	{ S("rd.timeout=2147484"), 1,
+	  { .errors = 1, .error_has = "rd.timeout=2147484 is more than 2147483 seconds" } },
+	{ S("rd.timeout=3000000"), 1,
+	  { .errors = 1, .error_has = "rd.timeout=3000000 is more than 2147483 seconds" } },
+	{ S("rd.timeout=4294967"), 1, { .errors = 1, .error_has = "rd.timeout=4294967 is more" } },
+	{ S("rd.timeout=99999999999999999999999"), 1,
+	  { .errors = 1, .error_has = "rd.timeout=99999999999999999999999 is more than 2147483" } },
+	{ S("rd.timeout=30 rd.timeout=3000000"), 2, { .rd_timeout = 30, .rd_timeout_set = true, .errors = 1 } },
+	{ S("sprout.nfs.timeout=2147483"), 1, { .nfs_timeout = 2147483, .nfs_timeout_set = true } },
+	{ S("sprout.nfs.timeout=2147484"), 1,
+	  { .errors = 1, .error_has = "sprout.nfs.timeout=2147484 is more than 2147483 seconds" } },
+	{ S("sprout.nfs.timeout=3000000"), 1, { .errors = 1, .error_has = "is more than 2147483" } },
+	{ S("rd.retry=2147483"), 1, { .rd_retry = 2147483, .rd_retry_set = true } },
+	{ S("rd.retry=2147484"), 1, { .errors = 1, .error_has = "rd.retry=2147484 is more than" } },
+	/* the value in a message is escaped and shortened, never raw */
+	{ S("rd.timeout=\x1b[2J\x7f"), 1,
+	  { .errors = 1, .error_has = "rd.timeout=\\x1b[2J\\x7f is not a whole number of seconds from 0 to 2147483" } },
+	{ S("rd.timeout=1234567890123456789012345678901234567890x"), 1,
+	  { .errors = 1, .error_has = "rd.timeout=123456789012345678901234567890123456... is not" } },
+	{ S("panic=\x07"), 1, { .errors = 1, .error_has = "panic=\\x07 is not" } },
 	{ S("rd.timeout=30"), 1, { .rd_timeout = 30, .rd_timeout_set = true } },
 	{ S("rd.timeout=0"), 1, { .rd_timeout_set = true } },
 	{ S("rd.timeout=3x"), 1, { .errors = 1, .error_has = "rd.timeout=" } },
@@ -242,6 +267,26 @@ static void test_table(void **state)
 			fail_msg("%s: %d words, want %d", what, r, cases[i].words);
 		check(&c, &cases[i].w, what);
 	}
+}
+
+/* Every number of seconds the parser takes turns into milliseconds without wrapping;
+ * one more does not (and the parser refuses it). */
+static void test_seconds_fit_ms(void **state)
+{
+	struct config c;
+	int ms = 0;
+
+	(void)state;
+	assert_int_equal(ms_from_seconds(CMDLINE_MAX_SECONDS, &ms), 0);
+	assert_int_equal(ms, 2147483000);
+	assert_int_equal(ms_from_seconds((uint64_t)CMDLINE_MAX_SECONDS + 1, &ms), -ERANGE);
+	cmdline_init(&c);
+	cmdline_parse(&c, S("rd.timeout=2147483 sprout.nfs.timeout=2147483"));
+	assert_int_equal(c.errors, 0);
+	assert_int_equal(ms_from_seconds(c.rd_timeout, &ms), 0);
+	assert_true(ms > 0);
+	assert_int_equal(ms_from_seconds(c.nfs_timeout, &ms), 0);
+	assert_true(ms > 0);
 }
 
 static void test_defaults(void **state)
@@ -293,8 +338,9 @@ static void test_long_values(void **state)
 		{ "sprout.overlay.size", 64, 1, "sprout.overlay.size= is longer than 63 bytes" },
 		{ "resume", CMDLINE_MAX_SHORT, 1, "resume= is longer than 255" },
 		{ "BOOTIF", 3000, 1, "BOOTIF=" },
-		{ "rd.driver.blacklist", 56, 1, "rd.driver.blacklist= names a module longer than 55" },
-		{ "rd.driver.pre", 55, 0, NULL },
+		{ "rd.driver.blacklist", MODINDEX_MAX_NAME + 1, 1,
+		  "rd.driver.blacklist= names a module longer than" },
+		{ "rd.driver.pre", MODINDEX_MAX_NAME, 0, NULL },
 		{ "unknown.key", 5000, 0, NULL },
 		{ NULL, 5000, 0, NULL }, /* a long bare word: an unknown flag */
 	};
@@ -637,6 +683,114 @@ static void test_module_list_full(void **state)
 	assert_false(cmdline_list_has(c.driver_blacklist, buf));
 }
 
+/* ---- notes: accepted, not acted on, said once each ---- */
+
+struct notes {
+	int n;
+	char line[4][CMDLINE_NOTE_MAX];
+};
+
+static void collect(const char *line, void *ctx)
+{
+	struct notes *ns = ctx;
+
+	assert_true(strlen(line) < CMDLINE_NOTE_MAX);
+	if (ns->n < 4)
+		snprintf(ns->line[ns->n], sizeof(ns->line[0]), "%s", line);
+	ns->n++;
+}
+
+static const struct {
+	const char *in;
+	int n;
+	const char *has[3]; /* substrings of line 0, 1, 2 */
+} note_cases[] = {
+	{ "", 0, { NULL } },
+	{ "root=/dev/vda1 ip=dhcp rd.break=root rd.break", 0, { NULL } },
+	{ "rd.break=storage", 1,
+	  { "rd.break=storage is ignored: there is no storage phase yet" } },
+	{ "rd.break=storage rd.break=network", 0, { NULL } },
+	{ "rd.break=early", 1,
+	  { "rd.break=early is ignored: the command line is read in the cmdline phase" } },
+	{ "rd.break=cmdline", 1, { "rd.break=cmdline is ignored" } },
+	{ "resume=UUID=ab-12", 1,
+	  { "resume=UUID=ab-12 is ignored: resuming from hibernation is not supported yet" } },
+	{ "resume=/dev/\x1b[2J\\x", 1, { "resume=/dev/\\x1b[2J\\x5cx is ignored" } },
+	{ "ip=eth0:dhcp ip=eth1:dhcp", 1,
+	  { "ip=eth1:dhcp is ignored: only the first ip= (ip=eth0:dhcp) is used" } },
+	{ "ip=a ip=b ip=c ip=d ip=e", 1,
+	  { "ip=b ip=c ip=d are ignored: only the first ip= (ip=a) is used" } },
+	{ "ip=\x01 ip=\x7f", 1, { "ip=\\x7f is ignored: only the first ip= (ip=\\x01)" } },
+	{ "rd.break=storage resume=/dev/sda2 ip=a ip=b", 3,
+	  { "rd.break=storage", "resume=/dev/sda2", "ip=b is ignored" } },
+};
+
+static void test_notes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N(note_cases); i++) {
+		struct notes ns = { 0 };
+		struct config c;
+		int r;
+
+		cmdline_init(&c);
+		cmdline_parse(&c, note_cases[i].in, strlen(note_cases[i].in));
+		r = cmdline_notes(&c, collect, &ns);
+		assert_int_equal(r, ns.n);
+		if (ns.n != note_cases[i].n)
+			fail_msg("case %zu: %d notes, want %d (%s)", i, ns.n, note_cases[i].n,
+				 ns.n ? ns.line[0] : "");
+		for (int k = 0; k < ns.n && k < 3; k++)
+			if (!strstr(ns.line[k], note_cases[i].has[k]))
+				fail_msg("case %zu: note %d '%s' lacks '%s'", i, k, ns.line[k],
+					 note_cases[i].has[k]);
+	}
+}
+
+/* The longest ip= values still give one whole line, their values visibly shortened. */
+static void test_notes_long(void **state)
+{
+	static char buf[4 * (CMDLINE_MAX_VALUE + 4)];
+	struct notes ns = { 0 };
+	struct config c;
+	size_t o = 0;
+
+	(void)state;
+	for (int i = 0; i < CMDLINE_MAX_IP; i++) {
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "ip=");
+		memset(buf + o, 'a' + i, CMDLINE_MAX_VALUE - 1);
+		o += CMDLINE_MAX_VALUE - 1;
+		buf[o++] = ' ';
+	}
+	cmdline_init(&c);
+	cmdline_parse(&c, buf, o);
+	assert_int_equal(c.errors, 0);
+	assert_int_equal(c.ip_count, CMDLINE_MAX_IP);
+	assert_int_equal(cmdline_notes(&c, collect, &ns), 1);
+	assert_non_null(strstr(ns.line[0], "ip=bbb"));
+	assert_non_null(strstr(ns.line[0], "ip=ddd"));
+	assert_non_null(strstr(ns.line[0], "... are ignored: only the first ip= (ip=aaa"));
+	assert_non_null(strstr(ns.line[0], "...) is used, one interface is configured"));
+}
+
+/* The summary for the log: the values escaped, the line cut visibly. */
+static void test_summary(void **state)
+{
+	struct config c;
+	char out[256], small[16];
+	int r;
+
+	(void)state;
+	cmdline_init(&c);
+	cmdline_parse(&c, S("root=/dev/\x1b[2J\\x rootflags=\"a b\" ro -- \x07"));
+	r = cmdline_summary(&c, out, sizeof(out));
+	assert_int_equal(r, (int)strlen(out));
+	assert_string_equal(out, "root=/dev/\\x1b[2J\\x5cx rootflags=\"a b\" ro -- \\x07");
+	assert_int_equal(cmdline_summary(&c, small, sizeof(small)), 13);
+	assert_string_equal(small, "root=/dev/..."); /* never half an escape */
+	assert_int_equal(cmdline_summary(&c, small, 0), -ENAMETOOLONG);
+}
+
 static void test_bootif_and_lists(void **state)
 {
 	static const struct {
@@ -683,6 +837,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_seconds_fit_ms),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_long_values),
 		cmocka_unit_test(test_long_init_args),
@@ -696,6 +851,9 @@ int main(void)
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_module_list_full),
 		cmocka_unit_test(test_bootif_and_lists),
+		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_notes_long),
+		cmocka_unit_test(test_summary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "base/array.h"
 #include "cpio.h"
 
 #define MAXE 16
@@ -44,7 +45,7 @@ static const struct cpio_entry sample[] = {
 	{ .name = "dev/console", .mode = S_IFCHR | 0600, .rdevmajor = 5, .rdevminor = 1 },
 	{ .name = "abcd", .mode = S_IFREG | 0644, .data = (const uint8_t *)"1234", .size = 4 },
 };
-#define NSAMPLE (sizeof(sample) / sizeof(sample[0]))
+#define NSAMPLE ARRAY_SIZE(sample)
 
 static void build(struct cpio_buf *b, size_t n)
 {
@@ -186,7 +187,7 @@ static const struct bad_case bad[] = {
 static void test_malformed(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct cpio_buf b;
 		struct seen s = { 0 };
 		const char *why = NULL;

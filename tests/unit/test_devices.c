@@ -271,7 +271,7 @@ static const struct {
 	{ "crc32c-intel.x=1 crc32c_intel.y=2", "crc32c_intel", "x=1 y=2", 7, 0 },
 	{ "crc32c-intel.x=1", "crc32c-intel", "x=1", 3, 0 },
 	{ "ext4.opt=\"a b\" ext4.z=3", "ext4", "opt=\"a b\" z=3", 13, 0 },
-	{ "\"ext4.q=1\"", "ext4", "", 0, 0 },        /* a quoted word is not an option */
+	{ "\"ext4.q=1\"", "ext4", "q=1", 3, 0 },    /* quotes group, as for every key */
 	{ "ip=10.0.0.1 nfsroot=10.0.0.2:/srv", "10", "", 0, 0 },
 	{ "ext4. ext4 .foo=1 ext4", "ext4", "", 0, 0 },
 	{ "ext4.a=1 -- ext4.b=2", "ext4", "a=1", 3, 0 },

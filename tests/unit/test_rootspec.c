@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "base/array.h"
 #include "rootspec.h"
 
 struct good {
@@ -34,7 +35,7 @@ static const struct good goods[] = {
 static void test_good(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(goods) / sizeof(goods[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(goods); i++) {
 		struct rootspec rs;
 
 		assert_int_equal(rootspec_parse(goods[i].spec, &rs), 0);
@@ -54,7 +55,7 @@ static void test_bad(void **state)
 
 	(void)state;
 	assert_int_equal(rootspec_parse(NULL, &rs), -EINVAL);
-	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bads); i++)
 		assert_int_equal(rootspec_parse(bads[i], &rs), -EINVAL);
 }
 

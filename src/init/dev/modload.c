@@ -19,6 +19,7 @@
 #include "base/monoclock.h"
 #include "base/readfile.h"
 #include "log.h"
+#include "modparam.h"
 
 #ifndef MODULE_INIT_COMPRESSED_FILE
 #define MODULE_INIT_COMPRESSED_FILE 4
@@ -540,55 +541,7 @@ int modload_many(struct modload *ml, const struct modload_job *jobs, size_t n, u
 
 /* --- options from the command line ----------------------------------------------- */
 
-/* The next word of a kernel command line at *pos: spaces split it unless inside
- * double quotes. Sets *start and returns its length (0 at the end). */
-static size_t next_word(const char *s, size_t len, size_t *pos, size_t *start)
-{
-	size_t i = *pos;
-	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
-		i++;
-	*start = i;
-	bool quoted = false;
-	while (i < len && s[i] && (quoted || (s[i] != ' ' && s[i] != '\t' && s[i] != '\n'))) {
-		if (s[i] == '"')
-			quoted = !quoted;
-		i++;
-	}
-	*pos = i;
-	return i - *start;
-}
-
 int modload_params(const char *cmdline, size_t len, const char *module, char *out, size_t n)
 {
-	char want[MODINDEX_MAX_NAME + 1], have[MODINDEX_MAX_NAME + 1];
-	size_t pos = 0, start, wlen, o = 0;
-	if (n == 0)
-		return -E2BIG;
-	out[0] = '\0';
-	if (modindex_normalise(module, want) < 0)
-		return 0;
-	while ((wlen = next_word(cmdline, len, &pos, &start)) > 0) {
-		const char *w = cmdline + start;
-		if (wlen == 2 && !memcmp(w, "--", 2))
-			break;
-		size_t dot = 0;
-		while (dot < wlen && w[dot] != '.' && w[dot] != '=' && w[dot] != '"')
-			dot++;
-		if (dot >= wlen || w[dot] != '.' || dot == 0 || dot > MODINDEX_MAX_NAME ||
-		    dot + 1 == wlen)
-			continue;
-		memcpy(have, w, dot);
-		have[dot] = '\0';
-		if (modindex_normalise(have, have) < 0 || strcmp(have, want) != 0)
-			continue;
-		size_t plen = wlen - dot - 1;
-		if (o + (o ? 1 : 0) + plen + 1 > n)
-			return -E2BIG;
-		if (o)
-			out[o++] = ' ';
-		memcpy(out + o, w + dot + 1, plen);
-		o += plen;
-		out[o] = '\0';
-	}
-	return (int)o;
+	return modparam_get(cmdline, len, module, out, n);
 }
