@@ -371,7 +371,7 @@ static int spawn(struct job *j, struct run_result *r)
 	owned_pid = 0; /* a stuck child is the reaper's from now on */
 	owned_done = 0;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (r->out_cut && r->out_len >= 3)
+	if (r->out_cut && o->out && r->out_len >= 3)
 		memcpy(o->out, "...", 3);
 	rc = exec_err ? -exec_err : 0;
 out:
@@ -390,7 +390,7 @@ int run_argv(const char *const argv[], const struct run_opts *o, struct run_resu
 	*r = (struct run_result){ .exit_code = -1 };
 	if (!argv || !argv[0] || !argv[0][0])
 		return -EINVAL;
-	while (argv[n] && n <= RUN_MAX_ARGS)
+	while (n <= RUN_MAX_ARGS && argv[n])
 		n++;
 	if (n > RUN_MAX_ARGS)
 		return -E2BIG;
@@ -426,8 +426,7 @@ char *run_describe(const struct run_result *r, char *out, size_t n)
 		strbuf_addf(&sb, "killed by signal %d (%s)", r->signal, strsignal(r->signal));
 	else
 		strbuf_addf(&sb, "exited with status %d", r->exit_code);
-	if (strbuf_finish(&sb) < 0 && n > 0)
-		out[0] = '\0';
+	strbuf_finish(&sb); /* too small a buffer: "" */
 	return out;
 }
 
