@@ -22,10 +22,10 @@
 #include "base/monoclock.h"
 #include "run.h"
 
-/* Waits up to 3 s for pid to be gone entirely (reaped, not a zombie). */
+/* Waits up to 10 s (a loaded machine) for pid to be gone entirely (reaped, not a zombie). */
 static bool gone(pid_t pid)
 {
-	for (int i = 0; i < 300; i++) {
+	for (int i = 0; i < 1000; i++) {
 		if (kill(pid, 0) < 0 && errno == ESRCH)
 			return true;
 		usleep(10000);
@@ -123,7 +123,7 @@ static void test_timeout(void **state)
 	assert_int_equal(r.signal, SIGTERM);
 	assert_false(run_succeeded(&r));
 	assert_true(monoclock_ms() - t0 >= 100);
-	assert_true(monoclock_ms() - t0 < 2000);
+	assert_true(monoclock_ms() - t0 < 5000);
 	assert_non_null(strstr(run_describe(&r, d, sizeof(d)), "timed out"));
 
 	o.out = out;
@@ -133,7 +133,7 @@ static void test_timeout(void **state)
 	assert_true(r.timed_out);
 	assert_int_equal(r.signal, SIGKILL);
 	assert_true(monoclock_ms() - t0 >= 300);
-	assert_true(monoclock_ms() - t0 < 3000);
+	assert_true(monoclock_ms() - t0 < 5000);
 	pid_t bg = (pid_t)atoi(out);
 	assert_true(bg > 0);
 	assert_true(gone(bg)); /* killed with its process group, then reaped */
@@ -312,6 +312,7 @@ static int wait_traced(void *arg)
 	pid_t me = getpid();
 	char c;
 
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY); /* Yama (where there is one) lets the sibling trace */
 	if (write(t->pid_w, &me, sizeof(me)) != sizeof(me) || read(t->ack_r, &c, 1) != 1)
 		return 1;
 	for (;;)
@@ -360,7 +361,7 @@ static void test_stuck(void **state)
 	assert_int_equal(r.exit_code, -1);
 	assert_false(run_succeeded(&r));
 	assert_true(monoclock_ms() - t0 >= 500);
-	assert_true(monoclock_ms() - t0 < 3000);
+	assert_true(monoclock_ms() - t0 < 5000);
 	assert_non_null(strstr(run_describe(&r, d, sizeof(d)), "left to the reaper"));
 	close(gop[1]); /* the tracer exits, the child's end reaches us, the reaper takes it */
 	assert_true(gone(r.pid));
@@ -385,6 +386,8 @@ int main(void)
 		cmocka_unit_test(test_stuck),
 	};
 
+	/* PID 1's search path, not the caller's (a directory we may not enter gives EACCES) */
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	/* orphans of our children come to us, as they come to PID 1 */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || run_reaper_install() < 0)
 		return 1;
