@@ -8,8 +8,21 @@
 #include "boot.h"
 #include "log.h"
 #include "rescue.h"
+#include "run.h"
 
 typedef int (*phase_fn)(struct boot *b);
+
+/* The reaper collects orphans whenever they end; say so once per phase, so a program
+ * that leaves processes behind is seen in the log. */
+static void note_orphans(const char *when, const char *name)
+{
+	static unsigned seen;
+	unsigned n = run_orphans_reaped();
+
+	if (n != seen)
+		log_info("reaped %u orphaned process(es) %s the %s phase", n - seen, when, name);
+	seen = n;
+}
 
 static void run_phase(struct boot *b, enum cmdline_phase id, phase_fn fn)
 {
@@ -20,17 +33,20 @@ static void run_phase(struct boot *b, enum cmdline_phase id, phase_fn fn)
 		snprintf(why, sizeof(why), "rd.break=%s: stopping before the %s phase", name, name);
 		if (rescue_shell(b, why) < 0)
 			log_warn("rd.break=%s: no shell to stop in; carrying on", name);
+		note_orphans("before", name);
 	}
 	for (;;) {
 		int t = timeline_begin(&b->tl, name);
 		int rc = fn(b);
 
 		timeline_end(&b->tl, t);
+		note_orphans("during", name);
 		if (rc == 0)
 			return;
 		snprintf(why, sizeof(why), "the %s phase failed (messages above say why)", name);
 		if (rescue_shell(b, why) < 0)
 			rescue_halt(b);
+		note_orphans("after", name);
 	}
 }
 

@@ -7,8 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "boot.h"
+#include "console.h"
 #include "log.h"
+#include "run.h"
 
 struct kmount {
 	const char *src, *dir, *type;
@@ -22,20 +25,6 @@ static const struct kmount kernel_mounts[] = {
 	{ "devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755" },
 	{ "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755" },
 };
-
-/* fds 0-2 on the console, so the rescue shell and messages have somewhere to go. */
-static void console_open(void)
-{
-	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
-
-	if (fd < 0)
-		return;
-	for (int i = 0; i < 3; i++)
-		if (fd != i)
-			dup2(fd, i);
-	if (fd > 2)
-		close(fd);
-}
 
 /* By default the kernel drops /dev/kmsg lines past 10 per 5 s; our log is ours to keep. */
 static void allow_kmsg_lines(void)
@@ -52,23 +41,29 @@ static void allow_kmsg_lines(void)
 
 int phase_early(struct boot *b)
 {
+	int rc;
+
 	(void)b;
 	umask(022);
-	for (size_t i = 0; i < sizeof(kernel_mounts) / sizeof(kernel_mounts[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_mounts); i++) {
 		const struct kmount *m = &kernel_mounts[i];
 
 		mkdir(m->dir, 0755);
 		if (mount(m->src, m->dir, m->type, m->flags, m->data) < 0 && errno != EBUSY) {
 			int err = -errno;
 
-			console_open();
+			console_attach(false);
 			log_err("early: cannot mount %s on %s: %s", m->type, m->dir, strerror(-err));
 			return err;
 		}
 	}
-	console_open();
+	/* fds 0-2 on the console, so the rescue shell and messages have somewhere to go */
+	console_attach(false);
 	allow_kmsg_lines();
 	log_open();
+	/* PID 1 inherits every orphan: reap them from now on, not only in the rescue shell */
+	if ((rc = run_reaper_install()) < 0)
+		log_warn("early: no SIGCHLD reaper (%s): orphans stay zombies", strerror(-rc));
 	mkdir(STATE_DIR, 0755);
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	setenv("HOME", "/", 0);

@@ -6,17 +6,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/array.h"
+#include "base/escape.h"
 #include "boot.h"
+#include "console.h"
+#include "inroot.h"
 #include "log.h"
 #include "rescue.h"
 
@@ -27,9 +29,8 @@ static const char *const moved_mounts[] = { "/dev", "/proc", "/sys", "/run" };
  * executable regular file? */
 static bool executable_in_root(int rootfd, const char *path)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
 	struct stat st;
-	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	int fd = inroot_open(rootfd, path, false);
 	bool ok;
 
 	if (fd < 0)
@@ -47,13 +48,16 @@ static const char *choose_init(struct boot *b)
 	if (rootfd < 0)
 		return NULL;
 	if (b->cfg.init[0]) {
+		char e_init[ESCAPE_SIZE(sizeof(b->cfg.init))], e_dev[ESCAPE_SIZE(sizeof(b->root_dev))];
+
 		if (executable_in_root(rootfd, b->cfg.init))
 			found = b->cfg.init;
 		else
 			log_err("handover: init=%s is not an executable file in the root (%s on %s)",
-				b->cfg.init, b->root_dev[0] ? b->root_dev : "?", SYSROOT);
+				escape_str(b->cfg.init, e_init, sizeof(e_init)),
+				b->root_dev[0] ? escape_str(b->root_dev, e_dev, sizeof(e_dev)) : "?", SYSROOT);
 	} else {
-		for (size_t i = 0; !found && i < sizeof(default_inits) / sizeof(default_inits[0]); i++)
+		for (size_t i = 0; !found && i < ARRAY_SIZE(default_inits); i++)
 			if (executable_in_root(rootfd, default_inits[i]))
 				found = default_inits[i];
 		if (!found)
@@ -89,7 +93,7 @@ static void move_mounts(void)
 	char target[64];
 	struct stat st;
 
-	for (size_t i = 0; i < sizeof(moved_mounts) / sizeof(moved_mounts[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(moved_mounts); i++) {
 		snprintf(target, sizeof(target), "%s%s", SYSROOT, moved_mounts[i]);
 		if (stat(target, &st) == 0 && S_ISDIR(st.st_mode) &&
 		    mount(moved_mounts[i], target, NULL, MS_MOVE, NULL) == 0)
@@ -165,18 +169,6 @@ static void save_timeline(struct boot *b)
 	}
 }
 
-static void reopen_console(void)
-{
-	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
-
-	if (fd < 0)
-		return;
-	for (int i = 0; i < 3; i++)
-		dup2(fd, i);
-	if (fd > 2)
-		close(fd);
-}
-
 int phase_handover(struct boot *b)
 {
 	static char *argv[CMDLINE_MAX_ARGS + 2];
@@ -211,7 +203,7 @@ int phase_handover(struct boot *b)
 		log_err("handover: making %s the root failed: %m", SYSROOT);
 		rescue_halt(b);
 	}
-	reopen_console();
+	console_attach(false); /* the moved /dev: the real init starts on the console */
 	log_open();
 
 	argv[0] = argv0;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/escape.h"
 #include "blkdev.h"
 #include "boot.h"
 #include "log.h"
@@ -62,8 +63,10 @@ static int mount_upper_device(struct boot *b)
 	int rc;
 
 	if (rootspec_parse(b->cfg.overlay, &rs) < 0) {
+		char e[ESCAPE_SIZE(sizeof(b->cfg.overlay))];
+
 		log_err("overlay: sprout.overlay=%s: expected tmpfs, /dev/NAME, UUID=, LABEL=, PARTUUID= "
-			"or PARTLABEL=", b->cfg.overlay);
+			"or PARTLABEL=", escape_str(b->cfg.overlay, e, sizeof(e)));
 		return -EINVAL;
 	}
 	rc = boot_find_device(b, "sprout.overlay", b->cfg.overlay, &rs, &dev);

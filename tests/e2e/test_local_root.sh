@@ -122,3 +122,17 @@ else
 	e2e_stop brk || true
 	e2e_fail rd-break "rd.break=root did not open the shell" brk
 fi
+
+# Orphans are reaped through the whole boot, not only while the rescue shell runs: a
+# process the shell leaves behind ends during the retried root phase and is collected.
+e2e_boot orphan --initrd "$IMG" --disk "$E2E_TMP/ext4.img" --interactive --timeout 150 \
+	--append "root=UUID=00000000-0000-0000-0000-000000000000 rd.timeout=3"
+if e2e_expect orphan 'rescue shell on the console' 90; then
+	sleep 1
+	e2e_send orphan '(sleep 1 &); exit'
+	check orphan-reaped "an orphan that ended outside the rescue shell was not reaped" \
+		e2e_expect orphan 'reaped 1 orphaned process\(es\) during the root phase' 60
+else
+	e2e_fail orphan-reaped "no rescue shell to leave an orphan from" orphan
+fi
+e2e_stop orphan || true

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -193,6 +195,30 @@ static void test_clock_and_ms(void **state)
 	assert_int_equal(ms, 5);
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* a signal during the sleep (as SIGCHLD comes to PID 1) does not shorten it */
+static void test_sleep_full(void **state)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct itimerval it = { .it_interval = { 0, 10000 }, .it_value = { 0, 10000 } }, off = { 0 };
+	uint64_t t0;
+
+	(void)state;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &it, NULL); /* a signal every 10 ms */
+	t0 = monoclock_ms();
+	monoclock_sleep_ms(120);
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	assert_true(monoclock_ms() - t0 >= 120);
+	assert_true(monoclock_ms() - t0 < 2000);
+}
+
 static void test_hash(void **state)
 {
 	(void)state;
@@ -209,7 +235,7 @@ int main(void)
 		cmocka_unit_test(test_readfile),    cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_escape),      cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_array_grow),  cmocka_unit_test(test_clock_and_ms),
-		cmocka_unit_test(test_hash),
+		cmocka_unit_test(test_hash),        cmocka_unit_test(test_sleep_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "base/array.h"
 #include "overlay.h"
 
 static void test_mount_data(void **state)
@@ -52,7 +53,7 @@ static void test_tmpfs_data(void **state)
 	char out[128], err[160];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(tmpfs_cases) / sizeof(tmpfs_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(tmpfs_cases); i++) {
 		const struct tmpfs_case *c = &tmpfs_cases[i];
 		int rc = overlay_tmpfs_data(c->size, out, sizeof(out), err, sizeof(err));
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/escape.h"
+
 static int kmsg_fd = -1;
 static bool debug_on;
 static bool quiet_on;
@@ -37,29 +39,7 @@ void log_set_quiet(bool on)
 
 char *log_escape(const char *s, char *out, unsigned n)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned o = 0;
-
-	if (n == 0)
-		return out;
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			if (o + 1 >= n)
-				break;
-			out[o++] = (char)c;
-		} else {
-			if (o + 4 >= n)
-				break;
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	out[o] = '\0';
-	return out;
+	return escape_str(s, out, n);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -2,60 +2,66 @@
 #include "rescue.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <sys/ioctl.h>
+#include <string.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/monoclock.h"
 #include "log.h"
+#include "run.h"
+
+#define RESCUE_ENV_MAX 64          /* our environment is a handful of variables */
+#define RESCUE_PS1 "PS1=sprout# "
+
+extern char **environ;
 
 /* busybox in the image provides the applets; make them callable by name once. */
 static void install_applets(void)
 {
+	static const char *const argv[] = { "/bin/busybox", "--install", "-s", "/bin", NULL };
+	struct run_opts o = { .timeout_ms = 10000 };
+	char out[512], how[128];
+	struct run_result r;
 	struct stat st;
-	pid_t pid;
+	int rc;
 
 	if (stat("/bin/busybox", &st) < 0 || stat("/bin/ls", &st) == 0)
 		return;
-	pid = fork();
-	if (pid == 0) {
-		execl("/bin/busybox", "busybox", "--install", "-s", "/bin", (char *)NULL);
-		_exit(127);
+	o.out = out;
+	o.out_size = sizeof(out);
+	rc = run_argv(argv, &o, &r);
+	if (rc < 0)
+		log_warn("rescue: cannot run /bin/busybox --install: %s", strerror(-rc));
+	else if (!run_succeeded(&r)) {
+		log_warn("rescue: /bin/busybox --install %s; applets may be missing",
+			 run_describe(&r, how, sizeof(how)));
+		run_log_output(LOG_WARN, "busybox", &o, &r);
 	}
-	if (pid > 0)
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
 }
 
-static void child_exec_shell(void)
+/* Ours plus the shell's prompt (set for the shell only, not for the real init). */
+static void shell_env(const char *envp[RESCUE_ENV_MAX])
 {
-	int fd;
+	size_t n = 0;
 
-	setsid();
-	fd = open("/dev/console", O_RDWR);
-	if (fd >= 0) {
-		ioctl(fd, TIOCSCTTY, 1);
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	signal(SIGINT, SIG_DFL);
-	setenv("PS1", "sprout# ", 1);
-	execl(RESCUE_SHELL, "sh", "-i", (char *)NULL);
-	_exit(127);
+	for (char **e = environ; *e && n < RESCUE_ENV_MAX - 2; e++)
+		if (strncmp(*e, "PS1=", 4) != 0)
+			envp[n++] = *e;
+	envp[n++] = RESCUE_PS1;
+	envp[n] = NULL;
 }
 
 int rescue_shell(struct boot *b, const char *why)
 {
+	static const char *const argv[] = { RESCUE_SHELL, "-i", NULL };
+	const char *envp[RESCUE_ENV_MAX];
+	struct run_opts o = { .flags = RUN_CTTY, .envp = envp };
+	struct run_result r;
 	struct stat st;
-	pid_t pid, w;
+	char how[128];
+	int rc;
 
 	if (!b->cfg.rd_shell) {
 		log_err("%s; no rescue shell (rd.shell=0)", why);
@@ -66,20 +72,17 @@ int rescue_shell(struct boot *b, const char *why)
 		return -ENOENT;
 	}
 	install_applets();
+	shell_env(envp);
 	log_notice("%s", why);
 	log_notice("rescue shell on the console: fix what is wrong, then 'exit' to carry on");
-	pid = fork();
-	if (pid < 0) {
-		log_err("rescue: fork failed: %m");
-		return -errno;
+	/* no timeout: the shell is the user's for as long as it takes; the reaper keeps
+	 * collecting the orphans of what they start meanwhile */
+	rc = run_argv(argv, &o, &r);
+	if (rc < 0) {
+		log_err("rescue: cannot run %s: %s", RESCUE_SHELL, strerror(-rc));
+		return rc;
 	}
-	if (pid == 0)
-		child_exec_shell();
-	/* PID 1 also reaps orphans re-parented to it while the shell runs */
-	do {
-		w = waitpid(-1, NULL, 0);
-	} while (w != pid && !(w < 0 && errno == ECHILD));
-	log_info("rescue shell left; carrying on");
+	log_info("rescue shell left (%s); carrying on", run_describe(&r, how, sizeof(how)));
 	return 0;
 }
 
@@ -88,7 +91,7 @@ void rescue_halt(struct boot *b)
 	if (b->cfg.panic_set && b->cfg.panic != 0) {
 		if (b->cfg.panic > 0) {
 			log_err("rebooting in %d s (panic=%d)", b->cfg.panic, b->cfg.panic);
-			sleep((unsigned)b->cfg.panic);
+			monoclock_sleep_ms((uint64_t)b->cfg.panic * 1000);
 		}
 		sync();
 		reboot(RB_AUTOBOOT);

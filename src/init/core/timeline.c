@@ -2,16 +2,13 @@
 #include "timeline.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <time.h>
 
-uint64_t timeline_now_ns(void)
+#include "base/strbuf.h"
+#include "log.h"
+
+static uint64_t now_ns(const struct timeline *t)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return t->now ? t->now() : monoclock_ns();
 }
 
 int timeline_begin(struct timeline *t, const char *name)
@@ -22,16 +19,20 @@ int timeline_begin(struct timeline *t, const char *name)
 			return i;
 		}
 	}
-	if (t->n == TIMELINE_MAX)
-		return TIMELINE_MAX - 1; /* more phases than slots: reuse the last */
-	t->e[t->n] = (struct timeline_entry){ .name = name, .start_ns = timeline_now_ns(), .attempts = 1 };
+	if (t->n == TIMELINE_MAX) {
+		if (t->dropped++ == 0)
+			log_warn("timeline: all %d entries taken; %s and any later phase are not timed",
+				 TIMELINE_MAX, name);
+		return -1;
+	}
+	t->e[t->n] = (struct timeline_entry){ .name = name, .start_ns = now_ns(t), .attempts = 1 };
 	return t->n++;
 }
 
 void timeline_end(struct timeline *t, int idx)
 {
 	if (idx >= 0 && idx < t->n)
-		t->e[idx].end_ns = timeline_now_ns();
+		t->e[idx].end_ns = now_ns(t);
 }
 
 static double secs(uint64_t ns)
@@ -39,55 +40,35 @@ static double secs(uint64_t ns)
 	return (double)ns / 1e9;
 }
 
-__attribute__((format(printf, 4, 5)))
-static int appendf(char *out, size_t n, size_t *off, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	va_start(ap, fmt);
-	k = vsnprintf(out + *off, n - *off, fmt, ap);
-	va_end(ap);
-	if (k < 0 || (size_t)k >= n - *off)
-		return -ENAMETOOLONG;
-	*off += (size_t)k;
-	return 0;
-}
-
 int timeline_format_line(const struct timeline *t, char *out, size_t n)
 {
-	size_t off = 0;
+	struct strbuf sb;
 
-	if (n == 0)
-		return -ENAMETOOLONG;
-	out[0] = '\0';
+	strbuf_init(&sb, out, n);
 	for (int i = 0; i < t->n; i++) {
 		const struct timeline_entry *e = &t->e[i];
 
-		if (appendf(out, n, &off, "%s%s %.3fs%s", i ? ", " : "", e->name,
-			    secs(e->end_ns - e->start_ns), e->attempts > 1 ? " (retried)" : "") < 0)
-			return -ENAMETOOLONG;
+		strbuf_addf(&sb, "%s%s %.3fs%s", i ? ", " : "", e->name, secs(e->end_ns - e->start_ns),
+			    e->attempts > 1 ? " (retried)" : "");
 	}
-	if (t->n > 0 && appendf(out, n, &off, "; /init ran %.3fs, from %.3fs",
-				secs(t->e[t->n - 1].end_ns - t->e[0].start_ns),
-				secs(t->e[0].start_ns)) < 0)
-		return -ENAMETOOLONG;
-	return (int)off;
+	if (t->n > 0)
+		strbuf_addf(&sb, "; /init ran %.3fs, from %.3fs", secs(t->e[t->n - 1].end_ns - t->e[0].start_ns),
+			    secs(t->e[0].start_ns));
+	if (t->dropped)
+		strbuf_addf(&sb, "; %d more not timed (timeline full)", t->dropped);
+	return strbuf_finish(&sb);
 }
 
 int timeline_format_table(const struct timeline *t, char *out, size_t n)
 {
-	size_t off = 0;
+	struct strbuf sb;
 
-	if (n == 0)
-		return -ENAMETOOLONG;
-	out[0] = '\0';
+	strbuf_init(&sb, out, n);
 	for (int i = 0; i < t->n; i++) {
 		const struct timeline_entry *e = &t->e[i];
 
-		if (appendf(out, n, &off, "%s %.6f %.6f %.6f %d\n", e->name, secs(e->start_ns),
-			    secs(e->end_ns), secs(e->end_ns - e->start_ns), e->attempts) < 0)
-			return -ENAMETOOLONG;
+		strbuf_addf(&sb, "%s %.6f %.6f %.6f %d\n", e->name, secs(e->start_ns), secs(e->end_ns),
+			    secs(e->end_ns - e->start_ns), e->attempts);
 	}
-	return (int)off;
+	return strbuf_finish(&sb);
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/monoclock.h"
+
 #define TIMELINE_MAX 16
 
 struct timeline_entry {
@@ -16,13 +18,21 @@ struct timeline_entry {
 struct timeline {
 	struct timeline_entry e[TIMELINE_MAX];
 	int n;
+	int dropped;               /* begins refused: the table was full */
+	uint64_t (*now)(void);     /* the clock; NULL: monoclock_ns (a test injects its own) */
 };
 
-uint64_t timeline_now_ns(void);
+/* The monotonic clock, under the name older callers use: monoclock_ns(). */
+static inline uint64_t timeline_now_ns(void)
+{
+	return monoclock_ns();
+}
 
-/* Starts (or, on a retry, restarts the end of) the entry for name; returns its index. */
+/* Starts (or, on a retry, restarts the end of) the entry for name; returns its index.
+ * With all TIMELINE_MAX entries taken, -1: the phase is not timed, one log line says
+ * which was the first left out, and the summary line counts them. */
 int timeline_begin(struct timeline *t, const char *name);
-void timeline_end(struct timeline *t, int idx);
+void timeline_end(struct timeline *t, int idx); /* idx -1: nothing */
 
 /* "early 0.004s, cmdline 0.000s, devices 0.310s, root 0.052s; /init ran 0.366s, from 2.145s"
  * Returns the length written or -ENAMETOOLONG. */

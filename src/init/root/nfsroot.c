@@ -4,19 +4,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/escape.h"
+#include "base/monoclock.h"
+#include "base/strbuf.h"
 #include "ipcfg.h"
 #include "log.h"
 #include "nfsspec.h"
 #include "rendezvous.h"
+#include "run.h"
 
 #define NFS_TIMEOUT_DEFAULT_S 5   /* per server: long enough for a loaded server, short for a dead one */
 #define NFS_RETRY_DEFAULT_S 10    /* rounds over the list for this long before giving up */
@@ -66,58 +67,48 @@ static const char *mount_error(int err)
 	}
 }
 
-/* Mounts in a child so a server that never answers costs timeout_s, not forever: the
- * child is killed (NFS mounts wait killably). Returns 0 or -errno. */
-static int mount_with_timeout(const char *src, const char *type, unsigned long flags,
-			      const char *data, unsigned timeout_s)
+struct mount_call {
+	const char *src, *type, *data;
+	unsigned long flags;
+};
+
+/* In the child: the mount itself; its errno is the exit code. */
+static int mount_child(void *arg)
 {
-	int pipefd[2], rc = -ETIMEDOUT, status;
-	struct timespec t0, now;
-	pid_t pid;
+	const struct mount_call *m = arg;
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -errno;
+	return mount(m->src, SYSROOT, m->type, m->flags, m->data) < 0 ? errno : 0;
+}
+
+/* Mounts in a child so a server that never answers costs timeout_ms, not forever:
+ * the child is killed (NFS mounts wait killably), and one that does not die even of
+ * SIGKILL is left to the reaper. Returns 0 or -errno. */
+static int mount_with_timeout(const char *src, const char *type, unsigned long flags,
+			      const char *data, int timeout_ms)
+{
+	struct mount_call m = { .src = src, .type = type, .data = data, .flags = flags };
+	struct run_opts o = { .timeout_ms = timeout_ms, .grace_ms = 1000, .reap_ms = 2000 };
+	struct run_result r;
+	char how[160];
+	int rc = run_func(mount_child, &m, &o, &r);
+
+	if (rc < 0) {
+		log_err("root: cannot start the mount of %s: %s", src, strerror(-rc));
+		return rc;
 	}
-	if (pid == 0) {
-		int e = mount(src, SYSROOT, type, flags, data) < 0 ? errno : 0;
-
-		if (write(pipefd[1], &e, sizeof(e)) != sizeof(e))
-			_exit(2);
-		_exit(0);
-	}
-	close(pipefd[1]);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
-		long left_ms;
-		int e;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left_ms = (long)timeout_s * 1000 - ((now.tv_sec - t0.tv_sec) * 1000 +
-						    (now.tv_nsec - t0.tv_nsec) / 1000000);
-		if (left_ms <= 0)
-			break;
-		if (poll(&p, 1, (int)left_ms) > 0) {
-			ssize_t k = read(pipefd[0], &e, sizeof(e));
-
-			rc = k == sizeof(e) ? -e : -EIO;
-			break;
-		}
-	}
-	close(pipefd[0]);
-	if (rc == -ETIMEDOUT)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	/* a mount that completed just as we gave up is not left behind */
-	if (rc == -ETIMEDOUT)
+	if (r.timed_out) {
+		if (r.stuck)
+			log_warn("root: the mount of %s (process %d) %s", src, (int)r.pid,
+				 run_describe(&r, how, sizeof(how)));
+		/* a mount that completed just as we gave up is not left behind */
 		umount2(SYSROOT, MNT_DETACH);
-	return rc;
+		return -ETIMEDOUT;
+	}
+	if (r.exit_code < 0) {
+		log_warn("root: the mount of %s %s", src, run_describe(&r, how, sizeof(how)));
+		return -EIO;
+	}
+	return -r.exit_code;
 }
 
 /* The NFS client modules: the kernel cannot ask for them itself (no modprobe here). */
@@ -175,70 +166,81 @@ static void record_server(uint32_t server)
 struct attempt {
 	struct nfsspec s;
 	int order[NFSSPEC_MAX_SERVERS];
+	int err[NFSSPEC_MAX_SERVERS];  /* the last round: -errno per ranked server, 0 untried */
 	unsigned long flags;
-	unsigned timeout;
-	char table[4096];          /* one row per failed try of the last round */
+	unsigned timeout_s;
+	int timeout_ms;
 };
 
 /* One pass over the ranked servers. 0 once one gave the root, else the last -errno. */
 static int try_servers(struct boot *b, struct attempt *at)
 {
 	static char data[NFSSPEC_MOUNT_DATA], src[NFSSPEC_MAX_PATH + 32];
+	static char esrc[ESCAPE_SIZE(sizeof(src))], edata[ESCAPE_SIZE(sizeof(data))];
 	const struct nfsspec *s = &at->s;
 	char a[IPCFG_IPV4_LEN];
-	size_t off = 0;
 	int rc = -EHOSTUNREACH;
 
-	at->table[0] = '\0';
+	for (int k = 0; k < s->nservers; k++)
+		at->err[k] = 0;
 	for (int k = 0; k < s->nservers; k++) {
 		uint32_t server = s->servers[at->order[k]];
 
 		if (nfsspec_source(s, server, src, sizeof(src)) < 0 ||
 		    nfsspec_mount_options(s, server, b->cfg.rw == RW_RW, data, sizeof(data)) < 0) {
-			log_err("root: NFS source or options too long for %s", s->path);
+			log_err("root: NFS source or options too long for %s",
+				escape_str(s->path, esrc, sizeof(esrc)));
 			return -ENAMETOOLONG;
 		}
-		log_info("root: mounting %s (%s, %s) from server %d of %d", src, nfsspec_fstype(s), data,
-			 k + 1, s->nservers);
-		rc = mount_with_timeout(src, nfsspec_fstype(s), at->flags, data, at->timeout);
+		escape_str(src, esrc, sizeof(esrc));
+		log_info("root: mounting %s (%s, %s) from server %d of %d", esrc, nfsspec_fstype(s),
+			 escape_str(data, edata, sizeof(edata)), k + 1, s->nservers);
+		rc = mount_with_timeout(src, nfsspec_fstype(s), at->flags, data, at->timeout_ms);
 		if (rc == 0) {
-			log_info("root: mounted %s on %s %s", src, SYSROOT,
+			log_info("root: mounted %s on %s %s", esrc, SYSROOT,
 				 at->flags ? "read-only" : "read-write");
 			record_server(server);
 			snprintf(b->root_dev, sizeof(b->root_dev), "%s", src);
 			snprintf(b->root_type, sizeof(b->root_type), "%s", nfsspec_fstype(s));
 			return 0;
 		}
-		int w = snprintf(at->table + off, sizeof(at->table) - off, "%s:%s  %s (%s)\n",
-				 ipcfg_format_ipv4(server, a), s->path, mount_error(-rc), strerror(-rc));
-		if (w > 0 && (size_t)w < sizeof(at->table) - off)
-			off += (size_t)w;
-		log_warn("root: NFS server %s: %s", a, mount_error(-rc));
+		at->err[k] = rc;
+		log_warn("root: NFS server %s: %s", ipcfg_format_ipv4(server, a), mount_error(-rc));
 	}
 	return rc;
+}
+
+/* What the last round found, one line per server. */
+static void log_round(const struct attempt *at)
+{
+	static char epath[ESCAPE_SIZE(NFSSPEC_MAX_PATH)];
+	char a[IPCFG_IPV4_LEN];
+
+	escape_str(at->s.path, epath, sizeof(epath));
+	for (int k = 0; k < at->s.nservers; k++)
+		if (at->err[k] < 0)
+			log_err("root:   %s:%s  %s (%s)", ipcfg_format_ipv4(at->s.servers[at->order[k]], a),
+				epath, mount_error(-at->err[k]), strerror(-at->err[k]));
 }
 
 /* Ranks the servers: rendezvous hashing with our MAC (a farm spreads evenly and a
  * machine keeps its server), or the written order. */
 static void rank(const struct boot *b, struct attempt *at)
 {
-	char a[IPCFG_IPV4_LEN], line[512];
-	size_t off = 0;
+	char a[IPCFG_IPV4_LEN], line[NFSSPEC_MAX_SERVERS * IPCFG_IPV4_LEN + 1];
+	struct strbuf sb;
 
 	if (b->cfg.nfs_select == NFS_SELECT_ORDER || at->s.nservers == 1)
 		for (int i = 0; i < at->s.nservers; i++)
 			at->order[i] = i;
 	else
 		rendezvous_rank(at->s.servers, at->s.nservers, b->net_mac, at->order);
-	line[0] = '\0';
-	for (int i = 0; i < at->s.nservers && off < sizeof(line); i++) {
-		int w = snprintf(line + off, sizeof(line) - off, "%s%s", i ? " " : "",
-				 ipcfg_format_ipv4(at->s.servers[at->order[i]], a));
-		if (w < 0 || (size_t)w >= sizeof(line) - off)
-			break;
-		off += (size_t)w;
-	}
-	if (at->s.nservers > 1)
+	if (at->s.nservers < 2)
+		return;
+	strbuf_init(&sb, line, sizeof(line));
+	for (int i = 0; i < at->s.nservers; i++)
+		strbuf_addf(&sb, "%s%s", i ? " " : "", ipcfg_format_ipv4(at->s.servers[at->order[i]], a));
+	if (strbuf_finish(&sb) >= 0) /* always fits: the line has room for every server */
 		log_info("root: NFS servers in the order this machine tries them (%s): %s",
 			 b->cfg.nfs_select == NFS_SELECT_ORDER ? "as written" : "rendezvous hash", line);
 }
@@ -246,16 +248,18 @@ static void rank(const struct boot *b, struct attempt *at)
 int nfsroot_mount(struct boot *b)
 {
 	static struct attempt at;
+	static char etext[ESCAPE_SIZE(NFSSPEC_MAX_PATH)];
 	char err[NFSSPEC_ERR_LEN], client[IPCFG_IPV4_LEN];
 	enum nfsspec_form form;
 	const char *text = spec_text(b, &form);
 	unsigned retry = b->cfg.rd_retry_set ? b->cfg.rd_retry : NFS_RETRY_DEFAULT_S;
-	uint64_t start = timeline_now_ns();
+	uint64_t start = monoclock_ms();
 	unsigned pause = 1;
 	int rc;
 
+	escape_str(text, etext, sizeof(etext));
 	if (!b->net_up) {
-		log_err("root: %s is an NFS root but the network is not up (ip=off?)", b->cfg.root);
+		log_err("root: %s is an NFS root but the network is not up (ip=off?)", etext);
 		return -ENETDOWN;
 	}
 	ipcfg_format_ipv4(b->net_addr, client);
@@ -265,33 +269,37 @@ int nfsroot_mount(struct boot *b)
 	}
 	if (at.s.nservers == 0) {
 		if (!b->net_server) {
-			log_err("root: %s names no server, and neither ip= nor DHCP gave one", text);
+			log_err("root: %s names no server, and neither ip= nor DHCP gave one", etext);
 			return -EINVAL;
 		}
 		at.s.servers[at.s.nservers++] = b->net_server;
+	}
+	at.timeout_s = b->cfg.nfs_timeout_set ? b->cfg.nfs_timeout : NFS_TIMEOUT_DEFAULT_S;
+	if (ms_from_seconds(at.timeout_s, &at.timeout_ms) < 0) {
+		log_err("root: sprout.nfs.timeout=%u is too long: at most %d seconds", at.timeout_s,
+			INT_MAX / 1000);
+		return -ERANGE;
 	}
 	if ((rc = load_nfs(b, &at.s)) < 0)
 		return rc;
 	set_nfs4_identity(b);
 	rank(b, &at);
 	at.flags = nfsspec_read_only(&at.s, b->cfg.rw == RW_RW) ? MS_RDONLY : 0;
-	at.timeout = b->cfg.nfs_timeout_set ? b->cfg.nfs_timeout : NFS_TIMEOUT_DEFAULT_S;
 	/* rounds over the whole list until rd.retry= seconds have gone, pausing 1, 2, 4... s */
 	for (;;) {
 		rc = try_servers(b, &at);
 		if (rc == 0 || rc == -ENAMETOOLONG)
 			return rc;
-		uint64_t spent = (timeline_now_ns() - start) / 1000000000u;
+		uint64_t spent = (monoclock_ms() - start) / 1000;
 		if (spent + pause > retry)
 			break;
 		log_warn("root: no NFS server answered; trying the list again in %u s (rd.retry=%u)", pause,
 			 retry);
-		sleep(pause);
+		monoclock_sleep_ms((uint64_t)pause * 1000);
 		pause = pause < 16 ? pause * 2 : pause;
 	}
-	log_err("root: no NFS server could give the root (%s, %s, %u s each); last round:", text,
-		nfsspec_fstype(&at.s), at.timeout);
-	for (char *save = NULL, *row = strtok_r(at.table, "\n", &save); row; row = strtok_r(NULL, "\n", &save))
-		log_err("root:   %s", row);
+	log_err("root: no NFS server could give the root (%s, %s, %u s each); last round:", etext,
+		nfsspec_fstype(&at.s), at.timeout_s);
+	log_round(&at);
 	return rc;
 }

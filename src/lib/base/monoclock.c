@@ -24,3 +24,11 @@ int ms_from_seconds(uint64_t seconds, int *ms)
 	*ms = (int)(seconds * 1000);
 	return 0;
 }
+
+void monoclock_sleep_ms(uint64_t ms)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}

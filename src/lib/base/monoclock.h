@@ -11,4 +11,8 @@ uint64_t monoclock_ms(void);
  * would not fit, never a wrapped value. */
 int ms_from_seconds(uint64_t seconds, int *ms);
 
+/* Sleeps ms milliseconds in full: a signal handler that runs meanwhile (PID 1's
+ * SIGCHLD reaper) does not cut the sleep short, unlike sleep(). */
+void monoclock_sleep_ms(uint64_t ms);
+
 #endif
