@@ -46,17 +46,19 @@ declare -ga E2E_CLEANUP_HOOKS=() # functions the exit trap calls once QEMU and P
 
 # --- setup and results -------------------------------------------------------------------
 
-# e2e_init NAME [--no-qemu]: temp dir, test kernel (KVER, KERNEL, MODDIR), cleanup trap.
-# Without QEMU the whole script is one SKIP (tests/run.sh --strict counts it as failed);
-# --no-qemu is for scripts that boot nothing. Without the test kernel: SKIP, or FAIL when
-# SPROUT_REQUIRE_KERNEL=1 (make check). scripts/deps.sh installs both.
+# e2e_init NAME [--no-qemu] [--no-kernel]: temp dir, test kernel (KVER, KERNEL, MODDIR),
+# cleanup trap. Without QEMU the whole script is one SKIP (tests/run.sh --strict counts it as
+# failed); --no-qemu is for scripts that boot nothing. Without the test kernel: SKIP, or FAIL
+# when SPROUT_REQUIRE_KERNEL=1 (make check); --no-kernel for scripts that need none.
+# scripts/deps.sh installs both.
 e2e_init() {
 	E2E_NAME=$1
-	local qemu=1 why
+	local qemu=1 kernel=1 why
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--no-qemu) qemu=0; shift ;;
+		--no-kernel) kernel=0; shift ;;
 		*) echo "e2e_init: unknown option '$1'" >&2; exit 2 ;;
 		esac
 	done
@@ -64,7 +66,7 @@ e2e_init() {
 		e2e_skip "$E2E_NAME" "qemu-system-x86_64 not installed (run scripts/deps.sh)"
 		exit 0
 	fi
-	if ! e2e__kernel_env; then
+	if [ $kernel = 1 ] && ! e2e__kernel_env; then
 		why=$E2E_KERNEL_WHY
 		if [ "${SPROUT_REQUIRE_KERNEL:-0}" = 1 ]; then
 			echo "FAIL: $(e2e__oneline "$E2E_NAME"): no test kernel, and SPROUT_REQUIRE_KERNEL=1: $(e2e__oneline "$why")"
@@ -73,10 +75,12 @@ e2e_init() {
 		e2e_skip "$E2E_NAME" "no test kernel: $why"
 		exit 0
 	fi
-	export KVER KERNEL MODDIR
-	E2E_BOOT_KERNEL=$KERNEL
-	if [ "${E2E_PVH:-0}" = 1 ]; then
-		E2E_BOOT_KERNEL=$(e2e__vmlinux) || E2E_BOOT_KERNEL=$KERNEL
+	if [ $kernel = 1 ]; then
+		export KVER KERNEL MODDIR
+		E2E_BOOT_KERNEL=$KERNEL
+		if [ "${E2E_PVH:-0}" = 1 ]; then
+			E2E_BOOT_KERNEL=$(e2e__vmlinux) || E2E_BOOT_KERNEL=$KERNEL
+		fi
 	fi
 	E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sprout-e2e-${E2E_NAME//\//_}.XXXXXX")
 	case $E2E_TMP in
