@@ -147,7 +147,7 @@ if [ $run_fuzz = 1 ]; then
 		t=$B/fuzz/fuzz_$name
 		if [ ! -x "$t" ]; then
 			fail=$((fail + 1)); failed+=("fuzz $name")
-			echo "fuzz: $name: FAILED: $t not built (make $t)"
+			echo "fuzz: $name: FAILED: $t not built (make check-unit builds every fuzz target)"
 			continue
 		fi
 		corpus=tests/corpus/$name
