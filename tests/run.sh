@@ -64,10 +64,11 @@ else
 	fi
 fi
 
-# skipped SUITE NAME...: counts skips; under --strict an undocumented one is a failure.
+# skipped SUITE WHERE NAME...: counts skips (SUITE as in DOCUMENTED_SKIPS, WHERE the program
+# or script that ran); under --strict an undocumented one is a failure.
 skipped() {
-	local suite=$1 name d ok
-	shift
+	local suite=$1 where=$2 name d ok
+	shift 2
 	for name in "$@"; do
 		ok=0
 		for d in "${DOCUMENTED_SKIPS[@]}"; do
@@ -75,8 +76,8 @@ skipped() {
 		done
 		if [ $strict = 1 ] && [ $ok = 0 ]; then
 			fail=$((fail + 1))
-			failed+=("$suite: $name skipped (not a documented skip)")
-			echo "  FAIL: $suite: $name skipped, and README documents no such skip"
+			failed+=("$where: $name skipped (not a documented skip)")
+			echo "  FAIL: $where: $name skipped, and README documents no such skip"
 		else
 			skip=$((skip + 1))
 		fi
@@ -113,7 +114,7 @@ unit_suite() {
 			failed+=("$t"); echo "$out" | tail -n 30
 		fi
 		echo "unit: $t: $p passed, $f failed, $s skipped${names[*]:+ (${names[*]})}"
-		skipped "$name" "${names[@]}"
+		skipped "$name" "$t" "${names[@]}"
 	done
 }
 
@@ -129,7 +130,7 @@ script_suite() {
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
 	pass=$((pass + p)); fail=$((fail + f))
 	[ "$f" = 0 ] || failed+=("$t")
-	skipped "$suite" "${names[@]}"
+	skipped "$suite" "$t" "${names[@]}"
 	return 0
 }
 
