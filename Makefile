@@ -118,12 +118,20 @@ fuzz: $(FUZZ_BIN)
 deps:
 	scripts/deps.sh
 
+# make check: the whole suite, as root: packages and test kernel first, then every skip that
+# README does not document, and a missing test kernel, fail (tests/run.sh --strict).
 check: deps
 	$(MAKE) all unit tools $(FUZZ_BIN)
-	tests/run.sh
+	tests/run.sh --strict
+
+# make check-unit: unit tests (plain, ASan+UBSan), valgrind and the fuzz smoke, for any user:
+# no root, no deps.sh, no apt-get, no QEMU. Tests that need what is missing skip, saying so.
+.PHONY: check-unit
+check-unit: all unit $(FUZZ_BIN)
+	tests/run.sh --no-e2e
 
 e2e: all unit tools
-	tests/run.sh --e2e-only
+	tests/run.sh --e2e-only --strict
 
 lint:
 	tests/lint.sh

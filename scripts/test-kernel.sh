@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Makes Debian's linux-image-amd64 available for tests without installing it:
-# the package is downloaded with apt-get and unpacked into $SPROUT_KERNEL_DIR
-# (default /var/cache/sprout/kernel). Prints nothing on success; `--env` prints
-# KVER=, KERNEL= and MODDIR= lines for the test scripts.
+# The test kernel: Debian's linux-image-amd64, unpacked (not installed) into
+# $SPROUT_KERNEL_DIR (default /var/cache/sprout/kernel). The one place that knows which
+# release the tests use and where it lives.
+#   test-kernel.sh              downloads and unpacks it if missing (apt-get download)
+#   test-kernel.sh --env        the same, then prints KVER=, KERNEL= and MODDIR= lines
+#   test-kernel.sh --env --no-fetch
+#                               prints them only if it is already unpacked, else says why on
+#                               stderr and exits 1; never calls apt-get (tests/run.sh uses this)
 set -euo pipefail
 dir=${SPROUT_KERNEL_DIR:-/var/cache/sprout/kernel}
+env=0 fetch=1
+for a in "$@"; do
+  case $a in
+  --env) env=1 ;;
+  --no-fetch) fetch=0 ;;
+  *) echo "test-kernel: unknown option '$a' (expected --env, --no-fetch)" >&2; exit 2 ;;
+  esac
+done
 
 pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 if [ -z "$pkg" ]; then
@@ -14,6 +26,10 @@ fi
 kver=${pkg#linux-image-}
 
 if [ ! -f "$dir/$kver/vmlinuz" ] || [ ! -f "$dir/$kver/modules/$kver/modules.dep" ]; then
+  if [ $fetch = 0 ]; then
+    echo "test-kernel: $kver is not unpacked in $dir (scripts/deps.sh or scripts/test-kernel.sh, as root, fetches it)" >&2
+    exit 1
+  fi
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   (cd "$tmp" && apt-get download -q "$pkg" >/dev/null)
@@ -27,7 +43,7 @@ if [ ! -f "$dir/$kver/vmlinuz" ] || [ ! -f "$dir/$kver/modules/$kver/modules.dep
   mv "$dir/$kver.new" "$dir/$kver"
 fi
 
-if [ "${1:-}" = --env ]; then
+if [ $env = 1 ]; then
   echo "KVER=$kver"
   echo "KERNEL=$dir/$kver/vmlinuz"
   echo "MODDIR=$dir/$kver/modules/$kver"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # End-to-end test harness: boots images in QEMU (TCG) and checks the serial log.
-# Sourced by tests/e2e/test_*.sh; see tests/e2e/selftest.sh for every function in use.
+# Sourced by tests/e2e/test_*.sh; tests/e2e/test_harness.sh checks the harness itself.
 #
 # A test script is:
 #   . "$(dirname "$0")/lib.sh"
@@ -10,12 +10,18 @@
 #   e2e_sprout_image "$E2E_TMP/initrd.img"
 #   e2e_boot uuid --initrd "$E2E_TMP/initrd.img" --append "root=UUID=$uuid" --disk "$E2E_TMP/disk.img"
 #   e2e_wait uuid || true
-#   if e2e_log_has uuid '^SPROUT-E2E-ROOT: ok'; then e2e_pass uuid; else e2e_fail uuid "no marker"; fi
+#   check_log uuid "no root marker" uuid '^SPROUT-E2E-ROOT: ok'
+#   check uuid-disk "the disk changed" test "$(e2e_sum "$E2E_TMP/disk.img")" = "$sum"
 #
-# Results are single lines on stdout (PASS:/FAIL:/SKIP:) that tests/run.sh counts; all
-# diagnostics go to stderr. The script exits non-zero when any check failed. Every process the
-# harness starts is recorded by PID and killed on exit; nothing is ever killed by name.
-# Safe under `set -euo pipefail`.
+# Results are single lines on stdout (PASS: NAME, FAIL: NAME: WHY, SKIP: NAME: WHY) that
+# tests/run.sh counts; all diagnostics go to stderr. The script exits non-zero when any check
+# failed. Every process the harness starts is recorded by PID and killed on exit; nothing is
+# ever killed by name. Safe under `set -euo pipefail`, and may be sourced inside a function
+# (its state is global).
+#
+# The test kernel comes from the environment (KVER, KERNEL, MODDIR: tests/run.sh exports them
+# from scripts/test-kernel.sh); a script run alone asks scripts/test-kernel.sh itself, which
+# then never downloads. Missing, it is a SKIP, or a FAIL when SPROUT_REQUIRE_KERNEL=1.
 
 E2E_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # For the test scripts, which build paths under the repository.
@@ -26,42 +32,55 @@ E2E_NAME=
 E2E_NFAIL=0
 E2E_LAST_BOOT=
 E2E_BOOT_KERNEL=
-declare -A E2E_PIDS=()     # pid -> 1, every live child the harness started
-declare -A E2E_QPID=()     # boot name -> pid of `timeout` running QEMU
-declare -A E2E_READERS=()  # boot name -> pids of the FIFO readers
-declare -A E2E_SFD=()      # boot name -> fd writing to the guest's serial
-declare -A E2E_MFD=()      # boot name -> fd writing to the QEMU monitor
-declare -A E2E_MARK=()     # boot name -> log offset of the last e2e_send
-declare -A E2E_RC=()       # boot name -> exit status once reaped
-E2E_CLEANUP_HOOKS=()       # functions the exit trap calls once QEMU and tracked PIDs are gone
+E2E_KERNEL_WHY=
+# -g: global even when this file is sourced inside a function (plain declare would make
+# them that function's locals, and the exit trap would find nothing to stop).
+declare -gA E2E_PIDS=()     # pid -> 1, every live child the harness started
+declare -gA E2E_QPID=()     # boot name -> pid of `timeout` running QEMU
+declare -gA E2E_READERS=()  # boot name -> pids of the FIFO readers
+declare -gA E2E_SFD=()      # boot name -> fd writing to the guest's serial
+declare -gA E2E_MFD=()      # boot name -> fd writing to the QEMU monitor
+declare -gA E2E_MARK=()     # boot name -> log offset of the last e2e_send
+declare -gA E2E_RC=()       # boot name -> exit status once reaped
+declare -ga E2E_CLEANUP_HOOKS=() # functions the exit trap calls once QEMU and PIDs are gone
 
 # --- setup and results -------------------------------------------------------------------
 
-# e2e_init NAME: temp dir, test kernel, cleanup trap. Skips the whole script when QEMU or the
-# test kernel is missing (scripts/deps.sh installs both).
+# e2e_init NAME [--no-qemu] [--no-kernel]: temp dir, test kernel (KVER, KERNEL, MODDIR),
+# cleanup trap. Without QEMU the whole script is one SKIP (tests/run.sh --strict counts it as
+# failed); --no-qemu is for scripts that boot nothing. Without the test kernel: SKIP, or FAIL
+# when SPROUT_REQUIRE_KERNEL=1 (make check); --no-kernel for scripts that need none.
+# scripts/deps.sh installs both.
 e2e_init() {
 	E2E_NAME=$1
-	local line
-	if ! command -v qemu-system-x86_64 >/dev/null; then
+	local qemu=1 kernel=1 why
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--no-qemu) qemu=0; shift ;;
+		--no-kernel) kernel=0; shift ;;
+		*) echo "e2e_init: unknown option '$1'" >&2; exit 2 ;;
+		esac
+	done
+	if [ $qemu = 1 ] && ! command -v qemu-system-x86_64 >/dev/null; then
 		e2e_skip "$E2E_NAME" "qemu-system-x86_64 not installed (run scripts/deps.sh)"
 		exit 0
 	fi
-	KVER='' KERNEL='' MODDIR=''
-	while IFS= read -r line; do
-		case $line in
-		KVER=*) KVER=${line#KVER=} ;;
-		KERNEL=*) KERNEL=${line#KERNEL=} ;;
-		MODDIR=*) MODDIR=${line#MODDIR=} ;;
-		esac
-	done < <("$E2E_REPO/scripts/test-kernel.sh" --env || true)
-	if [ -z "$KVER" ] || [ ! -f "$KERNEL" ] || [ ! -d "$MODDIR" ]; then
-		e2e_skip "$E2E_NAME" "no test kernel (scripts/test-kernel.sh --env failed)"
+	if [ $kernel = 1 ] && ! e2e__kernel_env; then
+		why=$E2E_KERNEL_WHY
+		if [ "${SPROUT_REQUIRE_KERNEL:-0}" = 1 ]; then
+			echo "FAIL: $(e2e__oneline "$E2E_NAME"): no test kernel, and SPROUT_REQUIRE_KERNEL=1: $(e2e__oneline "$why")"
+			exit 1
+		fi
+		e2e_skip "$E2E_NAME" "no test kernel: $why"
 		exit 0
 	fi
-	export KVER KERNEL MODDIR
-	E2E_BOOT_KERNEL=$KERNEL
-	if [ "${E2E_PVH:-0}" = 1 ]; then
-		E2E_BOOT_KERNEL=$(e2e__vmlinux) || E2E_BOOT_KERNEL=$KERNEL
+	if [ $kernel = 1 ]; then
+		export KVER KERNEL MODDIR
+		E2E_BOOT_KERNEL=$KERNEL
+		if [ "${E2E_PVH:-0}" = 1 ]; then
+			E2E_BOOT_KERNEL=$(e2e__vmlinux) || E2E_BOOT_KERNEL=$KERNEL
+		fi
 	fi
 	E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sprout-e2e-${E2E_NAME//\//_}.XXXXXX")
 	case $E2E_TMP in
@@ -79,6 +98,22 @@ e2e_init() {
 
 e2e_pass() {
 	echo "PASS: $(e2e__oneline "$1")"
+}
+
+# check NAME WHY CMD...: PASS: NAME when CMD succeeds, else FAIL: NAME: WHY (and the serial
+# log of the boot called NAME, else of the last boot, on stderr). The one check helper of the
+# e2e scripts.
+check() {
+	local name=$1 why=$2
+	shift 2
+	if "$@"; then e2e_pass "$name"; else e2e_fail "$name" "$why"; fi
+}
+
+# check_log NAME WHY BOOT REGEX: a line of BOOT's serial log matches REGEX (extended, no
+# CRs); on failure the log shown is BOOT's.
+check_log() {
+	local name=$1 why=$2 boot=$3
+	if e2e_log_has "$boot" "$4"; then e2e_pass "$name"; else e2e_fail "$name" "$why" "$boot"; fi
 }
 
 e2e_skip() {
@@ -541,6 +576,32 @@ e2e_ktime() {
 }
 
 # --- internals ---------------------------------------------------------------------------
+
+# Sets KVER, KERNEL and MODDIR: from the environment (tests/run.sh) when all three are there,
+# else from scripts/test-kernel.sh --env --no-fetch. False, with the reason in E2E_KERNEL_WHY,
+# when there is no usable test kernel.
+e2e__kernel_env() {
+	local line out
+	E2E_KERNEL_WHY=
+	if [ -z "${KVER:-}" ] || [ -z "${KERNEL:-}" ] || [ -z "${MODDIR:-}" ]; then
+		KVER='' KERNEL='' MODDIR=''
+		if ! out=$("$E2E_REPO/scripts/test-kernel.sh" --env --no-fetch 2>&1); then
+			E2E_KERNEL_WHY=$out
+			return 1
+		fi
+		while IFS= read -r line; do
+			case $line in
+			KVER=*) KVER=${line#KVER=} ;;
+			KERNEL=*) KERNEL=${line#KERNEL=} ;;
+			MODDIR=*) MODDIR=${line#MODDIR=} ;;
+			esac
+		done <<<"$out"
+	fi
+	if [ -z "$KVER" ] || [ ! -f "$KERNEL" ] || [ ! -f "$MODDIR/modules.dep" ]; then
+		E2E_KERNEL_WHY="KVER=$KVER KERNEL=$KERNEL MODDIR=$MODDIR: no kernel file or no modules.dep"
+		return 1
+	fi
+}
 
 # E2E_PVH=1: boot the ELF kernel inside the bzImage through QEMU's PVH entry instead; under TCG
 # the bzImage spends ~2.7 s decompressing itself. Extracted once into $E2E_CACHE (default

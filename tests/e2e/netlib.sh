@@ -2,7 +2,7 @@
 # Network harness for the end-to-end tests: a private network namespace with a bridge, one tap
 # per guest NIC, QEMU run inside the namespace, dnsmasq (DHCP/TFTP), nfs-ganesha servers
 # (NFSv4, NFSv3 with rpcbind) and a "black hole" TCP listener. Needs root. Sourced after
-# lib.sh; tests/e2e/netselftest.sh uses every function:
+# lib.sh (tests/e2e/test_harness.sh checks its cleanup):
 #
 #   . "$(dirname "$0")/lib.sh"
 #   . "$(dirname "$0")/netlib.sh"
@@ -22,10 +22,10 @@
 # the namespace, whose name starts with sprout-e2e-. Servers that keep state under /run
 # (rpcbind, ganesha) get a private /run bind-mounted from $NET_DIR/run, so they never meet a
 # host rpcbind or another test's. Every process is recorded by PID and stopped by PID; on exit
-# (normal, failed, or interrupted) the boots, the servers and the namespace all go (through
-# lib.sh's E2E_CLEANUP_HOOKS when it has them, else by wrapping its EXIT trap: a script must
-# not set its own EXIT trap after net_init). One network per script. Functions that start
-# processes must run in the script's own shell, not in $(...).
+# (normal, failed, or interrupted) the boots, the servers and the namespace all go, through
+# lib.sh's E2E_CLEANUP_HOOKS (its EXIT trap). One network per script. Functions that start
+# processes must run in the script's own shell, not in $(...). The state is global (declare
+# -g), so this file may be sourced inside a function too.
 
 NET_NS=
 NET_N=
@@ -34,14 +34,13 @@ NET_GW=
 NET_DIR=
 NET_OWNER=
 NET_QEMU=
-NET_PREV_EXIT=
 NET_DNSMASQ_PID=
 NET_RPCBIND_PID=
-declare -A NET_PIDS=()    # pid -> label, every live server netlib started
-declare -A NET_GANESHA=() # instance name -> pid
-declare -A NET_GANESHA_V3=() # instance name -> 1 when it serves NFSv3
-declare -A NET_BLACKHOLE=() # IP:PORT -> pid
-declare -a NET_BOOTS=()   # e2e boot names started by net_boot
+declare -gA NET_PIDS=()       # pid -> label, every live server netlib started
+declare -gA NET_GANESHA=()    # instance name -> pid
+declare -gA NET_GANESHA_V3=() # instance name -> 1 when it serves NFSv3
+declare -gA NET_BLACKHOLE=()  # IP:PORT -> pid
+declare -ga NET_BOOTS=()      # e2e boot names started by net_boot
 # sh -c script for daemons that keep state under /run: $NET_DIR/run mounted there first
 # (ip netns exec gives each command its own mount namespace, so nobody else sees the mount).
 # shellcheck disable=SC2016 # expanded by that shell
@@ -50,9 +49,9 @@ NET_RUN_SH='mount --bind "$0" /run && exec "$@"'
 # net_init [N]: namespace sprout-e2e-<pid>-N with lo up and a bridge br0 at 10.N.0.1/24
 # (N defaults to 42). Sets NET_NS, NET_PREFIX (10.N.0), NET_GW (10.N.0.1), NET_DIR.
 net_init() {
-	local n=${1:-42} prev k
-	if [ -z "${E2E_TMP:-}" ]; then
-		echo "net_init: call e2e_init first" >&2
+	local n=${1:-42} k
+	if [ -z "${E2E_TMP:-}" ] || ! declare -p E2E_CLEANUP_HOOKS >/dev/null 2>&1; then
+		echo "net_init: source lib.sh and call e2e_init first" >&2
 		return 2
 	fi
 	if [ -n "$NET_NS" ]; then
@@ -72,13 +71,7 @@ net_init() {
 	mkdir -p "$NET_DIR/taps" "$NET_DIR/run" || return 1
 	chmod 0755 "$NET_DIR/run"
 	# Cleanup first, so a failure half-way through still removes what exists.
-	if declare -p E2E_CLEANUP_HOOKS >/dev/null 2>&1; then
-		E2E_CLEANUP_HOOKS+=(net__cleanup)
-	else
-		prev=$(trap -p EXIT)
-		[ -z "$prev" ] || eval "net__grab_trap ${prev#trap }"
-		trap net__exit EXIT
-	fi
+	E2E_CLEANUP_HOOKS+=(net__cleanup)
 	# A name left by an earlier run whose PID came round again is not ours to reuse.
 	for ((k = 0; k < 10; k++)); do
 		NET_NS=sprout-e2e-$$-$n${k/#0/}
@@ -640,27 +633,6 @@ net__stop_all() {
 		wait "$pid"
 		unset "NET_PIDS[$pid]"
 	done
-}
-
-net__grab_trap() {
-	NET_PREV_EXIT=$2
-}
-
-# Our EXIT trap when lib.sh has no cleanup hooks: our cleanup, then lib.sh's trap with the
-# script's exit status still in $?.
-net__exit() {
-	local rc=$?
-	set +e
-	net__cleanup
-	if [ -n "$NET_PREV_EXIT" ]; then
-		net__status "$rc"
-		eval "$NET_PREV_EXIT"
-	fi
-	exit "$rc"
-}
-
-net__status() {
-	return "$1"
 }
 
 # Boots first (QEMU holds the taps), then servers (rpcbind ignores SIGTERM), then the

@@ -61,12 +61,6 @@ CMDLINE="ip=dhcp root=nfs4:$S1,$S2:/export sprout.overlay=tmpfs sprout.overlay.s
 	--cmdline "console=ttyS0 panic=1 $CMDLINE"
 net_dnsmasq --tftp "$TFTP" --ipxe boot.ipxe
 
-check() { # check NAME WHY CMD...
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then e2e_pass "$name"; else e2e_fail "$name" "$why"; fi
-}
-
 # expected NUM: the server machine NUM should pick first (the unit code's ranking).
 expected() { "$REPO/build/sprout" rank "$S1,$S2" "$(mac_of "$1")" | cut -d' ' -f1; }
 
@@ -87,8 +81,8 @@ used=""
 for m in "${MACHINES[@]}"; do
 	want=$(expected "$m")
 	used+=" $want"
-	check "pxe-boot-$m" "machine $m did not reach its root through PXE with a RAM layer" \
-		e2e_log_has "pxe$m" "FARM: mac=$(mac_of "$m") .*writes=yes lower=intact"
+	check_log "pxe-boot-$m" "machine $m did not reach its root through PXE with a RAM layer" \
+		"pxe$m" "FARM: mac=$(mac_of "$m") .*writes=yes lower=intact"
 	check "ranking-$m" "machine $m did not use $want, the server its ranking puts first" farm_ok "pxe$m" "$m" "$want"
 done
 echo "servers chosen:$used" >&2
@@ -137,8 +131,8 @@ for run in 1 2; do
 		--append "$KEEP" --timeout 240 --mem 384
 	e2e_wait "keep$run" || true
 done
-check keep-first-boot "the first boot with the upper layer on disk failed" e2e_log_has keep1 'FARM: .*writes=yes .*persist=none'
-check keep-survives-reboot "a file written in the first boot was not there in the second" \
-	e2e_log_has keep2 "FARM: .*writes=yes .*persist=boot-of-$(mac_of 9)"
+check_log keep-first-boot "the first boot with the upper layer on disk failed" keep1 'FARM: .*writes=yes .*persist=none'
+check_log keep-survives-reboot "a file written in the first boot was not there in the second" \
+	keep2 "FARM: .*writes=yes .*persist=boot-of-$(mac_of 9)"
 check exports-unchanged-end "an exported tree changed" \
 	test "$(e2e_sum "$E2E_TMP/root1")" = "$sum1" -a "$(e2e_sum "$E2E_TMP/root2")" = "$sum2"

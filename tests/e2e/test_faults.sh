@@ -24,12 +24,6 @@ OTHER=0badc0de-0000-4000-8000-000000000000
 SEED=${E2E_SEED:-$((RANDOM * 32768 + RANDOM))}
 echo "faults: random seed $SEED (E2E_SEED=$SEED replays it)" >&2
 
-check() { # check NAME WHY BOOT CMD...
-	local name=$1 why=$2 boot=$3
-	shift 3
-	if "$@"; then e2e_pass "$name"; else e2e_fail "$name" "$why" "$boot"; fi
-}
-
 # The root: e2e's usual one, plus an init that fills / and reports how it went.
 e2e_make_root "$ROOT"
 cat >"$ROOT/sbin/fill-init" <<'INIT'
@@ -82,7 +76,7 @@ if e2e_expect noroot "root: root=UUID=$OTHER not found after 3 s. Block devices:
 	sleep 1
 	# shellcheck disable=SC2016 # expanded by the guest's shell: proves it runs commands
 	e2e_send noroot 'echo "SHELL-$((6 * 7))"'
-	check root-missing-shell "no working shell after the root-not-found message" noroot \
+	check root-missing-shell "no working shell after the root-not-found message" \
 		e2e_expect noroot '^SHELL-42' 30
 else
 	e2e_fail root-missing-message "no clear message listing the block devices, or no shell" noroot
@@ -93,10 +87,10 @@ e2e_stop noroot || true
 e2e_boot nomod --initrd "$NOBLK" --disk "$DISK" --timeout 120 \
 	--append "root=UUID=$UUID rd.timeout=3 rd.shell=0"
 e2e_wait nomod || true
-check missing-module-named "the message does not name virtio_blk and the device's modalias first" nomod \
-	e2e_log_has nomod "root: devices without a driver in this image: virtio:d00000002v00001AF4 \(virtio block device: virtio_blk\)"
-check missing-module-no-disks "the block device list does not say there are none" nomod \
-	e2e_log_has nomod "not found after 3 s. Block devices: no block devices at all"
+check_log missing-module-named "the message does not name virtio_blk and the device's modalias first" \
+	nomod "root: devices without a driver in this image: virtio:d00000002v00001AF4 \(virtio block device: virtio_blk\)"
+check_log missing-module-no-disks "the block device list does not say there are none" \
+	nomod "not found after 3 s. Block devices: no block devices at all"
 
 # 3. Garbage on the command line and in the baked-in defaults.
 junk=$E2E_TMP/junk
@@ -121,19 +115,19 @@ noise=$(perl -e 'srand($ARGV[0] + 1); my $s = "";
 e2e_boot junk --initrd "$JUNKIMG" --disk "$DISK" --timeout 120 \
 	--append "root=UUID=$UUID init=/sbin/init rd.shell=0 $noise"
 e2e_wait junk || true
-check junk-cmdline-boots "no boot with random bytes on the command line and in the defaults" junk \
-	e2e_log_has junk 'SPROUT-E2E-ROOT: ok init=/sbin/init'
-check junk-defaults-read "the random defaults file was not read" junk \
-	e2e_log_has junk 'sprout: config: .*rd\.retry=77'
-check junk-no-crash "sprout-init died or the kernel panicked" junk \
+check_log junk-cmdline-boots "no boot with random bytes on the command line and in the defaults" \
+	junk 'SPROUT-E2E-ROOT: ok init=/sbin/init'
+check_log junk-defaults-read "the random defaults file was not read" \
+	junk 'sprout: config: .*rd\.retry=77'
+check junk-no-crash "sprout-init died or the kernel panicked" \
 	e2e_log_lacks junk 'Kernel panic|Attempted to kill init|segfault|general protection'
 
 # 4. The RAM layer fills up: ENOSPC for the real system, and nothing else breaks.
 e2e_boot full --initrd "$IMG" --disk "$DISK" --timeout 120 \
 	--append "root=UUID=$UUID sprout.overlay=tmpfs sprout.overlay.size=8M init=/sbin/fill-init rd.shell=0"
 e2e_wait full || true
-check tmpfs-full-enospc "dd did not end with ENOSPC on the full RAM layer" full \
-	e2e_log_has full '^FILL: dd_rc=[1-9][0-9]* enospc=yes filled_kb=(7|8)[0-9]{3} small_when_full=refused'
-check tmpfs-full-recovers "deleting, writing a small file or reading failed after ENOSPC" full \
-	e2e_log_has full '^FILL: .* rm=ok write=ok read=ok lower=intact upper=tmpfs'
-check disk-unchanged "the root disk changed" full test "$(e2e_sum "$DISK")" = "$disk_sum"
+check_log tmpfs-full-enospc "dd did not end with ENOSPC on the full RAM layer" \
+	full '^FILL: dd_rc=[1-9][0-9]* enospc=yes filled_kb=(7|8)[0-9]{3} small_when_full=refused'
+check_log tmpfs-full-recovers "deleting, writing a small file or reading failed after ENOSPC" \
+	full '^FILL: .* rm=ok write=ok read=ok lower=intact upper=tmpfs'
+check disk-unchanged "the root disk changed" test "$(e2e_sum "$DISK")" = "$disk_sum"

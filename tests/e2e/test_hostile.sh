@@ -45,12 +45,6 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
-check() { # check NAME WHY CMD...
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then e2e_pass "$name"; else e2e_fail "$name" "$why" hostile; fi
-}
-
 # count REGEX: how many serial log lines match.
 count() { e2e__text hostile | grep -acE -- "$1" || true; }
 
@@ -100,11 +94,11 @@ check server-saw-good-request "the DHCP server did not end with its good ACK (st
 check no-crash "sprout-init died or the kernel panicked" \
 	e2e_log_lacks hostile 'Kernel panic|Attempted to kill init|segfault|general protection'
 
-check blackhole-timeout "no timeout on the black-hole server $BH" \
-	e2e_log_has hostile "sprout: root: NFS server $BH: no answer in time"
+check_log blackhole-timeout "no timeout on the black-hole server $BH" \
+	hostile "sprout: root: NFS server $BH: no answer in time"
 if e2e_log_has hostile 'SPROUT-E2E-ROOT: ok'; then
-	check second-server "root not from $SRV over NFSv4" \
-		e2e_log_has hostile "SPROUT-E2E-MOUNT: $SRV:/export / nfs4 ro,"
+	check_log second-server "root not from $SRV over NFSv4" \
+		hostile "SPROUT-E2E-MOUNT: $SRV:/export / nfs4 ro,"
 	t1=$(e2e_ktime hostile "sprout: root: mounting .* from server 1 of 2") || t1=
 	t2=$(e2e_ktime hostile "sprout: root: mounting .* from server 2 of 2") || t2=
 	echo "timing: black hole cost ${t1:+$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')} s" >&2

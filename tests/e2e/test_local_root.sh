@@ -28,50 +28,44 @@ boot() {
 	e2e_log_has "$name" 'SPROUT-E2E-ROOT: ok'
 }
 
-check() { # check NAME CONDITION-DESCRIPTION CMD...
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then e2e_pass "$name"; else e2e_fail "$name" "$why"; fi
-}
-
 # root=/dev/vda: read-only by default, timeline logged and kept in /run/sprout,
 # and the disk is byte-for-byte unchanged afterwards.
 if boot dev-path "$E2E_TMP/ext4.img" "root=/dev/vda"; then
-	check dev-path-ro "root was writable without rw" e2e_log_has dev-path 'SPROUT-E2E-ROOT: ok .*rw=no'
-	check dev-path-timeline "no timeline in the log" e2e_log_has dev-path 'sprout: timeline: early .*devices .*root .*handover'
-	check dev-path-run "/run/sprout/timeline not handed to the root" e2e_log_has dev-path 'SPROUT-E2E-RUN: .*timeline'
+	check_log dev-path-ro "root was writable without rw" dev-path 'SPROUT-E2E-ROOT: ok .*rw=no'
+	check_log dev-path-timeline "no timeline in the log" dev-path 'sprout: timeline: early .*devices .*root .*handover'
+	check_log dev-path-run "/run/sprout/timeline not handed to the root" dev-path 'SPROUT-E2E-RUN: .*timeline'
 	check dev-path-unchanged "the read-only root disk changed" test "$(e2e_sum "$E2E_TMP/ext4.img")" = "$ext4_sum"
-	check dev-path-modules "virtio_blk not loaded from the image" e2e_log_has dev-path 'sprout: .*virtio_blk'
+	check_log dev-path-modules "virtio_blk not loaded from the image" dev-path 'sprout: .*virtio_blk'
 else
 	e2e_fail dev-path "root=/dev/vda not reached"
 fi
 
 # root=UUID= on ext4, with rw and rootflags=
 if boot uuid-rw "$E2E_TMP/ext4.img" "root=UUID=$UUID rw rootflags=commit=17"; then
-	check uuid-rw "rw not honoured" e2e_log_has uuid-rw 'SPROUT-E2E-ROOT: ok .*rw=yes'
-	check uuid-rootflags "rootflags=commit=17 not applied" e2e_log_has uuid-rw 'SPROUT-E2E-MOUNT: .* ext4 rw,.*commit=17'
+	check_log uuid-rw "rw not honoured" uuid-rw 'SPROUT-E2E-ROOT: ok .*rw=yes'
+	check_log uuid-rootflags "rootflags=commit=17 not applied" uuid-rw 'SPROUT-E2E-MOUNT: .* ext4 rw,.*commit=17'
 else
 	e2e_fail uuid-rw "root=UUID= not reached"
 fi
 
 # root=LABEL= on xfs
 if boot xfs-label "$E2E_TMP/xfs.img" "root=LABEL=XROOT"; then
-	check xfs-label "not an xfs read-only root" e2e_log_has xfs-label 'SPROUT-E2E-MOUNT: .* xfs ro'
+	check_log xfs-label "not an xfs read-only root" xfs-label 'SPROUT-E2E-MOUNT: .* xfs ro'
 else
 	e2e_fail xfs-label "root=LABEL= on xfs not reached"
 fi
 
 # root=PARTUUID= on a btrfs GPT partition
 if boot btrfs-partuuid "$E2E_TMP/btrfs.img" "root=PARTUUID=$PARTUUID quiet"; then
-	check btrfs-partuuid "not the btrfs partition" e2e_log_has btrfs-partuuid 'SPROUT-E2E-MOUNT: /dev/vda1 / btrfs ro'
+	check_log btrfs-partuuid "not the btrfs partition" btrfs-partuuid 'SPROUT-E2E-MOUNT: /dev/vda1 / btrfs ro'
 else
 	e2e_fail btrfs-partuuid "root=PARTUUID= on btrfs not reached"
 fi
 
 # root=PARTLABEL=, init= with its arguments after --
 if boot init-args "$E2E_TMP/btrfs.img" "root=PARTLABEL=sproutroot init=/sbin/init2 -- alpha beta"; then
-	check init-args "init=/sbin/init2 or its arguments not received" \
-		e2e_log_has init-args 'SPROUT-E2E-ROOT: ok init=/sbin/init2 args=alpha beta '
+	check_log init-args "init=/sbin/init2 or its arguments not received" \
+		init-args 'SPROUT-E2E-ROOT: ok init=/sbin/init2 args=alpha beta '
 else
 	e2e_fail init-args "root=PARTLABEL= with init= not reached"
 fi
@@ -81,7 +75,7 @@ e2e_boot late --initrd "$IMG" --append "root=LABEL=XROOT rootwait" --monitor --t
 if e2e_expect late 'sprout: root: waiting for root=LABEL=XROOT' 90; then
 	e2e_hotadd_disk late "$E2E_TMP/xfs.img" late0 >/dev/null
 	e2e_wait late || true
-	check late-rootwait "hot-added root not found" e2e_log_has late 'SPROUT-E2E-ROOT: ok'
+	check_log late-rootwait "hot-added root not found" late 'SPROUT-E2E-ROOT: ok'
 else
 	e2e_stop late || true
 	e2e_fail late-rootwait "sprout never said it was waiting for the root"
@@ -117,7 +111,7 @@ if e2e_expect brk 'rd.break=root: stopping before the root phase' 90 &&
 	check rd-break-before-mount "the root was mounted before rd.break=root" e2e_expect brk '^0' 30
 	e2e_send brk 'exit'
 	e2e_wait brk || true
-	check rd-break-continue "the boot did not go on after the shell" e2e_log_has brk 'SPROUT-E2E-ROOT: ok'
+	check_log rd-break-continue "the boot did not go on after the shell" brk 'SPROUT-E2E-ROOT: ok'
 else
 	e2e_stop brk || true
 	e2e_fail rd-break "rd.break=root did not open the shell" brk

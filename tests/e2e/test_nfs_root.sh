@@ -16,12 +16,6 @@ e2e_sprout_image "$IMG" --generic
 net_ganesha srv "$SRV" "$ROOT" --v3 --ro
 root_sum=$(e2e_sum "$ROOT")
 
-check() { # check NAME WHY CMD...
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then e2e_pass "$name"; else e2e_fail "$name" "$why" "$name"; fi
-}
-
 # nfsboot NAME APPEND [net_boot args]: boots to the end; true if the root's init ran.
 nfsboot() {
 	local name=$1 append=$2
@@ -35,10 +29,10 @@ nfsboot() {
 net_dnsmasq --root-path "$SRV:/export"
 if nfsboot dhcp-rootpath "ip=dhcp root=/dev/nfs" --nic d1; then
 	# root=/dev/nfs means the kernel's nfsroot, whose default is NFSv3
-	check dhcp-rootpath "not an NFS read-only root from $SRV" \
-		e2e_log_has dhcp-rootpath "SPROUT-E2E-MOUNT: $SRV:/export / nfs ro,.*vers=3"
-	check dhcp-lease-files "lease not in /run for the real system" \
-		e2e_log_has dhcp-rootpath 'SPROUT-E2E-RUN: .*net.*nfs-server'
+	check_log dhcp-rootpath "not an NFS read-only root from $SRV" \
+		dhcp-rootpath "SPROUT-E2E-MOUNT: $SRV:/export / nfs ro,.*vers=3"
+	check_log dhcp-lease-files "lease not in /run for the real system" \
+		dhcp-rootpath 'SPROUT-E2E-RUN: .*net.*nfs-server'
 	t_net=$(e2e_ktime dhcp-rootpath 'sprout: network: DHCP on') || true
 	t_root=$(e2e_ktime dhcp-rootpath 'sprout: root: mounted') || true
 	echo "timing: network start ${t_net:-?} s -> root mounted ${t_root:-?} s (kernel clock)" >&2
@@ -48,7 +42,7 @@ fi
 
 # ip=dhcp nfsroot=SERVER:/export,vers=3 (NFSv3 through rpcbind, nolock)
 if nfsboot v3 "ip=dhcp root=/dev/nfs nfsroot=$SRV:/export,vers=3" --nic v3; then
-	check nfsroot-v3 "not an NFSv3 root" e2e_log_has v3 "SPROUT-E2E-MOUNT: $SRV:/export / nfs ro,.*vers=3"
+	check_log nfsroot-v3 "not an NFSv3 root" v3 "SPROUT-E2E-MOUNT: $SRV:/export / nfs ro,.*vers=3"
 else
 	e2e_fail nfsroot-v3 "ip=dhcp nfsroot=...,vers=3 not reached" v3
 fi
@@ -56,9 +50,9 @@ net_dnsmasq_stop
 
 # Static ip= (no DHCP server running at all), NFSv4.2
 if nfsboot static "ip=$NET_PREFIX.50::$NET_GW:255.255.255.0:node1:eth0:off root=/dev/nfs nfsroot=$SRV:/export,vers=4.2" --nic s1; then
-	check static-ip "not the static address or not NFSv4.2" \
-		e2e_log_has static "SPROUT-E2E-MOUNT: $SRV:/export / nfs4 ro,.*vers=4.2"
-	check static-address "the static address from ip= not configured" e2e_log_has static 'sprout: network: eth0 10\.43\.0\.50/24'
+	check_log static-ip "not the static address or not NFSv4.2" \
+		static "SPROUT-E2E-MOUNT: $SRV:/export / nfs4 ro,.*vers=4.2"
+	check_log static-address "the static address from ip= not configured" static 'sprout: network: eth0 10\.43\.0\.50/24'
 	t_net=$(e2e_ktime static 'sprout: network: eth0 ') || true
 	t_root=$(e2e_ktime static 'sprout: root: mounted') || true
 	echo "timing: NFSv4.2 static: network configured ${t_net:-?} s -> root mounted ${t_root:-?} s (kernel clock)" >&2
@@ -70,7 +64,7 @@ fi
 net_dnsmasq
 mac2=52:54:00:43:aa:02
 if nfsboot bootif "root=nfs4:$SRV:/export BOOTIF=01-${mac2//:/-}" --nic b1,52:54:00:43:aa:01 --nic b2,$mac2; then
-	check bootif-second-nic "BOOTIF= did not choose eth1" e2e_log_has bootif 'sprout: network: eth1 '
+	check_log bootif-second-nic "BOOTIF= did not choose eth1" bootif 'sprout: network: eth1 '
 else
 	e2e_fail bootif-second-nic "root=nfs4: with BOOTIF= not reached" bootif
 fi
@@ -89,8 +83,8 @@ e2e_stop nodhcp || true
 if nfsboot noexport "ip=$NET_PREFIX.51::$NET_GW:255.255.255.0::eth0:off root=nfs4:$SRV:/nonexistent rd.shell=0 rd.retry=0" --nic x1; then
 	e2e_fail missing-export "booted from a missing export" noexport
 else
-	check missing-export "no clear error naming server and export" \
-		e2e_log_has noexport "sprout: root:   $SRV:/nonexistent  (no such export|refused by the server: no such export)"
+	check_log missing-export "no clear error naming server and export" \
+		noexport "sprout: root:   $SRV:/nonexistent  (no such export|refused by the server: no such export)"
 fi
 
 check export-unchanged "the exported tree changed" test "$(e2e_sum "$ROOT")" = "$root_sum"
