@@ -42,6 +42,8 @@ struct boot {
 	char **argv;
 };
 
+/* boot_wait.c: the device waits the phases share. */
+
 /* Waits up to ms for hotplug events and loads the drivers they ask for (or just
  * sleeps when there is no uevent socket). For phases that wait for a device. */
 void boot_wait_events(struct boot *b, int ms);

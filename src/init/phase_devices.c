@@ -7,7 +7,6 @@
 
 #include "boot.h"
 #include "devices.h"
-#include "devwait.h"
 #include "log.h"
 
 static int open_index(struct boot *b)
@@ -50,14 +49,4 @@ int phase_devices(struct boot *b)
 	}
 	log_info("devices: %d module(s) loaded for the devices present", rc);
 	return 0;
-}
-
-void boot_wait_events(struct boot *b, int ms)
-{
-	devwait_events(&b->dev, b->uevent_fd, ms);
-}
-
-int boot_ensure_fs(struct boot *b, const char *type)
-{
-	return devwait_fs(&b->ml, type);
 }

@@ -66,7 +66,7 @@ static int candidate_links(struct boot *b, const struct ipcfg *ipc, struct netli
 	static struct rtnl_link all[NETLINK_MAX_LINKS];
 	uint8_t mac[6];
 	bool by_mac = b->cfg.bootif[0] && cmdline_bootif_mac(b->cfg.bootif, mac) == 0;
-	uint64_t start = timeline_now_ns();
+	uint64_t start = monoclock_ns();
 	char desc[1024], bootif[ESCAPE_SIZE(CMDLINE_MAX_SHORT)];
 	int n = 0;
 
@@ -90,7 +90,7 @@ static int candidate_links(struct boot *b, const struct ipcfg *ipc, struct netli
 		}
 		if (count > 0)
 			return count;
-		if ((timeline_now_ns() - start) / 1000000 >= (uint64_t)limit_ms(&b->cfg, LINK_WAIT_MS))
+		if ((monoclock_ns() - start) / 1000000 >= (uint64_t)limit_ms(&b->cfg, LINK_WAIT_MS))
 			break;
 		boot_wait_events(b, 200); /* a NIC whose driver is still coming */
 	}

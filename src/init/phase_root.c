@@ -16,31 +16,12 @@
 #include "nfsroot.h"
 #include "rootspec.h"
 
-#define ROOT_WAIT_DEFAULT_S 15
-
 /* Has someone (a previous attempt, or the user in the rescue shell) mounted it? */
 static bool sysroot_mounted(void)
 {
 	struct stat a, b;
 
 	return stat("/", &a) == 0 && stat(SYSROOT, &b) == 0 && a.st_dev != b.st_dev;
-}
-
-static int wait_timeout_ms(const struct config *cfg)
-{
-	int ms;
-
-	if (cfg->rd_timeout_set)
-		return cfg->rd_timeout && ms_from_seconds(cfg->rd_timeout, &ms) == 0 ? ms : -1;
-	return cfg->rootwait ? -1 : ROOT_WAIT_DEFAULT_S * 1000;
-}
-
-/* boot.h: a device found with the root's deadline (for root= and sprout.overlay=); the
- * scanning and waiting are devwait's. */
-int boot_find_device(struct boot *b, const char *what, const char *spec, const struct rootspec *rs,
-		     struct blkdev *found)
-{
-	return devwait_blkdev(&b->dev, b->uevent_fd, wait_timeout_ms(&b->cfg), what, spec, rs, found);
 }
 
 static int mount_root(struct boot *b, const struct blkdev *d)
@@ -105,7 +86,7 @@ int phase_root(struct boot *b)
 	}
 	if (b->cfg.rootdelay) {
 		log_info("root: rootdelay=%u: waiting", b->cfg.rootdelay);
-		sleep(b->cfg.rootdelay);
+		monoclock_sleep_ms((uint64_t)b->cfg.rootdelay * 1000); /* whole, across signals */
 	}
 	rc = boot_find_device(b, "root", b->cfg.root, &rs, &dev);
 	if (rc < 0)

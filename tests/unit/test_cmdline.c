@@ -14,7 +14,7 @@
 #include "cmdline.h"
 #include "modindex.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 #define S(lit) lit, sizeof(lit) - 1 /* a literal and its length, NUL bytes included */
 
 /* What a parse must produce. Zero-initialised fields mean "the default". */

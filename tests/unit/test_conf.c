@@ -11,7 +11,7 @@
 
 #include "conf.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 #define S(lit) lit, sizeof(lit) - 1
 
 struct seen {

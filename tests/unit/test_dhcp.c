@@ -29,7 +29,7 @@
 #include "dhcpc.h"
 #include "log.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 #define S(lit) lit, sizeof(lit) - 1
 
 static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };

@@ -13,7 +13,7 @@
 
 #include "ipcfg.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 /* What a parse must give; NULL addresses mean "not set". */
 struct want {

@@ -13,7 +13,7 @@
 
 #include "nfsspec.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 struct want {
 	const char *servers; /* "a,b,c" or NULL for none */

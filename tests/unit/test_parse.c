@@ -11,7 +11,7 @@
 
 #include "parse.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 #define UNCHANGED 0x5a5a5a5a
 
 static void test_u64(void **state)

@@ -11,7 +11,7 @@
 
 #include "size.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 static void test_parse_table(void **state)
 {

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/escape.h"
 
 static int kmsg_fd = -1;
 static bool debug_on;
@@ -35,11 +34,6 @@ void log_set_debug(bool on)
 void log_set_quiet(bool on)
 {
 	quiet_on = on;
-}
-
-char *log_escape(const char *s, char *out, unsigned n)
-{
-	return escape_str(s, out, n);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

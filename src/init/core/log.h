@@ -19,9 +19,4 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 #define log_info(...)   log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...)  log_msg(LOG_DEBUG, __VA_ARGS__)
 
-/* escape_str() of base/escape.h, kept for the callers that name it this way (and the
- * log fakes of the unit tests): bytes outside printable ASCII as \xHH, "..." when cut.
- * New code calls escape_str(). */
-char *log_escape(const char *s, char *out, unsigned n);
-
 #endif

@@ -22,12 +22,6 @@ struct timeline {
 	uint64_t (*now)(void);     /* the clock; NULL: monoclock_ns (a test injects its own) */
 };
 
-/* The monotonic clock, under the name older callers use: monoclock_ns(). */
-static inline uint64_t timeline_now_ns(void)
-{
-	return monoclock_ns();
-}
-
 /* Starts (or, on a retry, restarts the end of) the entry for name; returns its index.
  * With all TIMELINE_MAX entries taken, -1: the phase is not timed, one log line says
  * which was the first left out, and the summary line counts them. */

@@ -16,7 +16,7 @@ void devwait_events(struct devices *dv, int fd, int ms)
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	if (fd < 0 || !dv->ml) { /* no socket, or no devices phase yet */
-		usleep((useconds_t)ms * 1000);
+		monoclock_sleep_ms(ms > 0 ? (uint64_t)ms : 0);
 		return;
 	}
 	if (poll(&p, 1, ms) > 0)

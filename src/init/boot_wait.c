@@ -1,0 +1,34 @@
+/* What the phases that wait for devices share (root=, sprout.overlay=, the network's
+ * NIC, and storage next): waits with the boot's deadlines over dev/devwait. One unit,
+ * so no phase reaches into another phase's file for them. */
+#include "base/monoclock.h"
+#include "boot.h"
+#include "devwait.h"
+
+#define ROOT_WAIT_DEFAULT_S 15
+
+/* rootwait: none; rd.timeout=N: N seconds (0: none); else the default. */
+static int wait_timeout_ms(const struct config *cfg)
+{
+	int ms;
+
+	if (cfg->rd_timeout_set)
+		return cfg->rd_timeout && ms_from_seconds(cfg->rd_timeout, &ms) == 0 ? ms : -1;
+	return cfg->rootwait ? -1 : ROOT_WAIT_DEFAULT_S * 1000;
+}
+
+void boot_wait_events(struct boot *b, int ms)
+{
+	devwait_events(&b->dev, b->uevent_fd, ms);
+}
+
+int boot_find_device(struct boot *b, const char *what, const char *spec, const struct rootspec *rs,
+		     struct blkdev *found)
+{
+	return devwait_blkdev(&b->dev, b->uevent_fd, wait_timeout_ms(&b->cfg), what, spec, rs, found);
+}
+
+int boot_ensure_fs(struct boot *b, const char *type)
+{
+	return devwait_fs(&b->ml, type);
+}
