@@ -2,9 +2,8 @@
 # The NFS rows of bench/run.sh: the bench root exported read-only by nfs-ganesha in a network
 # namespace (tests/e2e/netlib.sh), booted over NFSv4 by sprout, dracut and initramfs-tools,
 # and the farm case: 4 machines, 2 servers, all up and one down. Sourced by run.sh after
-# lib.sh and tests/e2e/netlib.sh (at the top level: netlib's state arrays are declared with
-# `declare`, which inside a function would make them that function's locals, and its exit
-# trap would then find no server to stop); bench_nfs is the entry point. Rows go to
+# lib.sh and tests/e2e/netlib.sh (whose state is global, so its exit trap stops every server
+# wherever it was sourced); bench_nfs is the entry point. Rows go to
 # $BENCH_W/boots.csv like the disk rows, and a note per row to $BENCH_W/nfs-notes (TOOL|text).
 
 # bench_nfs_boot_start TOOL N IMG APPEND MAC [TIMEOUT]: one network boot, on a tap of its
