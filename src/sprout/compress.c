@@ -17,6 +17,8 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include "base/array.h"
+
 #define LZ4_LEGACY_MAGIC 0x184C2102u
 #define LZ4_LEGACY_CHUNK (8u << 20)   /* the kernel's fixed output size per block */
 /* Levels: build time matters as much as size (a generic image is ~50 MB of modules).
@@ -39,7 +41,7 @@ static const char *const names[] = {
 
 int compress_from_name(const char *name)
 {
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (name && strcmp(name, names[i]) == 0)
 			return (int)i;
 	return -1;
@@ -47,7 +49,7 @@ int compress_from_name(const char *name)
 
 const char *compress_name(enum compress_kind kind)
 {
-	if ((unsigned)kind < sizeof(names) / sizeof(names[0]))
+	if ((unsigned)kind < ARRAY_SIZE(names))
 		return names[kind];
 	return "unknown";
 }
@@ -63,7 +65,7 @@ int compress_detect(const uint8_t *buf, size_t len)
 		{ "\x02\x21\x4c\x18", 4, COMPRESS_LZ4 },
 	};
 
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(tab); i++)
 		if (len >= tab[i].len && memcmp(buf, tab[i].magic, tab[i].len) == 0)
 			return tab[i].kind;
 	return -1;
