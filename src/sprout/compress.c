@@ -89,27 +89,21 @@ static void out_init(struct out *o, size_t max_out)
 /* Makes room for at least one more byte, or -EFBIG past the limit. */
 static int out_room(struct out *o, size_t hint)
 {
-	size_t cap;
-	uint8_t *p;
+	size_t need = o->len + 1;
+	int r;
 
 	if (o->len < o->cap)
 		return 0;
-	if (o->cap >= o->limit)
-		return -EFBIG;
 	/* The first size is a guess from the input, bounded so that a header claiming
 	 * a huge output costs nothing until the bytes really come. */
-	if (o->cap)
-		cap = o->cap > SIZE_MAX / 2 ? SIZE_MAX : o->cap * 2;
-	else
-		cap = hint < 4096 ? 4096 : hint > FIRST_CAP_MAX ? FIRST_CAP_MAX : hint;
-	if (cap > o->limit)
-		cap = o->limit;
-	p = realloc(o->p, cap ? cap : 1);
-	if (!p)
-		return -ENOMEM;
-	o->p = p;
-	o->cap = cap;
-	return 0;
+	if (!o->cap)
+		need = hint < 4096 ? 4096 : hint > FIRST_CAP_MAX ? FIRST_CAP_MAX : hint;
+	if (need > o->limit)
+		need = o->limit;
+	if (o->len >= o->limit)
+		return -EFBIG;
+	r = array_grow((void **)&o->p, &o->cap, need, 1, o->limit);
+	return r == -E2BIG ? -EFBIG : r;
 }
 
 static int out_finish(struct out *o, size_t max_out, uint8_t **out, size_t *out_len, int r)

@@ -302,12 +302,11 @@ static int add_requested(struct sel *s, struct kmodsel *out)
 			return kmodsel_fail(s, -ENOENT, "%s: no module or alias \"%s\" in the target's index",
 				    s->moddir, a);
 		if (!found) {
-			char **n = realloc(out->notes, (out->n_notes + 1) * sizeof(*n));
-
-			if (!n)
-				return -ENOMEM;
-			out->notes = n;
-			if (asprintf(&n[out->n_notes], "%s is built into the kernel", a) < 0)
+			r = array_grow((void **)&out->notes, &out->cap_notes, out->n_notes + 1,
+				       sizeof(*out->notes), s->o->n_add);
+			if (r < 0)
+				return r;
+			if (asprintf(&out->notes[out->n_notes], "%s is built into the kernel", a) < 0)
 				return -ENOMEM;
 			out->n_notes++;
 		}

@@ -206,8 +206,10 @@ static bool fw_known(const struct kmodsel *out, const char *name)
 static int fw_one(const char *dir, const char *name, const char *module, struct kmodsel *out)
 {
 	static const char *const suffix[] = { "", ".zst", ".xz" };
+	struct kmodsel_missing *m;
 	char path[PATH_MAX];
 	struct stat st;
+	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(suffix); i++) {
 		struct kmodsel_firmware *f;
@@ -215,10 +217,10 @@ static int fw_one(const char *dir, const char *name, const char *module, struct 
 		snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffix[i]);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		f = realloc(out->fw, (out->n_fw + 1) * sizeof(*f));
-		if (!f)
-			return -ENOMEM;
-		out->fw = f;
+		r = array_grow((void **)&out->fw, &out->cap_fw, out->n_fw + 1, sizeof(*out->fw),
+			       KMODSEL_MAX_FIRMWARE);
+		if (r < 0)
+			return r;
 		f = &out->fw[out->n_fw];
 		f->src = strdup(path);
 		f->name = strdup(path + strlen(dir) + 1);
@@ -230,11 +232,10 @@ static int fw_one(const char *dir, const char *name, const char *module, struct 
 		out->n_fw++;
 		return 0;
 	}
-	struct kmodsel_missing *m = realloc(out->missing, (out->n_missing + 1) * sizeof(*m));
-
-	if (!m)
-		return -ENOMEM;
-	out->missing = m;
+	r = array_grow((void **)&out->missing, &out->cap_missing, out->n_missing + 1,
+		       sizeof(*out->missing), KMODSEL_MAX_FIRMWARE);
+	if (r < 0)
+		return r;
 	m = &out->missing[out->n_missing];
 	m->firmware = strdup(name);
 	m->module = strdup(module);
@@ -278,6 +279,9 @@ int kmodsel_find_firmware(struct sel *s, struct kmodsel *out)
 			if (fw_known(out, v))
 				continue;
 			r = fw_one(dir, v, kmod_module_get_name(s->c[i].mod), out);
+			if (r == -E2BIG)
+				return kmodsel_fail(s, r, "%s: the chosen modules declare more than %d "
+						    "firmware files", s->moddir, KMODSEL_MAX_FIRMWARE);
 			if (r < 0)
 				return r;
 		}
