@@ -1,4 +1,5 @@
-# sprout — plain GNU make. Targets: all, check, unit, e2e, fuzz, lint, bench, demo, install, clean.
+# sprout — plain GNU make. Targets: all, check, unit, e2e, fuzz, lint, bench, demo, install,
+# uninstall, clean.
 #
 # Sources are found by directory, so adding a module is adding a file:
 #   src/lib/**.c    pure code shared by both programs (parsers, formats, the base helpers)
@@ -19,9 +20,28 @@ PKG     ?= pkg-config
 VERSION := 0.1.0
 B       := build
 
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+MANDIR  ?= $(PREFIX)/share/man
+
+# CFLAGS, CPPFLAGS and LDFLAGS are the builder's (make CFLAGS=..., the environment, or
+# Debian's dpkg-buildflags): they come after our hardening defaults, so they can change
+# them, and before what the code needs (language, defines, warnings), which they cannot
+# remove.
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wcast-qual
 CFLAGS  ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS ?=
 BASE    := -std=gnu11 -D_GNU_SOURCE -DSPROUT_VERSION='"$(VERSION)"' $(WARN)
+# _FORTIFY_SOURCE works only when optimizing, and is left alone when the builder sets it.
+OPTIMIZING := $(filter -O1 -O2 -O3 -Os -Og -Oz -Ofast,$(CFLAGS))
+FORTIFY := $(if $(OPTIMIZING),$(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2))
+HARDEN  := -fstack-protector-strong $(FORTIFY)
+LDHARDEN := -Wl,-z,relro -Wl,-z,now
+# compile and link lines of the two programs; sprout-init keeps only the code it calls
+HOST_CFLAGS := $(HARDEN) -fPIE $(CPPFLAGS) $(CFLAGS) $(BASE)
+INIT_CFLAGS := $(HARDEN) -fPIE -ffunction-sections -fdata-sections $(CPPFLAGS) $(CFLAGS) $(BASE)
 
 INIT_DIRS := src/init $(patsubst %/,%,$(wildcard src/init/*/))
 LIB_INC   := -Isrc/lib
@@ -45,23 +65,33 @@ HEADERS   := $(wildcard src/*/*.h src/*/*/*.h tests/unit/*.h)
 
 obj = $(patsubst src/%.c,$(B)/$(1)/%.o,$(2))
 
-.PHONY: all check unit unit-asan tools e2e fuzz fuzz-smoke lint bench demo install clean deps
+.PHONY: all check unit tools e2e fuzz lint bench demo install uninstall clean deps FORCE
 all: $(B)/sprout $(B)/sprout-init
 
 # --- programs -------------------------------------------------------------------------
 $(B)/host/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(BASE) $(call inc,$<) -c -o $@ $<
+	$(CC) $(HOST_CFLAGS) $(call inc,$<) -c -o $@ $<
+
+# Where `sprout` looks for sprout-init last (after ../lib/sprout and its own directory);
+# main.o is rebuilt when it changes.
+$(B)/host/sprout/main.o: HOST_CFLAGS += -DSPROUT_LIBDIR='"$(LIBDIR)/sprout"'
+$(B)/host/sprout/main.o: $(B)/libdir.txt
+$(B)/libdir.txt: FORCE
+	@mkdir -p $(B)
+	@echo '$(LIBDIR)/sprout' | cmp -s - $@ || echo '$(LIBDIR)/sprout' > $@
 
 $(B)/init/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(BASE) $(call inc,$<) -DSPROUT_INIT -c -o $@ $<
+	$(CC) $(INIT_CFLAGS) $(call inc,$<) -c -o $@ $<
 
 $(B)/sprout: $(call obj,host,src/sprout/main.c $(HOST_SRC) $(LIB_SRC))
-	$(CC) $(CFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(CC) $(HARDEN) $(CFLAGS) $(LDFLAGS) -pie $(LDHARDEN) -o $@ $^ $(HOST_LIBS)
 
+# static-pie: PID 1 parses DHCP replies and disk labels, so its addresses are randomised
+# like any program's (glibc's rcrt1.o relocates it before main; about 70 KB more).
 $(B)/sprout-init: $(call obj,init,src/init/main.c $(INIT_SRC) $(LIB_SRC))
-	$(CC) $(CFLAGS) -static -s -Wl,--gc-sections -o $@ $^ $(INIT_LIBS) -lpthread
+	$(CC) $(HARDEN) $(CFLAGS) $(LDFLAGS) -static-pie $(LDHARDEN) -s -Wl,--gc-sections -o $@ $^ $(INIT_LIBS) -lpthread
 
 # --- unit tests: plain and under ASan+UBSan -------------------------------------------
 UNIT_PLAIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
@@ -70,10 +100,10 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 
 $(B)/t/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g $(BASE) $(call inc,$<) -DSPROUT_TEST -c -o $@ $<
+	$(CC) -O1 -g $(BASE) $(call inc,$<) -c -o $@ $<
 $(B)/ta/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g $(SAN) $(BASE) $(call inc,$<) -DSPROUT_TEST -c -o $@ $<
+	$(CC) -O1 -g $(SAN) $(BASE) $(call inc,$<) -c -o $@ $<
 
 $(B)/libt.a: $(call obj,t,$(LIB_SRC) $(HOST_SRC) $(INIT_SRC))
 	rm -f $@ && ar rcs $@ $^
@@ -104,7 +134,7 @@ FUZZ_SECONDS ?= 20
 
 $(B)/fz/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_OBJ) $(BASE) $(call inc,$<) -DSPROUT_TEST -c -o $@ $<
+	$(CLANG) $(FUZZ_OBJ) $(BASE) $(call inc,$<) -c -o $@ $<
 $(B)/libfz.a: $(call obj,fz,$(LIB_SRC) $(HOST_SRC) $(INIT_SRC))
 	rm -f $@ && ar rcs $@ $^
 $(B)/fuzz/%: tests/fuzz/%.c $(B)/libfz.a $(HEADERS)
@@ -143,13 +173,22 @@ demo: deps
 	$(MAKE) all
 	scripts/demo.sh
 
-PREFIX ?= /usr/local
+# `sprout` finds sprout-init at ../lib/sprout from its own directory, so an installed
+# tree may be moved (DESTDIR, or a relocated prefix). Keep the two together.
+INSTALLED := $(BINDIR)/sprout $(LIBDIR)/sprout/sprout-init $(MANDIR)/man1/sprout.1 \
+	$(MANDIR)/man8/sprout-init.8 $(MANDIR)/man5/sprout-image.5
 install: all
-	install -D -m 0755 $(B)/sprout $(DESTDIR)$(PREFIX)/bin/sprout
-	install -D -m 0755 $(B)/sprout-init $(DESTDIR)$(PREFIX)/lib/sprout/sprout-init
-	install -D -m 0644 docs/man/sprout.1 $(DESTDIR)$(PREFIX)/share/man/man1/sprout.1
-	install -D -m 0644 docs/man/sprout-init.8 $(DESTDIR)$(PREFIX)/share/man/man8/sprout-init.8
-	install -D -m 0644 docs/man/sprout-image.5 $(DESTDIR)$(PREFIX)/share/man/man5/sprout-image.5
+	install -D -m 0755 $(B)/sprout $(DESTDIR)$(BINDIR)/sprout
+	install -D -m 0755 $(B)/sprout-init $(DESTDIR)$(LIBDIR)/sprout/sprout-init
+	install -D -m 0644 docs/man/sprout.1 $(DESTDIR)$(MANDIR)/man1/sprout.1
+	install -D -m 0644 docs/man/sprout-init.8 $(DESTDIR)$(MANDIR)/man8/sprout-init.8
+	install -D -m 0644 docs/man/sprout-image.5 $(DESTDIR)$(MANDIR)/man5/sprout-image.5
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(LIBDIR)/sprout 2>/dev/null || true
+
+FORCE:
 
 clean:
 	rm -rf $(B)

@@ -12,6 +12,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "base/array.h"
+#include "base/readfile.h"
 #include "compress.h"
 #include "cpio.h"
 #include "elfdeps.h"
@@ -79,15 +81,8 @@ static int add(struct tree *t, const char *name, uint32_t mode, const char *src,
 		return fail(t, -EINVAL, "an empty path in the image");
 	if (t->n == MAX_ENTRIES)
 		return fail(t, -E2BIG, "more than %d files in the image", MAX_ENTRIES);
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 512;
-		struct entry *n = realloc(t->e, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		t->e = n;
-		t->cap = cap;
-	}
+	if (array_grow((void **)&t->e, &t->cap, t->n + 1, sizeof(*t->e), MAX_ENTRIES) < 0)
+		return -ENOMEM;
 	e = &t->e[t->n];
 	memset(e, 0, sizeof(*e));
 	e->mode = mode;
@@ -208,7 +203,7 @@ static int add_skeleton(struct tree *t, const struct build_opts *o, struct stat 
 	if (r < 0)
 		return fail(t, r, "sprout-init %s: %s (expected the sprout-init binary; see "
 			    "--init)", o->init, r == -EINVAL ? "not a regular file" : strerror(-r));
-	for (size_t i = 0; r == 0 && i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dirs); i++)
 		r = add_dir(t, dirs[i]);
 	if (r == 0)
 		r = add(t, "init", S_IFREG | 0755, o->init, NULL, (size_t)init->st_size);
@@ -260,7 +255,7 @@ static int add_modules(struct tree *t, const struct build_opts *o, const struct 
 			return fail(t, -ENAMETOOLONG, "%s: path too long", sel->mods[i].relpath);
 		r = add(t, dst, S_IFREG | 0644, src, NULL, 0);
 	}
-	for (size_t i = 0; r == 0 && i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(names); i++) {
 		snprintf(dst, sizeof(dst), "lib/modules/%s/%s", o->kver, names[i]);
 		r = add_text(t, dst, texts[i] ? texts[i] : "", texts[i] ? lens[i] : 0);
 	}
@@ -306,38 +301,6 @@ static int add_binaries(struct tree *t, const struct build_opts *o, size_t *coun
 
 /* --- writing --------------------------------------------------------------------------- */
 
-static int read_whole(const char *path, char **buf, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	size_t done = 0;
-	int r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		r = -errno;
-	else if (!S_ISREG(st.st_mode))
-		r = -EINVAL;
-	else if ((uint64_t)st.st_size > BUILD_MAX_FILE)
-		r = -EFBIG;
-	else if (!(*buf = malloc(st.st_size ? (size_t)st.st_size : 1)))
-		r = -ENOMEM;
-	*len = r == 0 ? (size_t)st.st_size : 0;
-	while (r == 0 && done < *len) {
-		ssize_t n = read(fd, *buf + done, *len - done);
-
-		if (n <= 0)
-			r = n < 0 ? -errno : -EIO; /* the file shrank under us */
-		else
-			done += (size_t)n;
-	}
-	if (r < 0 && *len)
-		free(*buf);
-	close(fd);
-	return r;
-}
-
 static int archive(struct tree *t, uint32_t mtime, struct cpio_buf *cb)
 {
 	for (size_t i = 0; i < t->n; i++) {
@@ -356,7 +319,7 @@ static int archive(struct tree *t, uint32_t mtime, struct cpio_buf *cb)
 		int r = 0;
 
 		if (e->src) {
-			r = read_whole(e->src, &buf, &ce.size);
+			r = readfile_at(AT_FDCWD, e->src, BUILD_MAX_FILE, &buf, &ce.size);
 			if (r < 0)
 				return fail(t, r, "%s: %s", e->src, strerror(-r));
 			ce.data = (const uint8_t *)buf;

@@ -17,6 +17,8 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include "base/array.h"
+
 #define LZ4_LEGACY_MAGIC 0x184C2102u
 #define LZ4_LEGACY_CHUNK (8u << 20)   /* the kernel's fixed output size per block */
 /* Levels: build time matters as much as size (a generic image is ~50 MB of modules).
@@ -39,7 +41,7 @@ static const char *const names[] = {
 
 int compress_from_name(const char *name)
 {
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (name && strcmp(name, names[i]) == 0)
 			return (int)i;
 	return -1;
@@ -47,7 +49,7 @@ int compress_from_name(const char *name)
 
 const char *compress_name(enum compress_kind kind)
 {
-	if ((unsigned)kind < sizeof(names) / sizeof(names[0]))
+	if ((unsigned)kind < ARRAY_SIZE(names))
 		return names[kind];
 	return "unknown";
 }
@@ -63,7 +65,7 @@ int compress_detect(const uint8_t *buf, size_t len)
 		{ "\x02\x21\x4c\x18", 4, COMPRESS_LZ4 },
 	};
 
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(tab); i++)
 		if (len >= tab[i].len && memcmp(buf, tab[i].magic, tab[i].len) == 0)
 			return tab[i].kind;
 	return -1;
@@ -87,27 +89,21 @@ static void out_init(struct out *o, size_t max_out)
 /* Makes room for at least one more byte, or -EFBIG past the limit. */
 static int out_room(struct out *o, size_t hint)
 {
-	size_t cap;
-	uint8_t *p;
+	size_t need = o->len + 1;
+	int r;
 
 	if (o->len < o->cap)
 		return 0;
-	if (o->cap >= o->limit)
-		return -EFBIG;
 	/* The first size is a guess from the input, bounded so that a header claiming
 	 * a huge output costs nothing until the bytes really come. */
-	if (o->cap)
-		cap = o->cap > SIZE_MAX / 2 ? SIZE_MAX : o->cap * 2;
-	else
-		cap = hint < 4096 ? 4096 : hint > FIRST_CAP_MAX ? FIRST_CAP_MAX : hint;
-	if (cap > o->limit)
-		cap = o->limit;
-	p = realloc(o->p, cap ? cap : 1);
-	if (!p)
-		return -ENOMEM;
-	o->p = p;
-	o->cap = cap;
-	return 0;
+	if (!o->cap)
+		need = hint < 4096 ? 4096 : hint > FIRST_CAP_MAX ? FIRST_CAP_MAX : hint;
+	if (need > o->limit)
+		need = o->limit;
+	if (o->len >= o->limit)
+		return -EFBIG;
+	r = array_grow((void **)&o->p, &o->cap, need, 1, o->limit);
+	return r == -E2BIG ? -EFBIG : r;
 }
 
 static int out_finish(struct out *o, size_t max_out, uint8_t **out, size_t *out_len, int r)

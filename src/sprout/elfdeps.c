@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/array.h"
+#include "base/readfile.h"
+
 struct elfdeps_seen {
 	dev_t dev;
 	ino_t ino;
@@ -60,15 +63,9 @@ static int item_push(struct elfdeps *d, const char *path, const char *src, const
 
 	if (d->n == ELFDEPS_MAX_ITEMS)
 		return -E2BIG;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 32;
-		struct elfdeps_item *n = realloc(d->items, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		d->items = n;
-		d->cap = cap;
-	}
+	if (array_grow((void **)&d->items, &d->cap, d->n + 1, sizeof(*d->items),
+		       ELFDEPS_MAX_ITEMS) < 0)
+		return -ENOMEM;
 	it = &d->items[d->n];
 	memset(it, 0, sizeof(*it));
 	it->mode = mode;
@@ -87,15 +84,12 @@ static int item_push(struct elfdeps *d, const char *path, const char *src, const
 
 static int seen_push(struct elfdeps *d, const struct stat *st, size_t item)
 {
-	if (d->n_seen == d->cap_seen) {
-		size_t cap = d->cap_seen ? d->cap_seen * 2 : 32;
-		struct elfdeps_seen *n = realloc(d->seen, cap * sizeof(*n));
+	/* one entry per stored item at most */
+	int r = array_grow((void **)&d->seen, &d->cap_seen, d->n_seen + 1, sizeof(*d->seen),
+			   ELFDEPS_MAX_ITEMS);
 
-		if (!n)
-			return -ENOMEM;
-		d->seen = n;
-		d->cap_seen = cap;
-	}
+	if (r < 0)
+		return r;
 	d->seen[d->n_seen++] = (struct elfdeps_seen){ st->st_dev, st->st_ino, item };
 	return 0;
 }
@@ -194,38 +188,6 @@ static int place(struct elfdeps *d, const char *lpath, size_t *item, bool *fresh
 	return r;
 }
 
-static int read_file(const char *path, uint8_t **buf, size_t *len)
-{
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-	} else if (!S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-	} else if ((uint64_t)st.st_size > ELFDEPS_MAX_FILE) {
-		r = -EFBIG;
-	} else {
-		*len = (size_t)st.st_size;
-		*buf = malloc(*len ? *len : 1);
-		if (!*buf)
-			r = -ENOMEM;
-		for (size_t done = 0; r == 0 && done < *len; done += (size_t)n) {
-			n = read(fd, *buf + done, *len - done);
-			if (n <= 0)
-				r = n < 0 ? -errno : -EIO;
-		}
-		if (r < 0)
-			free(*buf);
-	}
-	close(fd);
-	return r;
-}
-
 /* True when the host file at path is an ELF object of the given class and machine
  * (ld.so skips a 32-bit libc.so.6 found first in /lib, so we do too). */
 static bool fits(const char *path, int elf_class, unsigned machine)
@@ -315,7 +277,7 @@ static int find_needed(const char *name, const struct elfdeps_info *obj, const c
 		r = search_list(exe->rpath, origin, name, exe, out, outsz);
 	if (r == 0 && obj->runpath)
 		r = search_list(obj->runpath, origin, name, exe, out, outsz);
-	for (size_t i = 0; r == 0 && i < sizeof(default_dirs) / sizeof(default_dirs[0]); i++)
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(default_dirs); i++)
 		r = search_list(default_dirs[i], "", name, exe, out, outsz);
 	return r;
 }
@@ -329,15 +291,14 @@ static void set_err(char *err, size_t errsz, const char *what, const char *path,
 /* Reads and parses the stored file at item index i (its host source). */
 static int scan(struct elfdeps *d, size_t i, struct elfdeps_info *info, char *err, size_t errsz)
 {
-	uint8_t *buf = NULL;
+	char *buf = NULL;
 	size_t len = 0;
 	int r;
 
 	memset(info, 0, sizeof(*info));
-	r = read_file(d->items[i].src, &buf, &len);
-
+	r = readfile_at(AT_FDCWD, d->items[i].src, ELFDEPS_MAX_FILE, &buf, &len);
 	if (r == 0) {
-		r = elfdeps_parse(buf, len, info);
+		r = elfdeps_parse((const uint8_t *)buf, len, info);
 		free(buf);
 	}
 	if (r < 0)

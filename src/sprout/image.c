@@ -10,10 +10,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/array.h"
+#include "base/escape.h"
+#include "base/readfile.h"
 #include "compress.h"
 #include "fileio.h"
 
@@ -50,22 +52,6 @@ static void err_prefix(char *err, size_t errsz, const char *fmt, ...)
 	snprintf(err, errsz, "%s: %s", pre, old);
 }
 
-/* Untrusted bytes made printable: "\\" and "\ooo" for anything outside ASCII
- * graphics and space. Used for names in listings and messages. */
-static void escape(char *dst, size_t dstsz, const uint8_t *s, size_t n)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && o + 5 < dstsz; i++) {
-		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
-			dst[o++] = (char)s[i];
-		else
-			o += (size_t)snprintf(dst + o, dstsz - o, "\\%03o", s[i]);
-	}
-	if (dstsz)
-		dst[o < dstsz ? o : dstsz - 1] = 0;
-}
-
 /* ---- walking the segments (pure) ---------------------------------------------- */
 
 struct walk {
@@ -77,6 +63,7 @@ struct walk {
 	size_t seg_off;       /* where the segment starts in the image */
 	int kind;             /* COMPRESS_NONE for archives stored as they are */
 	size_t entries;
+	size_t max_unpacked;  /* for the message when it is reached */
 };
 
 static void locate(const struct walk *w, size_t off, char *buf, size_t n)
@@ -129,7 +116,7 @@ static void not_a_segment(struct walk *w, const uint8_t *p, size_t n, size_t off
 		     "not a multiple of 4", off);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(tab); i++) {
 		if (n >= tab[i].len && memcmp(p, tab[i].magic, tab[i].len) == 0) {
 			errf(w->err, w->errsz, "offset %zu: found %s", off, tab[i].what);
 			return;
@@ -144,8 +131,6 @@ static void not_a_segment(struct walk *w, const uint8_t *p, size_t n, size_t off
 static const char *unpack_error(int r)
 {
 	switch (r) {
-	case -EFBIG:
-		return "unpacks to more than the size limit";
 	case -ENOTSUP:
 		return "uses a feature the kernel's unpacker lacks (a gzip header field other "
 		       "than the name, an xz check other than CRC32, a zstd window over 8 MiB)";
@@ -184,6 +169,17 @@ static int walk_packed(struct walk *w, const uint8_t *buf, size_t len, size_t of
 		return -EBADMSG;
 	}
 	r = decompress_stream(kind, buf + off, len - off, room, &out, &out_len, used);
+	if (r == -EFBIG) {
+		char lim[32];
+
+		if (w->max_unpacked % (1u << 20) == 0)
+			snprintf(lim, sizeof(lim), "%zu MiB", w->max_unpacked >> 20);
+		else
+			snprintf(lim, sizeof(lim), "%zu bytes", w->max_unpacked);
+		errf(w->err, w->errsz, "offset %zu: %s stream: the image unpacks to more than "
+		     "%s, the most that is read from one image", off, compress_name(kind), lim);
+		return r;
+	}
 	if (r < 0) {
 		errf(w->err, w->errsz, "offset %zu: %s stream %s", off, compress_name(kind),
 		     unpack_error(r));
@@ -210,7 +206,8 @@ static int walk_packed(struct walk *w, const uint8_t *buf, size_t len, size_t of
 int image_walk_limit(const uint8_t *buf, size_t len, size_t max_unpacked,
 		     cpio_visit_fn fn, void *ctx, char *err, size_t errsz)
 {
-	struct walk w = { .fn = fn, .ctx = ctx, .err = err, .errsz = errsz };
+	struct walk w = { .fn = fn, .ctx = ctx, .err = err, .errsz = errsz,
+			  .max_unpacked = max_unpacked };
 	size_t off = 0, unpacked = 0;
 
 	if (err && errsz)
@@ -242,56 +239,43 @@ int image_walk(const uint8_t *buf, size_t len, cpio_visit_fn fn, void *ctx,
 
 /* ---- the image file --------------------------------------------------------- */
 
-struct map {
-	void *base;        /* what munmap needs */
-	const uint8_t *p;  /* the same bytes, read-only view */
+/* The image, read into private memory with one read: every pass over it sees the same
+ * bytes, whatever another process does to the file meanwhile (a mapping of the file
+ * would show its writes, so a name checked in one pass could change before the next). */
+struct image {
+	uint8_t *p;
 	size_t len;
 };
 
-static int map_open(const char *path, struct map *m, char *err, size_t errsz)
+static int image_load(const char *path, struct image *m, char *err, size_t errsz)
 {
-	struct stat st;
-	void *p;
-	int fd, r = 0;
+	char *buf;
+	int r;
 
-	*m = (struct map){ 0 };
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		errf(err, errsz, "%s: %s", path, strerror(-r));
-		return r;
-	}
-	if (fstat(fd, &st) < 0)
-		r = -errno;
-	else if (!S_ISREG(st.st_mode))
-		r = -EINVAL;
-	else if (st.st_size == 0)
+	*m = (struct image){ 0 };
+	r = readfile_at(AT_FDCWD, path, IMAGE_MAX_FILE, &buf, &m->len);
+	if (r == 0 && m->len == 0) {
+		free(buf);
 		r = -EBADMSG;
-	else if ((uint64_t)st.st_size > SIZE_MAX)
-		r = -EFBIG;
-	if (r == 0) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED) {
-			r = -errno;
-		} else {
-			m->base = p;
-			m->p = p;
-			m->len = (size_t)st.st_size;
-		}
 	}
-	close(fd);
 	if (r == -EINVAL)
 		errf(err, errsz, "%s: not a regular file", path);
 	else if (r == -EBADMSG)
 		errf(err, errsz, "%s: empty file, not an image", path);
+	else if (r == -EFBIG)
+		errf(err, errsz, "%s: larger than %u MiB, the largest image read", path,
+		     (unsigned)(IMAGE_MAX_FILE >> 20));
 	else if (r < 0)
 		errf(err, errsz, "%s: %s", path, strerror(-r));
+	else
+		m->p = (uint8_t *)buf;
 	return r;
 }
 
-static void map_close(struct map *m)
+static void image_unload(struct image *m)
 {
-	munmap(m->base, m->len);
+	free(m->p);
+	*m = (struct image){ 0 };
 }
 
 /* ---- listing ------------------------------------------------------------------ */
@@ -323,7 +307,7 @@ static void mode_string(uint32_t mode, char s[11])
 static int list_entry(const struct cpio_entry *e, void *ctx)
 {
 	struct list_ctx *l = ctx;
-	char mode[11], name[4 * CPIO_MAX_NAME + 1];
+	char mode[11], name[ESCAPE_SIZE(CPIO_MAX_NAME)];
 	uint32_t type = e->mode & S_IFMT;
 
 	mode_string(e->mode, mode);
@@ -332,10 +316,9 @@ static int list_entry(const struct cpio_entry *e, void *ctx)
 		fprintf(l->out, "%4u,%5u ", e->rdevmajor, e->rdevminor);
 	else
 		fprintf(l->out, "%10zu ", e->size);
-	escape(name, sizeof(name), (const uint8_t *)e->name, strlen(e->name));
-	fputs(name, l->out);
+	fputs(escape_str(e->name, name, sizeof(name)), l->out);
 	if (type == S_IFLNK) {
-		escape(name, sizeof(name), e->data, e->size);
+		escape_bytes(e->data, e->size, name, sizeof(name));
 		fprintf(l->out, " -> %s", name);
 	}
 	fputc('\n', l->out);
@@ -349,16 +332,16 @@ static int list_entry(const struct cpio_entry *e, void *ctx)
 int image_list(const char *path, FILE *out, char *err, size_t errsz)
 {
 	struct list_ctx l = { .out = out, .err = err, .errsz = errsz };
-	struct map m;
+	struct image m;
 	int r;
 
-	r = map_open(path, &m, err, errsz);
+	r = image_load(path, &m, err, errsz);
 	if (r < 0)
 		return r;
 	r = image_walk(m.p, m.len, list_entry, &l, err, errsz);
 	if (r)
 		err_prefix(err, errsz, "%s", path);
-	map_close(&m);
+	image_unload(&m);
 	return r;
 }
 
@@ -384,8 +367,7 @@ static int refuse(struct extract_ctx *x, const struct cpio_entry *e, int r, cons
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	escape(name, sizeof(name), (const uint8_t *)e->name, strlen(e->name));
-	errf(x->err, x->errsz, "entry \"%s\": %s", name, why);
+	errf(x->err, x->errsz, "entry \"%s\": %s", escape_str(e->name, name, sizeof(name)), why);
 	return r;
 }
 
@@ -437,13 +419,24 @@ static int check_entry(struct extract_ctx *x, const struct cpio_entry *e)
 	return 0;
 }
 
+/* The walk below refuses ".." on its own, whatever check_entry found: one component at
+ * a time, never a symlink, never up, so nothing is reached outside the target. */
+static int refuse_dotdot(struct extract_ctx *x, const struct cpio_entry *e, const char *comp)
+{
+	if (strcmp(comp, "..") != 0)
+		return 0;
+	return refuse(x, e, -EPERM, "name has a \"..\" component, refused");
+}
+
 /* Opens (creating if missing) the directory comp under dfd, never through a symlink. */
 static int enter_dir(struct extract_ctx *x, const struct cpio_entry *e, int dfd, const char *comp)
 {
 	const int fl = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	struct stat st;
-	int fd, r;
+	int fd, r = refuse_dotdot(x, e, comp);
 
+	if (r < 0)
+		return r;
 	fd = openat(dfd, comp, fl);
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdirat(dfd, comp, 0755) < 0 && errno != EEXIST)
@@ -513,8 +506,10 @@ static int make_dir(struct extract_ctx *x, const struct cpio_entry *e, int dfd, 
 static int make_leaf(struct extract_ctx *x, const struct cpio_entry *e, int dfd, const char *leaf)
 {
 	char target[CPIO_MAX_NAME];
-	int r;
+	int r = refuse_dotdot(x, e, leaf);
 
+	if (r < 0)
+		return r;
 	if (S_ISDIR(e->mode))
 		return make_dir(x, e, dfd, leaf);
 	r = clear_leaf(x, e, dfd, leaf);
@@ -563,10 +558,10 @@ int image_extract_flags(const char *path, const char *dir, unsigned flags, size_
 			char *err, size_t errsz)
 {
 	struct extract_ctx x = { .root = -1, .flags = flags, .err = err, .errsz = errsz };
-	struct map m;
+	struct image m;
 	int r;
 
-	r = map_open(path, &m, err, errsz);
+	r = image_load(path, &m, err, errsz);
 	if (r < 0)
 		return r;
 	/* First pass: every name and type is checked before anything is written. */
@@ -587,7 +582,7 @@ int image_extract_flags(const char *path, const char *dir, unsigned flags, size_
 	} else {
 		err_prefix(err, errsz, "%s", path);
 	}
-	map_close(&m);
+	image_unload(&m);
 	if (skipped)
 		*skipped = x.skipped;
 	return r;

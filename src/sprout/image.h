@@ -13,8 +13,13 @@
 
 #include "cpio.h"
 
-/* Most bytes all compressed segments of one image may unpack to. */
-#define IMAGE_MAX_UNPACKED ((size_t)0xffffffffu)
+/* Most bytes all compressed segments of one image may unpack to. A segment is unpacked
+ * whole before it is walked, so this bounds the memory `sprout ls` and `extract` use
+ * (a gzip stream of zeros unpacks a thousand times its size). */
+#define IMAGE_MAX_UNPACKED ((size_t)512 << 20)
+
+/* Largest image file read (it is read into memory whole). */
+#define IMAGE_MAX_FILE ((size_t)1 << 30)
 
 /* image_extract_flags: skip device nodes, fifos and sockets instead of failing. */
 #define IMAGE_EXTRACT_SKIP_SPECIAL 1u
@@ -26,19 +31,21 @@
 int image_walk(const uint8_t *buf, size_t len, cpio_visit_fn fn, void *ctx,
 	       char *err, size_t errsz);
 
-/* The same with another cap on the unpacked size (-EFBIG past it). */
+/* The same with another cap on the unpacked size (-EFBIG past it, err naming the cap). */
 int image_walk_limit(const uint8_t *buf, size_t len, size_t max_unpacked,
 		     cpio_visit_fn fn, void *ctx, char *err, size_t errsz);
 
 /* Prints one line per entry: mode string, uid, gid, size (or "major, minor" for a
  * device), name, and " -> target" for a symlink. Names and targets are escaped
- * (\\ and \ooo for bytes outside printable ASCII). */
+ * (\xHH for '\\' and bytes outside printable ASCII, see base/escape.h). */
 int image_list(const char *path, FILE *out, char *err, size_t errsz);
 
-/* Unpacks into dir (created if missing). Every name is checked before anything is
- * written: absolute names, ".." components and device nodes, fifos and sockets
- * are refused (-EPERM). While writing, no symlink is ever followed, so a name
- * passing through one is refused (-ELOOP) too. Set-id bits are dropped; owners
+/* Unpacks into dir (created if missing). The image is read into memory once, so both
+ * passes see the same bytes. Every name is checked before anything is written:
+ * absolute names, ".." components and device nodes, fifos and sockets are refused
+ * (-EPERM). dir itself is followed if it is a symlink (as tar -C does: the user named
+ * it); below it no symlink is ever followed and no ".." is ever taken, so a name
+ * passing through a symlink is refused (-ELOOP) too. Set-id bits are dropped; owners
  * and times are not restored; hard links are written as separate files. */
 int image_extract(const char *path, const char *dir, char *err, size_t errsz);
 

@@ -1,5 +1,9 @@
-/* kmodsel-internal.h: what kmodsel.c (the selection) and kmodsel_out.c (index files
- * and firmware of the selection) share. Not for other modules: use kmodsel.h. */
+/* kmodsel-internal.h: the state of a selection and the helpers (kmodsel_common.c) that
+ * kmodsel.c and kmodsel_out.c share. Not for other modules: use kmodsel.h.
+ * Layers, each including and calling only the ones below it:
+ *   kmodsel.c          selection and closure               (kmodsel_out.h)
+ *   kmodsel_out.c      index files and firmware of it      (kmodsel_out.h)
+ *   kmodsel_common.c   errors, text, module paths          (kmodsel-internal.h) */
 #ifndef SPROUT_KMODSEL_INTERNAL_H
 #define SPROUT_KMODSEL_INTERNAL_H
 
@@ -26,7 +30,11 @@ struct sel {
 	size_t errsz;
 };
 
-struct strbuf {
+/* Longest generated index text (a subset of the target's index files). */
+#define KMODSEL_MAX_TEXT ((size_t)KMODSEL_MAX_INDEX * 2)
+
+/* A growing string; the first failure (-ENOMEM, -E2BIG) sticks in r. */
+struct kmodsel_text {
 	char *s;
 	size_t len, cap;
 	int r;
@@ -35,21 +43,12 @@ struct strbuf {
 /* Formats a message into s->err (when there is room) and returns r. */
 int kmodsel_fail(struct sel *s, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Appends to a growing string; an allocation failure sticks in b->r. */
-void kmodsel_sb_add(struct strbuf *b, const char *str, size_t n);
-void kmodsel_sb_str(struct strbuf *b, const char *str);
-
-/* Reads a whole file of at most max bytes into a new NUL-terminated buffer. */
-int kmodsel_read_small(const char *path, size_t max, char **buf, size_t *len);
+/* Appends to a growing string; a failure sticks in b->r. */
+void kmodsel_text_add(struct kmodsel_text *b, const char *str, size_t n);
+void kmodsel_text_str(struct kmodsel_text *b, const char *str);
 
 /* A module's path relative to s->moddir, or NULL (built in, or outside it). */
 const char *kmodsel_relpath_of(const struct sel *s, struct kmod_module *mod);
 bool kmodsel_is_chosen(const struct sel *s, const char *name);
-
-/* modules.dep / .alias / .softdep for s->c (sorted), and modules.builtin as is. */
-int kmodsel_write_index(struct sel *s, struct kmodsel *out);
-
-/* The firmware the chosen modules declare, found in the firmware dir or noted missing. */
-int kmodsel_find_firmware(struct sel *s, struct kmodsel *out);
 
 #endif

@@ -1,5 +1,6 @@
 /* kmodsel: module selection for an image (roots, closure). See kmodsel.h. */
-#include "kmodsel-internal.h"
+#include "kmodsel.h"
+#include "kmodsel_out.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,95 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* --- helpers shared with kmodsel_out.c ------------------------------------------------ */
-
-int kmodsel_fail(struct sel *s, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (s->errsz) {
-		va_start(ap, fmt);
-		vsnprintf(s->err, s->errsz, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
-void kmodsel_sb_add(struct strbuf *b, const char *str, size_t n)
-{
-	if (b->r)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *s;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		s = realloc(b->s, cap);
-		if (!s) {
-			b->r = -ENOMEM;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, str, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void kmodsel_sb_str(struct strbuf *b, const char *str)
-{
-	kmodsel_sb_add(b, str, strlen(str));
-}
-
-int kmodsel_read_small(const char *path, size_t max, char **buf, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct strbuf b = { 0 };
-	char chunk[65536];
-	ssize_t n;
-
-	*buf = NULL;
-	*len = 0;
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && !b.r) {
-		if (b.len + (size_t)n > max)
-			b.r = -EFBIG;
-		kmodsel_sb_add(&b, chunk, (size_t)n);
-	}
-	if (n < 0 && !b.r)
-		b.r = -errno;
-	close(fd);
-	if (!b.r && !b.s)
-		kmodsel_sb_add(&b, "", 0);
-	if (b.r) {
-		free(b.s);
-		return b.r;
-	}
-	*buf = b.s;
-	*len = b.len;
-	return 0;
-}
-
-const char *kmodsel_relpath_of(const struct sel *s, struct kmod_module *mod)
-{
-	const char *p = kmod_module_get_path(mod);
-	size_t n = strlen(s->moddir);
-
-	if (!p || strncmp(p, s->moddir, n) != 0 || p[n] != '/')
-		return NULL;
-	return p + n + 1;
-}
-
-bool kmodsel_is_chosen(const struct sel *s, const char *name)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(kmod_module_get_name(s->c[i].mod), name))
-			return true;
-	return false;
-}
+#include "base/array.h"
+#include "base/readfile.h"
 
 /* Adds a module unless it is built in (no path in the index) or already there.
  * Returns 1 when it is (now) in the set, 0 for a built-in one. */
@@ -119,15 +33,8 @@ static int add_mod(struct sel *s, struct kmod_module *mod)
 	if (s->n == KMODSEL_MAX_MODULES)
 		return kmodsel_fail(s, -E2BIG, "%s: more than %d modules selected", s->moddir,
 			    KMODSEL_MAX_MODULES);
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct chosen *c = realloc(s->c, cap * sizeof(*c));
-
-		if (!c)
-			return -ENOMEM;
-		s->c = c;
-		s->cap = cap;
-	}
+	if (array_grow((void **)&s->c, &s->cap, s->n + 1, sizeof(*s->c), KMODSEL_MAX_MODULES) < 0)
+		return -ENOMEM;
 	s->c[s->n++] = (struct chosen){ kmod_module_ref(mod), NULL, rel };
 	return 1;
 }
@@ -210,7 +117,7 @@ static bool is_module_file(const char *name, size_t *stem)
 	static const char *const ext[] = { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" };
 	size_t n = strlen(name);
 
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
 		size_t e = strlen(ext[i]);
 
 		if (n > e && !strcmp(name + n - e, ext[i])) {
@@ -253,7 +160,7 @@ static int host_modalias(struct sel *s, const char *path, const char *name)
 
 	if (strcmp(name, "modalias") != 0)
 		return 0;
-	if (kmodsel_read_small(path, KMODSEL_MAX_NAME, &alias, &len) < 0)
+	if (readfile_at(AT_FDCWD, path, KMODSEL_MAX_NAME, &alias, &len) < 0)
 		return 0; /* a device that went away, or an unreadable attribute */
 	while (len && (alias[len - 1] == '\n' || alias[len - 1] == ' '))
 		alias[--len] = '\0';
@@ -291,7 +198,7 @@ static int host_root(struct sel *s)
 	const char *mounts = s->o->mounts ? s->o->mounts : "/proc/self/mounts";
 	char *buf, type[256], alias[300];
 	size_t len;
-	int found = 0, r = kmodsel_read_small(mounts, KMODSEL_MAX_INDEX, &buf, &len);
+	int found = 0, r = readfile_at(AT_FDCWD, mounts, KMODSEL_MAX_INDEX, &buf, &len);
 
 	if (r < 0)
 		return kmodsel_fail(s, r, "%s: %s", mounts, strerror(-r));
@@ -330,13 +237,14 @@ static int host_virtual_block(struct sel *s, const char *sysfs)
 			continue;
 		snprintf(path, sizeof(path), "%s/devices/virtual/block/%s/%s", sysfs, de->d_name,
 			 dm ? "dm/uuid" : "md/level");
-		if (kmodsel_read_small(path, 256, &val, &len) < 0)
+		/* sysfs gives its attributes the size of a page */
+		if (readfile_at(AT_FDCWD, path, KMODSEL_MAX_NAME, &val, &len) < 0)
 			continue;
 		while (len && (val[len - 1] == '\n' || val[len - 1] == ' '))
 			val[--len] = '\0';
 		if (dm) {
 			r = add_lookup(s, "dm-mod", NULL, NULL);
-			/* Suppressed below: val is set whenever kmodsel_read_small returns 0; the
+			/* Suppressed below: val is set whenever readfile_at returns 0; the
 			 * analyzer supposes a failed open() could leave errno at 0. */
 			if (r == 0 && !strncmp(val, "CRYPT-", 6)) // NOLINT(clang-analyzer-core.NonNullParamChecker): see above
 				r = add_names(s, crypt);
@@ -394,12 +302,11 @@ static int add_requested(struct sel *s, struct kmodsel *out)
 			return kmodsel_fail(s, -ENOENT, "%s: no module or alias \"%s\" in the target's index",
 				    s->moddir, a);
 		if (!found) {
-			char **n = realloc(out->notes, (out->n_notes + 1) * sizeof(*n));
-
-			if (!n)
-				return -ENOMEM;
-			out->notes = n;
-			if (asprintf(&n[out->n_notes], "%s is built into the kernel", a) < 0)
+			r = array_grow((void **)&out->notes, &out->cap_notes, out->n_notes + 1,
+				       sizeof(*out->notes), s->o->n_add);
+			if (r < 0)
+				return r;
+			if (asprintf(&out->notes[out->n_notes], "%s is built into the kernel", a) < 0)
 				return -ENOMEM;
 			out->n_notes++;
 		}

@@ -31,6 +31,7 @@
 #define KMODSEL_MAX_NAME 4096       /* longest module path, alias or firmware name */
 #define KMODSEL_MAX_INDEX (64u << 20) /* largest index file read (modules.dep, .builtin) */
 #define KMODSEL_MAX_LINE 65536      /* longest modules.dep line */
+#define KMODSEL_MAX_FIRMWARE 65536  /* firmware files (found or missing) of one selection */
 
 struct kmodsel_opts {
 	const char *moddir;        /* the target kernel's /lib/modules/KVER */
@@ -61,11 +62,11 @@ struct kmodsel {
 	struct kmodsel_module *mods;      /* sorted by relpath */
 	size_t n_mods;
 	struct kmodsel_firmware *fw;      /* sorted by name */
-	size_t n_fw;
+	size_t n_fw, cap_fw;
 	struct kmodsel_missing *missing;  /* declared firmware not found, sorted */
-	size_t n_missing;
+	size_t n_missing, cap_missing;
 	char **notes;                     /* --add-modules entries that are built in */
-	size_t n_notes;
+	size_t n_notes, cap_notes;
 	/* The index files for the subset, in depmod's text formats. */
 	char *dep, *alias, *softdep, *builtin;
 	size_t dep_len, alias_len, softdep_len, builtin_len;

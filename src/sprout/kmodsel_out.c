@@ -1,17 +1,21 @@
-/* kmodsel_out: the index files and firmware of a selection. See kmodsel-internal.h. */
-#include "kmodsel-internal.h"
+/* kmodsel_out: the index files and firmware of a selection. See kmodsel_out.h. */
+#include "kmodsel_out.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+
+#include "base/array.h"
+#include "base/readfile.h"
 
 /* --- outputs ------------------------------------------------------------------------------ */
 
 struct dep_filter {
 	struct sel *s;
-	struct strbuf *out;
+	struct kmodsel_text *out;
 	size_t kept;
 };
 
@@ -31,15 +35,15 @@ static int dep_line(const char *path, size_t pathlen, const char *line, size_t l
 	key[pathlen] = '\0';
 	if (!bsearch(key, f->s->c, f->s->n, sizeof(*f->s->c), cmp_relpath))
 		return 0;
-	kmodsel_sb_add(f->out, line, linelen);
-	kmodsel_sb_str(f->out, "\n");
+	kmodsel_text_add(f->out, line, linelen);
+	kmodsel_text_str(f->out, "\n");
 	f->kept++;
 	return 0;
 }
 
 /* The target's modules.dep lines for the chosen modules (s->c sorted by relpath).
  * The closure put every dependency in the set, so the lines need no editing. */
-static int write_dep(struct sel *s, struct strbuf *out)
+static int write_dep(struct sel *s, struct kmodsel_text *out)
 {
 	struct dep_filter f = { s, out, 0 };
 	char path[PATH_MAX + 32], *buf;
@@ -47,7 +51,7 @@ static int write_dep(struct sel *s, struct strbuf *out)
 	int r;
 
 	snprintf(path, sizeof(path), "%s/modules.dep", s->moddir);
-	r = kmodsel_read_small(path, KMODSEL_MAX_INDEX, &buf, &len);
+	r = readfile_at(AT_FDCWD, path, KMODSEL_MAX_INDEX, &buf, &len);
 	if (r < 0)
 		return kmodsel_fail(s, r, "%s: %s", path, strerror(-r));
 	r = kmodsel_dep_walk(buf, len, dep_line, &f);
@@ -63,7 +67,7 @@ static int write_dep(struct sel *s, struct strbuf *out)
 
 struct softdep_line {
 	const struct sel *s;
-	struct strbuf pre, post;
+	struct kmodsel_text pre, post;
 };
 
 /* Keeps a softdep name when it resolves to a module in the image (built-ins and
@@ -84,13 +88,13 @@ static int softdep_keep(const char *name, bool post, void *ctx)
 	}
 	kmod_module_unref_list(list);
 	if (keep) {
-		kmodsel_sb_str(post ? &l->post : &l->pre, " ");
-		kmodsel_sb_str(post ? &l->post : &l->pre, name);
+		kmodsel_text_str(post ? &l->post : &l->pre, " ");
+		kmodsel_text_str(post ? &l->post : &l->pre, name);
 	}
 	return 0;
 }
 
-static void write_info(const struct sel *s, struct strbuf *alias, struct strbuf *softdep,
+static void write_info(const struct sel *s, struct kmodsel_text *alias, struct kmodsel_text *softdep,
 		       const struct chosen *c)
 {
 	struct softdep_line l = { .s = s };
@@ -103,27 +107,27 @@ static void write_info(const struct sel *s, struct strbuf *alias, struct strbuf 
 		if (!v)
 			continue;
 		if (!strcmp(k, "alias")) {
-			kmodsel_sb_str(alias, "alias ");
-			kmodsel_sb_str(alias, v);
-			kmodsel_sb_str(alias, " ");
-			kmodsel_sb_str(alias, name);
-			kmodsel_sb_str(alias, "\n");
+			kmodsel_text_str(alias, "alias ");
+			kmodsel_text_str(alias, v);
+			kmodsel_text_str(alias, " ");
+			kmodsel_text_str(alias, name);
+			kmodsel_text_str(alias, "\n");
 		} else if (!strcmp(k, "softdep")) {
 			kmodsel_parse_softdep(v, strlen(v), softdep_keep, &l);
 		}
 	}
 	if (l.pre.len || l.post.len) {
-		kmodsel_sb_str(softdep, "softdep ");
-		kmodsel_sb_str(softdep, name);
+		kmodsel_text_str(softdep, "softdep ");
+		kmodsel_text_str(softdep, name);
 		if (l.pre.len) {
-			kmodsel_sb_str(softdep, " pre:");
-			kmodsel_sb_add(softdep, l.pre.s, l.pre.len);
+			kmodsel_text_str(softdep, " pre:");
+			kmodsel_text_add(softdep, l.pre.s, l.pre.len);
 		}
 		if (l.post.len) {
-			kmodsel_sb_str(softdep, " post:");
-			kmodsel_sb_add(softdep, l.post.s, l.post.len);
+			kmodsel_text_str(softdep, " post:");
+			kmodsel_text_add(softdep, l.post.s, l.post.len);
 		}
-		kmodsel_sb_str(softdep, "\n");
+		kmodsel_text_str(softdep, "\n");
 	}
 	if (l.pre.r || l.post.r)
 		softdep->r = -ENOMEM;
@@ -133,12 +137,12 @@ static void write_info(const struct sel *s, struct strbuf *alias, struct strbuf 
 
 int kmodsel_write_index(struct sel *s, struct kmodsel *out)
 {
-	struct strbuf dep = { 0 }, alias = { 0 }, softdep = { 0 };
+	struct kmodsel_text dep = { 0 }, alias = { 0 }, softdep = { 0 };
 	char path[PATH_MAX + 32];
 	int r;
 
-	kmodsel_sb_str(&alias, "# Aliases extracted from modules themselves.\n");
-	kmodsel_sb_str(&softdep, "# Soft dependencies extracted from modules themselves.\n");
+	kmodsel_text_str(&alias, "# Aliases extracted from modules themselves.\n");
+	kmodsel_text_str(&softdep, "# Soft dependencies extracted from modules themselves.\n");
 	r = write_dep(s, &dep);
 	if (r < 0) {
 		free(dep.s);
@@ -156,9 +160,12 @@ int kmodsel_write_index(struct sel *s, struct kmodsel *out)
 	if (!out->dep)
 		out->dep = strdup("");
 	snprintf(path, sizeof(path), "%s/modules.builtin", s->moddir);
-	r = kmodsel_read_small(path, KMODSEL_MAX_INDEX, &out->builtin, &out->builtin_len);
-	if (r == -ENOENT)
-		r = kmodsel_read_small("/dev/null", 1, &out->builtin, &out->builtin_len);
+	r = readfile_at(AT_FDCWD, path, KMODSEL_MAX_INDEX, &out->builtin, &out->builtin_len);
+	if (r == -ENOENT) {
+		/* no built-in modules: an empty index */
+		out->builtin = strdup("");
+		r = out->builtin ? 0 : -ENOMEM;
+	}
 	if (r < 0)
 		return kmodsel_fail(s, r, "%s: %s", path, strerror(-r));
 	return out->dep ? 0 : -ENOMEM;
@@ -199,19 +206,21 @@ static bool fw_known(const struct kmodsel *out, const char *name)
 static int fw_one(const char *dir, const char *name, const char *module, struct kmodsel *out)
 {
 	static const char *const suffix[] = { "", ".zst", ".xz" };
+	struct kmodsel_missing *m;
 	char path[PATH_MAX];
 	struct stat st;
+	int r;
 
-	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(suffix); i++) {
 		struct kmodsel_firmware *f;
 
 		snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffix[i]);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		f = realloc(out->fw, (out->n_fw + 1) * sizeof(*f));
-		if (!f)
-			return -ENOMEM;
-		out->fw = f;
+		r = array_grow((void **)&out->fw, &out->cap_fw, out->n_fw + 1, sizeof(*out->fw),
+			       KMODSEL_MAX_FIRMWARE);
+		if (r < 0)
+			return r;
 		f = &out->fw[out->n_fw];
 		f->src = strdup(path);
 		f->name = strdup(path + strlen(dir) + 1);
@@ -223,11 +232,10 @@ static int fw_one(const char *dir, const char *name, const char *module, struct 
 		out->n_fw++;
 		return 0;
 	}
-	struct kmodsel_missing *m = realloc(out->missing, (out->n_missing + 1) * sizeof(*m));
-
-	if (!m)
-		return -ENOMEM;
-	out->missing = m;
+	r = array_grow((void **)&out->missing, &out->cap_missing, out->n_missing + 1,
+		       sizeof(*out->missing), KMODSEL_MAX_FIRMWARE);
+	if (r < 0)
+		return r;
 	m = &out->missing[out->n_missing];
 	m->firmware = strdup(name);
 	m->module = strdup(module);
@@ -271,6 +279,9 @@ int kmodsel_find_firmware(struct sel *s, struct kmodsel *out)
 			if (fw_known(out, v))
 				continue;
 			r = fw_one(dir, v, kmod_module_get_name(s->c[i].mod), out);
+			if (r == -E2BIG)
+				return kmodsel_fail(s, r, "%s: the chosen modules declare more than %d "
+						    "firmware files", s->moddir, KMODSEL_MAX_FIRMWARE);
 			if (r < 0)
 				return r;
 		}

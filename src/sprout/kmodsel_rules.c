@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "base/array.h"
+
 /* --- the rule table ----------------------------------------------------------------
  * Paths relative to kernel/; the longest matching prefix decides. A row is a class
  * of hardware or filesystem the boot may need, not a module list: new drivers in a
@@ -140,7 +142,7 @@ enum kmodsel_class kmodsel_classify(const char *relpath)
 	if (strncmp(relpath, "kernel/", 7) != 0)
 		return KMODSEL_NONE;
 	relpath += 7;
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
 		size_t n = strlen(rules[i].prefix);
 
 		if (n > best && !strncmp(relpath, rules[i].prefix, n)) {

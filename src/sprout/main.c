@@ -20,6 +20,8 @@
 #include "rank.h"
 #include "settings.h"
 
+/* LIBDIR/sprout of the build (the Makefile passes it from PREFIX): the last place
+ * sprout-init is looked for. */
 #ifndef SPROUT_LIBDIR
 #define SPROUT_LIBDIR "/usr/local/lib/sprout"
 #endif
@@ -59,8 +61,10 @@ static const char usage_build[] =
 	"                       (repeatable)\n"
 	"  --shell BUSYBOX      a busybox for the rescue shell: /bin/busybox, /bin/sh\n"
 	"  --cmdline \"ARGS\"     default boot arguments (the kernel's command line wins)\n"
-	"  --init PATH          the sprout-init to use (default: beside this program,\n"
-	"                       else " SPROUT_LIBDIR "/sprout-init)\n"
+	"  --init PATH          the sprout-init to use (default: the first found of\n"
+	"                       ../lib/sprout/sprout-init from this program's directory,\n"
+	"                       sprout-init beside this program, and\n"
+	"                       " SPROUT_LIBDIR "/sprout-init)\n"
 	"  --config FILE        read settings from FILE only (default: CONFDIR/sprout.conf\n"
 	"                       then CONFDIR/conf.d/[*].conf; CONFDIR is /etc/sprout or\n"
 	"                       $SPROUT_CONFDIR)\n"
@@ -199,23 +203,39 @@ static int parse_build_args(int argc, char **argv, struct cli *c)
 	return 0;
 }
 
-/* The sprout-init beside this program (a build tree, or PREFIX/bin next to
- * PREFIX/lib/sprout is not assumed), else the installed one. */
+/* The sprout-init to use without --init, the first found of: PREFIX/lib/sprout beside an
+ * installed PREFIX/bin/sprout (found from /proc/self/exe, so an installed tree works
+ * wherever it is moved or unpacked), sprout-init beside sprout (a build tree), and the
+ * directory built in. NULL, after a message naming every place tried, when none is. */
 static char *default_init(void)
 {
-	char exe[PATH_MAX], *slash, *path;
+	char exe[PATH_MAX], tried[3][PATH_MAX + 32];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t k = 0;
 
 	if (n > 0) {
+		char *slash, *up;
+
 		exe[n] = '\0';
 		slash = strrchr(exe, '/');
-		if (slash && asprintf(&path, "%.*s/sprout-init", (int)(slash - exe), exe) >= 0) {
-			if (access(path, X_OK) == 0)
-				return path;
-			free(path);
+		if (slash) {
+			*slash = '\0'; /* exe is now sprout's directory */
+			up = strrchr(exe, '/');
+			if (up)
+				snprintf(tried[k++], sizeof(tried[0]), "%.*s/lib/sprout/sprout-init",
+					 (int)(up - exe), exe);
+			snprintf(tried[k++], sizeof(tried[0]), "%s/sprout-init", exe);
 		}
 	}
-	return strdup(SPROUT_LIBDIR "/sprout-init");
+	snprintf(tried[k++], sizeof(tried[0]), "%s", SPROUT_LIBDIR "/sprout-init");
+	for (size_t i = 0; i < k; i++)
+		if (access(tried[i], X_OK) == 0)
+			return strdup(tried[i]);
+	fprintf(stderr, "sprout: build: no sprout-init found; tried");
+	for (size_t i = 0; i < k; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", tried[i]);
+	fprintf(stderr, " (install sprout with `make install`, or give --init PATH)\n");
+	return NULL;
 }
 
 static int load_settings(const struct cli *c, struct settings *set)

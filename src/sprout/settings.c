@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "compress.h"
 #include "conf.h"
 
@@ -54,31 +55,27 @@ static int set_str(char **dst, const char *value)
 	return 0;
 }
 
-static int list_push(char ***list, size_t *n, const char *item, size_t len)
+static int list_push(char ***list, size_t *n, size_t *cap, const char *item, size_t len)
 {
-	char **l;
+	int r = array_grow((void **)list, cap, *n + 1, sizeof(**list), SETTINGS_MAX_LIST);
 
-	if (*n == SETTINGS_MAX_LIST)
-		return -E2BIG;
-	l = realloc(*list, (*n + 1) * sizeof(*l));
-	if (!l)
-		return -ENOMEM;
-	*list = l;
-	l[*n] = strndup(item, len);
-	if (!l[*n])
+	if (r < 0)
+		return r;
+	(*list)[*n] = strndup(item, len);
+	if (!(*list)[*n])
 		return -ENOMEM;
 	(*n)++;
 	return 0;
 }
 
 /* Appends the non-empty items of value, split at any byte of seps. */
-static int list_add(char ***list, size_t *n, const char *value, const char *seps)
+static int list_add(char ***list, size_t *n, size_t *cap, const char *value, const char *seps)
 {
 	const char *p = value;
 
 	while (*p) {
 		size_t len = strcspn(p, seps);
-		int r = len ? list_push(list, n, p, len) : 0;
+		int r = len ? list_push(list, n, cap, p, len) : 0;
 
 		if (r < 0)
 			return r;
@@ -141,9 +138,9 @@ int settings_set(struct settings *s, const char *key, const char *value, char *m
 	if (!strcmp(key, "compress"))
 		return set_compress(s, value, msg, msgsz);
 	if (!strcmp(key, "add_modules"))
-		r = list_add(&s->add_modules, &s->n_add_modules, value, ", \t");
+		r = list_add(&s->add_modules, &s->n_add_modules, &s->cap_add_modules, value, ", \t");
 	else if (!strcmp(key, "add_binary"))
-		r = list_add(&s->add_binary, &s->n_add_binary, value, " \t");
+		r = list_add(&s->add_binary, &s->n_add_binary, &s->cap_add_binary, value, " \t");
 	else
 		return bad(msg, msgsz, "unknown key \"%s\" (known: kver moddir mode compress "
 				       "add_modules add_binary shell cmdline init)", key);
@@ -154,7 +151,7 @@ int settings_set(struct settings *s, const char *key, const char *value, char *m
 
 int settings_add_binary(struct settings *s, const char *path)
 {
-	return list_push(&s->add_binary, &s->n_add_binary, path, strlen(path));
+	return list_push(&s->add_binary, &s->n_add_binary, &s->cap_add_binary, path, strlen(path));
 }
 
 struct apply_ctx {
@@ -239,7 +236,7 @@ static bool conf_name(const char *n)
 int settings_load_dir(struct settings *s, const char *confdir, char *err, size_t errsz)
 {
 	char path[PATH_MAX], **names = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
 	int r;
@@ -256,7 +253,7 @@ int settings_load_dir(struct settings *s, const char *confdir, char *err, size_t
 	while (r == 0 && (de = readdir(d)))
 		if (conf_name(de->d_name))
 			r = n == SETTINGS_MAX_FILES ? -E2BIG
-			    : list_push(&names, &n, de->d_name, strlen(de->d_name));
+			    : list_push(&names, &n, &cap, de->d_name, strlen(de->d_name));
 	closedir(d);
 	if (r == 0 && n)
 		qsort(names, n, sizeof(*names), by_name);
@@ -278,10 +275,10 @@ static int merge_str(char **base, const char *over)
 	return over ? set_str(base, over) : 0;
 }
 
-static int merge_list(char ***base, size_t *nbase, char *const *over, size_t nover)
+static int merge_list(char ***base, size_t *nbase, size_t *cap, char *const *over, size_t nover)
 {
 	for (size_t i = 0; i < nover; i++) {
-		int r = list_push(base, nbase, over[i], strlen(over[i]));
+		int r = list_push(base, nbase, cap, over[i], strlen(over[i]));
 
 		if (r < 0)
 			return r;
@@ -306,10 +303,10 @@ int settings_merge(struct settings *base, const struct settings *over)
 	if (over->compress >= 0)
 		base->compress = over->compress;
 	if (r == 0)
-		r = merge_list(&base->add_modules, &base->n_add_modules, over->add_modules,
-			       over->n_add_modules);
+		r = merge_list(&base->add_modules, &base->n_add_modules, &base->cap_add_modules,
+			       over->add_modules, over->n_add_modules);
 	if (r == 0)
-		r = merge_list(&base->add_binary, &base->n_add_binary, over->add_binary,
-			       over->n_add_binary);
+		r = merge_list(&base->add_binary, &base->n_add_binary, &base->cap_add_binary,
+			       over->add_binary, over->n_add_binary);
 	return r;
 }

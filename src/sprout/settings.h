@@ -29,9 +29,9 @@ struct settings {
 	enum settings_mode mode;
 	int compress;                 /* enum compress_kind, or -1 when unset */
 	char **add_modules;
-	size_t n_add_modules;
+	size_t n_add_modules, cap_add_modules;
 	char **add_binary;
-	size_t n_add_binary;
+	size_t n_add_binary, cap_add_binary;
 };
 
 void settings_init(struct settings *s);

@@ -62,3 +62,48 @@ rc=0
 "$S" build --kver "$KVER" --compress brotli -o "$T/e.img" 2>"$T/e.err" || rc=$?
 check bad-flag "an unknown --compress value is not a usage error" \
 	bash -c "[ $rc = 2 ] && grep -q brotli '$T/e.err' && [ ! -e '$T/e.img' ]"
+
+# make install PREFIX=/usr DESTDIR=...: the installed sprout, given no --init, finds the
+# installed sprout-init at ../lib/sprout from its own directory (so the tree may be
+# moved), and make uninstall removes every file install put there.
+inst=$T/inst
+rc=0
+make -s -C "$REPO" install PREFIX=/usr DESTDIR="$inst" >"$T/inst.log" 2>&1 || rc=$?
+check install "make install PREFIX=/usr DESTDIR failed" \
+	bash -c "[ $rc = 0 ] && [ -x '$inst/usr/bin/sprout' ] && [ -x '$inst/usr/lib/sprout/sprout-init' ]"
+rc=0
+"$inst/usr/bin/sprout" build --config /dev/null --kver "$KVER" --moddir "$MODDIR" \
+	-o "$T/inst.img" 2>"$T/inst.err" || rc=$?
+mkdir "$T/instx"
+"$S" extract "$T/inst.img" "$T/instx" 2>>"$T/inst.err" || rc=$?
+check install-finds-init "the installed sprout did not use its installed sprout-init" \
+	bash -c "[ $rc = 0 ] && cmp -s '$T/instx/init' '$inst/usr/lib/sprout/sprout-init'"
+cat "$T/inst.err" >&2
+mv "$inst/usr" "$T/moved"
+rc=0
+"$T/moved/bin/sprout" build --config /dev/null --kver "$KVER" --moddir "$MODDIR" \
+	-o "$T/moved.img" 2>"$T/moved.err" || rc=$?
+check install-relocatable "a moved install does not find its sprout-init" \
+	bash -c "[ $rc = 0 ] && [ -s '$T/moved.img' ]"
+mv "$T/moved" "$inst/usr"
+rc=0
+make -s -C "$REPO" uninstall PREFIX=/usr DESTDIR="$inst" >>"$T/inst.log" 2>&1 || rc=$?
+check uninstall "make uninstall left files behind" \
+	bash -c "[ $rc = 0 ] && [ -z \"\$(find '$inst' ! -type d)\" ]"
+
+# ls of a gzip bomb (513 MiB of zeros in a 2 MiB stream) stops at the unpack limit with an
+# error naming the file and the limit, within bounded memory (1 GB of address space).
+head -c 513M /dev/zero | gzip -1 >"$T/bomb.gz"
+rc=0
+(ulimit -v 1000000 && exec "$S" ls "$T/bomb.gz") >/dev/null 2>"$T/bomb.err" || rc=$?
+check ls-gzip-bomb "ls of a gzip bomb: no clear error naming the file and the 512 MiB limit" \
+	bash -c "[ $rc = 1 ] && grep -q '$T/bomb.gz: offset 0: gzip stream: .*512 MiB' '$T/bomb.err'"
+cat "$T/bomb.err" >&2
+rm -f "$T/bomb.gz"
+
+# extract into a DIR that is a symlink: DIR is followed (the user named it), as tar -C does.
+mkdir "$T/real"
+ln -s real "$T/link"
+"$S" extract "$T/a.img" "$T/link" 2>/dev/null || true
+check extract-into-symlink "extract into a symlinked DIR did not write through it" \
+	cmp -s "$T/real/init" "$REPO/build/sprout-init"

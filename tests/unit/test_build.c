@@ -24,10 +24,12 @@
 #include "compress.h"
 #include "cpio.h"
 #include "image.h"
+#include "testkernel.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define KVER "6.1.0-56-amd64"
-#define SRC_TREE "/var/cache/sprout/kernel/" KVER "/modules/" KVER
+/* The release of the fake module tree used when there is no test kernel (outside
+ * make check only): not a real release. */
+#define FAKE_KVER "0.0.0-sprout-fake"
 
 static const char *const tree_modules =
 	"kernel/drivers/block/virtio_blk.ko kernel/drivers/virtio/virtio.ko "
@@ -37,6 +39,7 @@ static const char *const tree_modules =
 struct fixture {
 	char dir[64];
 	char moddir[256], init[256], shell[256], fw[256];
+	char kver[128];
 	bool real_modules;
 };
 
@@ -55,28 +58,33 @@ static int run(const char *fmt, ...)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+	struct test_kernel k;
 
 	if (!f)
 		return -1;
 	*state = f;
-	if (access("/sbin/depmod", X_OK) != 0)
+	if (test_kernel_find(&k) < 0)
+		return -1; /* asked for and missing: the tests fail */
+	if (!k.kver && access("/sbin/depmod", X_OK) != 0)
 		return 0; /* tests skip */
+	/* Without a test kernel (outside make check only), a fake module tree. */
+	f->real_modules = k.kver != NULL;
+	snprintf(f->kver, sizeof(f->kver), "%s", k.kver ? k.kver : FAKE_KVER);
 	strcpy(f->dir, "/tmp/test_build.XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
-	snprintf(f->moddir, sizeof(f->moddir), "%s/lib/modules/" KVER, f->dir);
+	snprintf(f->moddir, sizeof(f->moddir), "%s/lib/modules/%s", f->dir, f->kver);
 	snprintf(f->init, sizeof(f->init), "%s/sprout-init", f->dir);
 	snprintf(f->shell, sizeof(f->shell), "%s/busybox", f->dir);
 	snprintf(f->fw, sizeof(f->fw), "%s/firmware", f->dir);
-	f->real_modules = access(SRC_TREE "/modules.dep", R_OK) == 0;
 	if (f->real_modules)
-		return run("mkdir -p '%s' && cd " SRC_TREE " && cp --parents %s modules.builtin "
-			   "modules.builtin.modinfo modules.order '%s' && /sbin/depmod -b '%s' " KVER " && printf 'INIT\\177' > '%s' && "
-			   "printf '#!/bin/sh\\n' > '%s'", f->moddir, tree_modules, f->moddir,
-			   f->dir, f->init, f->shell);
-	return run("mkdir -p '%s' && : > '%s/modules.builtin' && /sbin/depmod -b '%s' " KVER
+		return run("mkdir -p '%s' && cd '%s' && cp --parents %s modules.builtin "
+			   "modules.builtin.modinfo modules.order '%s' && /sbin/depmod -b '%s' '%s' && "
+			   "printf 'INIT\\177' > '%s' && printf '#!/bin/sh\\n' > '%s'", f->moddir,
+			   k.moddir, tree_modules, f->moddir, f->dir, f->kver, f->init, f->shell);
+	return run("mkdir -p '%s' && : > '%s/modules.builtin' && /sbin/depmod -b '%s' '%s'"
 		   " 2>/dev/null && printf 'INIT\\177' > '%s' && printf '#!/bin/sh\\n' > '%s'",
-		   f->moddir, f->moddir, f->dir, f->init, f->shell);
+		   f->moddir, f->moddir, f->dir, f->kver, f->init, f->shell);
 }
 
 static int teardown(void **state)
@@ -92,7 +100,7 @@ static int teardown(void **state)
 static struct build_opts opts(const struct fixture *f, const char *out)
 {
 	return (struct build_opts){
-		.kver = KVER, .moddir = f->moddir, .output = out, .compress = COMPRESS_ZSTD,
+		.kver = f->kver, .moddir = f->moddir, .output = out, .compress = COMPRESS_ZSTD,
 		.shell = f->shell, .cmdline = "rd.shell=1 quiet", .init = f->init,
 		.firmware_dir = f->fw, .mtime = 0,
 	};
@@ -182,6 +190,7 @@ struct seen {
 	uint32_t mtime;
 	bool init, console, null, image, cmdline, dep, sh, busybox, virtio_blk, snd, proc, sysroot;
 	char image_text[512];
+	char dep_name[256], virtio_blk_name[256];  /* lib/modules/KVER/... */
 };
 
 static bool is(const struct cpio_entry *e, const char *name)
@@ -210,13 +219,13 @@ static int visit(const struct cpio_entry *e, void *ctx)
 	}
 	if (is(e, "etc/sprout/cmdline.d/10-build.conf"))
 		s->cmdline = e->size > 16 && memmem(e->data, e->size, "\nrd.shell=1 quiet\n", 18);
-	if (is(e, "lib/modules/" KVER "/modules.dep"))
+	if (is(e, s->dep_name))
 		s->dep = S_ISREG(e->mode);
 	if (is(e, "bin/sh"))
 		s->sh = S_ISLNK(e->mode) && e->size == 7 && !memcmp(e->data, "busybox", 7);
 	if (is(e, "bin/busybox"))
 		s->busybox = S_ISREG(e->mode) && (e->mode & 0111);
-	if (is(e, "lib/modules/" KVER "/kernel/drivers/block/virtio_blk.ko"))
+	if (is(e, s->virtio_blk_name))
 		s->virtio_blk = true;
 	if (strstr(e->name, "snd"))
 		s->snd = true;
@@ -231,13 +240,16 @@ static void test_layout(void **state)
 {
 	struct fixture *f = *state;
 	struct seen s = { .sorted = true, .owners = true, .mtimes = true, .mtime = 1234 };
-	char out[256], err[512];
+	char out[256], err[512], want[256];
 	struct build_opts o;
 	uint8_t *buf;
 	size_t len;
 
 	if (!f->dir[0])
 		skip();
+	snprintf(s.dep_name, sizeof(s.dep_name), "lib/modules/%s/modules.dep", f->kver);
+	snprintf(s.virtio_blk_name, sizeof(s.virtio_blk_name),
+		 "lib/modules/%s/kernel/drivers/block/virtio_blk.ko", f->kver);
 	snprintf(out, sizeof(out), "%s/layout.img", f->dir);
 	o = opts(f, out);
 	o.mtime = 1234;
@@ -251,7 +263,8 @@ static void test_layout(void **state)
 	assert_true(s.sorted && s.owners && s.mtimes);
 	assert_true(s.init && s.console && s.null && s.image && s.cmdline && s.dep);
 	assert_true(s.sh && s.busybox && s.proc && s.sysroot);
-	assert_non_null(strstr(s.image_text, "kver=" KVER "\n"));
+	snprintf(want, sizeof(want), "kver=%s\n", f->kver);
+	assert_non_null(strstr(s.image_text, want));
 	assert_non_null(strstr(s.image_text, "mode=generic\n"));
 	assert_non_null(strstr(s.image_text, "compress=zstd\n"));
 	assert_non_null(strstr(s.image_text, "build_time=1234\n"));

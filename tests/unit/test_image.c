@@ -12,10 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/array.h"
 #include "compress.h"
 #include "cpio.h"
 #include "image.h"
@@ -235,7 +239,9 @@ static void test_walk_errors_in_streams(void **state)
 		fail_msg("err=%s", err);
 	/* the unpacked-size cap */
 	assert_int_equal(image_walk_limit(buf, len, 100, collect, &n, err, sizeof(err)), -EFBIG);
-	assert_non_null(strstr(err, "offset 8: gzip stream unpacks to more than the size limit"));
+	assert_non_null(strstr(err, "offset 8: gzip stream: the image unpacks to more than 100 "
+				"bytes, the most that is read from one image"));
+	assert_true(IMAGE_MAX_UNPACKED <= (size_t)1 << 30); /* well below the kernel's 4 GiB */
 	free(c);
 	free(buf);
 	cpio_buf_free(&b);
@@ -291,7 +297,7 @@ static void test_list(void **state)
 	FILE *f;
 	(void)state;
 
-	write_image(COMPRESS_ZSTD, e, sizeof(e) / sizeof(e[0]));
+	write_image(COMPRESS_ZSTD, e, ARRAY_SIZE(e));
 	f = open_memstream(&out, &outlen);
 	assert_int_equal(image_list(img, f, err, sizeof(err)), 0);
 	fclose(f);
@@ -301,7 +307,7 @@ static void test_list(void **state)
 		"lrwxrwxrwx     0     0         11 sh -> bin/busybox\n"
 		"crw-------     0     0    5,    1 dev/console\n"
 		"drwxrwxrwt  1000   100          0 tmp\n"
-		"-rw-r--r--     0     0          1 odd\\012name\\134\n");
+		"-rw-r--r--     0     0          1 odd\\x0aname\\x5c\n");
 	free(out);
 }
 
@@ -346,7 +352,7 @@ static void test_extract(void **state)
 	ssize_t n;
 	(void)state;
 
-	write_image(COMPRESS_GZIP, e, sizeof(e) / sizeof(e[0]));
+	write_image(COMPRESS_GZIP, e, ARRAY_SIZE(e));
 	for (int round = 0; round < 2; round++) { /* the second writes over the first */
 		assert_int_equal(image_extract(img, target, err, sizeof(err)), 0);
 		snprintf(path, sizeof(path), "%s/etc/hostname", target);
@@ -402,7 +408,7 @@ static const struct refusal refusals[] = {
 static void test_extract_refuses(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(refusals); i++) {
 		const struct refusal *t = &refusals[i];
 		char err[256], path[256];
 		int r;
@@ -469,6 +475,70 @@ static void test_extract_skip_special(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+/* The target directory may be a symlink: it is followed, as the user named it. */
+static void test_extract_into_symlink(void **state)
+{
+	const struct cpio_entry e[] = { REG("f", "in") };
+	char err[256], path[256];
+	(void)state;
+
+	assert_int_equal(symlink(outside, target), 0);
+	write_image(COMPRESS_GZIP, e, 1);
+	assert_int_equal(image_extract(img, target, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/f", outside);
+	assert_string_equal(read_text(path), "in");
+}
+
+/* A writer flips "xx" to ".." in the image file while it is extracted: the name that is
+ * written is the name that was checked (the image is read once, into private memory),
+ * so nothing ever lands outside the target. */
+static void test_extract_race(void **state)
+{
+	const struct cpio_entry e[] = { DIR_("xx"), REG("xx/escaped", "evil") };
+	char err[256], path[256];
+	uint8_t *buf = NULL, *at;
+	size_t len = 0, ok = 0, refused = 0;
+	pid_t pid;
+	(void)state;
+
+	segment(&buf, &len, COMPRESS_NONE, e, 2);
+	at = memmem(buf, len, "xx/escaped", 10);
+	assert_non_null(at);
+	write_file(img, buf, len);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(img, O_WRONLY | O_CLOEXEC);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlives a failed test */
+		if (getppid() == 1)
+			_exit(1);
+		for (;;) {
+			if (fd < 0 || pwrite(fd, "..", 2, at - buf) != 2 ||
+			    pwrite(fd, "xx", 2, at - buf) != 2)
+				_exit(1);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/escaped", base);
+	for (int i = 0; i < 400; i++) {
+		int r = image_extract(img, target, err, sizeof(err));
+
+		if (r == 0)
+			ok++;
+		else if (r == -EPERM && strstr(err, "\"..\" component"))
+			refused++;
+		else
+			fail_msg("run %d: r=%d err=%s", i, r, err);
+		if (access(path, F_OK) == 0)
+			fail_msg("run %d: a file was written outside the target", i);
+	}
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_int_equal(ok + refused, 400);
+	assert_int_equal(count_dir(outside), 0);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +552,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_extract_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extract_existing_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extract_skip_special, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_extract_into_symlink, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_extract_race, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
