@@ -26,7 +26,7 @@
 #include "image.h"
 #include "testkernel.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 /* The release of the fake module tree used when there is no test kernel (outside
  * make check only): not a real release. */
 #define FAKE_KVER "0.0.0-sprout-fake"

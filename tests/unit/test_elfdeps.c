@@ -18,7 +18,7 @@
 
 #include "elfdeps.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 /* --- a tiny ELF writer ---------------------------------------------------------------
  * Layout: Ehdr, 3 Phdrs (LOAD of the whole file at vaddr 0x400000, INTERP, DYNAMIC),

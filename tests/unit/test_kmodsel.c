@@ -19,7 +19,7 @@
 #include "kmodsel.h"
 #include "testkernel.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 #define S(lit) lit, sizeof(lit) - 1
 
 

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "testkernel.h"
 #include "testutil.h"
 
 #include "base/readfile.h"
@@ -533,9 +534,11 @@ static void brute_lookup(const struct brute *b, const struct modindex *idx, cons
 static void test_real_index(void **state)
 {
 	(void)state;
-	const char *dir = test_kernel_moddir();
-	if (!dir)
+	struct test_kernel k;
+	assert_int_equal(test_kernel_find(&k), 0);
+	if (!k.kver)
 		skip();
+	const char *dir = k.moddir;
 	char path[4200];
 	static const char *const files[] = { "modules.dep", "modules.alias", "modules.softdep" };
 	static const parse_fn fns[] = { modindex_parse_dep, modindex_parse_alias, modindex_parse_softdep };

@@ -17,7 +17,7 @@
 #include "compress.h"
 #include "settings.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 #define S(lit) lit, sizeof(lit) - 1
 
 static void join(char *out, size_t sz, char *const *l, size_t n)

@@ -5,8 +5,6 @@
 #define SPROUT_TESTUTIL_H
 
 #include <pthread.h>
-#include <stdbool.h>
-#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,20 +12,6 @@
 #include "base/array.h"
 
 #define N(a) ARRAY_SIZE(a)
-
-/* The test kernel's module tree, from MODDIR (tests/run.sh exports it from
- * scripts/test-kernel.sh). NULL when there is none and none is required: the caller
- * skips. Under make check (SPROUT_REQUIRE_KERNEL=1) a missing kernel fails the test. */
-#define test_kernel_moddir()                                                                       \
-	({                                                                                         \
-		const char *m_ = getenv("MODDIR");                                                 \
-		const char *req_ = getenv("SPROUT_REQUIRE_KERNEL");                                \
-		bool required_ = req_ && !strcmp(req_, "1");                                       \
-		if ((!m_ || !*m_) && required_)                                                    \
-			fail_msg("MODDIR is not set and SPROUT_REQUIRE_KERNEL=1: "                  \
-				 "run through tests/run.sh or eval $(scripts/test-kernel.sh --env)"); \
-		m_ && *m_ ? m_ : NULL;                                                             \
-	})
 
 #ifdef TESTUTIL_LOG
 #include "log.h"
