@@ -9,6 +9,7 @@
 
 #include "base/array.h"
 #include "base/escape.h"
+#include "base/errmsg.h"
 #include "dnsname.h"
 #include "inet4.h"
 
@@ -27,21 +28,6 @@ static const char *const field_names[KERNEL_FIELDS] = {
 };
 
 /* ---- small helpers --------------------------------------------------------------- */
-
-static int fail(char *err, size_t errsz, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errsz, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errsz) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* The field's text for a message, through the project's escaper; cut with "..." past
  * ECHO_MAX bytes of output. */
@@ -130,10 +116,10 @@ static int keyword(struct parser *ps, int idx, const struct field *f, enum ipcfg
 		}
 	for (size_t i = 0; i < ARRAY_SIZE(v6); i++)
 		if (field_is(f, v6[i]))
-			return fail(ps->err, ps->errsz, -EAFNOSUPPORT,
+			return errmsg(ps->err, ps->errsz, -EAFNOSUPPORT,
 				    "ip= field %d (autoconf) '%s': IPv6 is not supported, only IPv4 "
 				    "(use dhcp)", idx + 1, echo(f, e));
-	return fail(ps->err, ps->errsz, -EINVAL,
+	return errmsg(ps->err, ps->errsz, -EINVAL,
 		    "ip= field %d (autoconf) '%s' is not one of off none on any dhcp bootp rarp "
 		    "both", idx + 1, echo(f, e));
 }
@@ -148,14 +134,14 @@ static int address(struct parser *ps, int idx, const struct field *f, uint32_t *
 	if (f->n == 0)
 		return 0;
 	if (ipcfg_parse_ipv4(f->p, f->n, &a) < 0)
-		return fail(ps->err, ps->errsz, -EINVAL,
+		return errmsg(ps->err, ps->errsz, -EINVAL,
 			    "ip= field %d (%s) '%s' is not an IPv4 address a.b.c.d (IPv6 is not "
 			    "supported)", idx + 1, field_names[idx], echo(f, e));
 	if (a == 0)
 		return 0;
 	memcpy(&first, &a, 1);
 	if (first == 127 || first >= 224)
-		return fail(ps->err, ps->errsz, -EINVAL,
+		return errmsg(ps->err, ps->errsz, -EINVAL,
 			    "ip= field %d (%s) '%s' is a loopback, multicast or broadcast address, "
 			    "not a host's", idx + 1, field_names[idx], echo(f, e));
 	*v = a;
@@ -171,12 +157,12 @@ static int netmask(struct parser *ps, const struct field *f)
 	if (f->n == 0)
 		return 0;
 	if (ipcfg_parse_ipv4(f->p, f->n, &m) < 0)
-		return fail(ps->err, ps->errsz, -EINVAL,
+		return errmsg(ps->err, ps->errsz, -EINVAL,
 			    "ip= field 4 (netmask) '%s' is not a mask a.b.c.d", echo(f, e));
 	if (m == 0)
 		return 0;
 	if (inet4_mask_prefix(m) < 0)
-		return fail(ps->err, ps->errsz, -EINVAL,
+		return errmsg(ps->err, ps->errsz, -EINVAL,
 			    "ip= field 4 (netmask) '%s' is not a contiguous mask", echo(f, e));
 	ps->c.netmask = m;
 	ps->c.netmask_set = true;
@@ -194,11 +180,11 @@ static int hostname(struct parser *ps, const struct field *f)
 		return 0;
 	r = dnsname_check_host(f->p, f->n);
 	if (r == -ENAMETOOLONG)
-		return fail(ps->err, ps->errsz, r,
+		return errmsg(ps->err, ps->errsz, r,
 			    "ip= field 5 (hostname) is longer than %d bytes, or a label of it longer "
 			    "than %d", IPCFG_HOSTNAME_MAX, DNSNAME_LABEL_MAX);
 	if (r < 0)
-		return fail(ps->err, ps->errsz, r,
+		return errmsg(ps->err, ps->errsz, r,
 			    "ip= field 5 (hostname) '%s' is not a host name: labels of letters, "
 			    "digits, '-', '_' joined by single dots", echo(f, e));
 	memcpy(ps->c.hostname, f->p, f->n);
@@ -215,16 +201,16 @@ static int device(struct parser *ps, int idx, const struct field *f)
 	if (f->n == 0)
 		return 0;
 	if (f->n > IPCFG_DEVICE_MAX)
-		return fail(ps->err, ps->errsz, -ENAMETOOLONG,
+		return errmsg(ps->err, ps->errsz, -ENAMETOOLONG,
 			    "ip= field %d (device) '%s' is longer than %d bytes", idx + 1, echo(f, e),
 			    IPCFG_DEVICE_MAX);
 	for (size_t i = 0; i < f->n; i++)
 		if (f->p[i] <= ' ' || f->p[i] >= 0x7f || f->p[i] == '/')
-			return fail(ps->err, ps->errsz, -EINVAL,
+			return errmsg(ps->err, ps->errsz, -EINVAL,
 				    "ip= field %d (device) '%s' is not an interface name", idx + 1,
 				    echo(f, e));
 	if (field_is(f, ".") || field_is(f, ".."))
-		return fail(ps->err, ps->errsz, -EINVAL,
+		return errmsg(ps->err, ps->errsz, -EINVAL,
 			    "ip= field %d (device) '%s' is not an interface name", idx + 1, echo(f, e));
 	memcpy(ps->c.device, f->p, f->n);
 	ps->c.device[f->n] = '\0';
@@ -240,13 +226,13 @@ static int mtu(struct parser *ps, int idx, const struct field *f)
 		return 0;
 	for (size_t i = 0; i < f->n; i++) {
 		if (f->p[i] < '0' || f->p[i] > '9' || v > 65535)
-			return fail(ps->err, ps->errsz, -EINVAL,
+			return errmsg(ps->err, ps->errsz, -EINVAL,
 				    "ip= field %d (mtu) '%s' is not a number from 68 to 65535", idx + 1,
 				    echo(f, e));
 		v = v * 10 + (unsigned)(f->p[i] - '0');
 	}
 	if (v < 68 || v > 65535)
-		return fail(ps->err, ps->errsz, -EINVAL,
+		return errmsg(ps->err, ps->errsz, -EINVAL,
 			    "ip= field %d (mtu) '%s' is not a number from 68 to 65535", idx + 1,
 			    echo(f, e));
 	ps->c.mtu = v;
@@ -283,7 +269,7 @@ static int long_form(struct parser *ps, const struct field *f, int nf)
 			if (all_digits(&f[i])) {
 				r = mtu(ps, i, &f[i]);
 				if (r == 0 && nf > 8)
-					r = fail(ps->err, ps->errsz, -EINVAL,
+					r = errmsg(ps->err, ps->errsz, -EINVAL,
 						 "ip= field 9: dracut's <macaddr> after <mtu> is not "
 						 "supported");
 				return r;
@@ -295,7 +281,7 @@ static int long_form(struct parser *ps, const struct field *f, int nf)
 		}
 	}
 	if (r == 0 && nf > KERNEL_FIELDS)
-		r = fail(ps->err, ps->errsz, -EINVAL,
+		r = errmsg(ps->err, ps->errsz, -EINVAL,
 			 "ip= has %d fields; at most 10 (client-ip:server-ip:gw-ip:netmask:"
 			 "hostname:device:autoconf:dns0-ip:dns1-ip:ntp0-ip)", nf);
 	return r;
@@ -311,7 +297,7 @@ static int device_form(struct parser *ps, const struct field *f, int nf)
 	if (r == 0 && nf > 2)
 		r = mtu(ps, 2, &f[2]);
 	if (r == 0 && nf > 3)
-		r = fail(ps->err, ps->errsz, -EINVAL,
+		r = errmsg(ps->err, ps->errsz, -EINVAL,
 			 "ip=<device>:<autoconf>:<mtu> takes nothing more; dracut's <macaddr> is "
 			 "not supported");
 	return r;
@@ -331,7 +317,7 @@ static int finish(struct parser *ps, bool short_form)
 		else if (short_form)
 			c->mode = IPCFG_OFF;
 		else
-			return fail(ps->err, ps->errsz, -EINVAL,
+			return errmsg(ps->err, ps->errsz, -EINVAL,
 				    "ip= field 7 (autoconf) is off but field 1 (client-ip) is empty: "
 				    "give an address or use ip=dhcp");
 		return 0;
@@ -347,7 +333,7 @@ static int finish(struct parser *ps, bool short_form)
 	prefix = inet4_mask_prefix(c->netmask);
 	if (prefix <= 30 && ((host & ~ntohl(c->netmask)) == 0 ||
 			     (host | ntohl(c->netmask)) == 0xffffffffu))
-		return fail(ps->err, ps->errsz, -EINVAL,
+		return errmsg(ps->err, ps->errsz, -EINVAL,
 			    "ip= field 1 (client-ip) %s is the network or broadcast address of its "
 			    "/%d subnet", ipcfg_format_ipv4(c->client, a), prefix);
 	return 0;
@@ -381,16 +367,16 @@ int ipcfg_parse(const char *buf, size_t len, struct ipcfg *out, char *err, size_
 	if (errsz)
 		err[0] = '\0';
 	if (len > IPCFG_MAX_TEXT)
-		return fail(err, errsz, -ENAMETOOLONG, "ip= is longer than %d bytes",
+		return errmsg(err, errsz, -ENAMETOOLONG, "ip= is longer than %d bytes",
 			    IPCFG_MAX_TEXT);
 	if (len && memchr(buf, '\0', len))
-		return fail(err, errsz, -EINVAL, "ip= holds a NUL byte");
+		return errmsg(err, errsz, -EINVAL, "ip= holds a NUL byte");
 	if (len && memchr(buf, '[', len))
-		return fail(err, errsz, -EINVAL,
+		return errmsg(err, errsz, -EINVAL,
 			    "ip= holds '[': IPv6 addresses are not supported, only IPv4");
 	nf = split(buf, len, f);
 	if (nf < 0)
-		return fail(err, errsz, -EINVAL, "ip= has more than %d fields", MAX_FIELDS);
+		return errmsg(err, errsz, -EINVAL, "ip= has more than %d fields", MAX_FIELDS);
 	if (nf == 1 && len > 0 && !(buf[0] >= '0' && buf[0] <= '9')) {
 		/* ip=KEYWORD; a lone field starting with a digit is a client address. */
 		short_form = true;
@@ -398,7 +384,7 @@ int ipcfg_parse(const char *buf, size_t len, struct ipcfg *out, char *err, size_
 		if (r == -EAFNOSUPPORT)
 			return -EINVAL;
 		if (r < 0)
-			return fail(err, errsz, -EINVAL,
+			return errmsg(err, errsz, -EINVAL,
 				    "ip= '%s' is neither a keyword (off none on any dhcp bootp rarp "
 				    "both) nor client-ip:server-ip:gw-ip:netmask:...",
 				    echo(&f[0], (char[ECHO_MAX + 4]){ 0 }));

@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "base/errmsg.h"
 #include "base/array.h"
 #include "base/readfile.h"
 #include "compress.h"
@@ -45,11 +46,9 @@ static int fail(struct tree *t, int r, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (t->errsz) {
-		va_start(ap, fmt);
-		vsnprintf(t->err, t->errsz, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	r = verrmsg(t->err, t->errsz, r, fmt, ap);
+	va_end(ap);
 	return r;
 }
 

@@ -16,26 +16,14 @@
 #include "base/array.h"
 #include "base/escape.h"
 #include "base/readfile.h"
+#include "base/errmsg.h"
 #include "compress.h"
 #include "fileio.h"
 
 #define CPIO_HDR_LEN 110  /* an entry's name follows its header */
 
-static void errf(char *err, size_t errsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 static void err_prefix(char *err, size_t errsz, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-static void errf(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errsz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
 
 /* Puts "PREFIX: " in front of what err already says. */
 static void err_prefix(char *err, size_t errsz, const char *fmt, ...)
@@ -84,7 +72,7 @@ static int walk_visit(const struct cpio_entry *e, void *ctx)
 	if (w->err && w->errsz)
 		w->err[0] = 0;
 	if (++w->entries > CPIO_MAX_ENTRIES) {
-		errf(w->err, w->errsz, "more than %d entries in the image", CPIO_MAX_ENTRIES);
+		errmsg(w->err, w->errsz, 0, "more than %d entries in the image", CPIO_MAX_ENTRIES);
 		r = -EBADMSG;
 	} else {
 		r = w->fn(e, w->ctx);
@@ -112,19 +100,19 @@ static void not_a_segment(struct walk *w, const uint8_t *p, size_t n, size_t off
 	char hex[16] = "";
 
 	if (p[0] == '0' && (off & 3)) {
-		errf(w->err, w->errsz, "offset %zu: found a cpio header at an offset that is "
+		errmsg(w->err, w->errsz, 0, "offset %zu: found a cpio header at an offset that is "
 		     "not a multiple of 4", off);
 		return;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(tab); i++) {
 		if (n >= tab[i].len && memcmp(p, tab[i].magic, tab[i].len) == 0) {
-			errf(w->err, w->errsz, "offset %zu: found %s", off, tab[i].what);
+			errmsg(w->err, w->errsz, 0, "offset %zu: found %s", off, tab[i].what);
 			return;
 		}
 	}
 	for (size_t i = 0; i < n && i < 4; i++)
 		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, " %02x", p[i]);
-	errf(w->err, w->errsz, "offset %zu: expected a cpio header \"070701\" or a gzip, zstd, "
+	errmsg(w->err, w->errsz, 0, "offset %zu: expected a cpio header \"070701\" or a gzip, zstd, "
 	     "xz or lz4 stream, found bytes%s", off, hex);
 }
 
@@ -152,7 +140,7 @@ static int walk_plain(struct walk *w, const uint8_t *buf, size_t len, size_t off
 	w->kind = COMPRESS_NONE;
 	r = cpio_read_prefix(buf + off, len - off, walk_visit, w, used, &eoff, &why);
 	if (r == -EBADMSG && why)
-		errf(w->err, w->errsz, "offset %zu: %s", off + eoff, why);
+		errmsg(w->err, w->errsz, 0, "offset %zu: %s", off + eoff, why);
 	return r;
 }
 
@@ -176,12 +164,12 @@ static int walk_packed(struct walk *w, const uint8_t *buf, size_t len, size_t of
 			snprintf(lim, sizeof(lim), "%zu MiB", w->max_unpacked >> 20);
 		else
 			snprintf(lim, sizeof(lim), "%zu bytes", w->max_unpacked);
-		errf(w->err, w->errsz, "offset %zu: %s stream: the image unpacks to more than "
+		errmsg(w->err, w->errsz, 0, "offset %zu: %s stream: the image unpacks to more than "
 		     "%s, the most that is read from one image", off, compress_name(kind), lim);
 		return r;
 	}
 	if (r < 0) {
-		errf(w->err, w->errsz, "offset %zu: %s stream %s", off, compress_name(kind),
+		errmsg(w->err, w->errsz, 0, "offset %zu: %s stream %s", off, compress_name(kind),
 		     unpack_error(r));
 		return r;
 	}
@@ -193,11 +181,11 @@ static int walk_packed(struct walk *w, const uint8_t *buf, size_t len, size_t of
 	if (r == -EBADMSG && why) {
 		char loc[128];
 		locate(w, eoff, loc, sizeof(loc));
-		errf(w->err, w->errsz, "%s: %s", loc, why);
+		errmsg(w->err, w->errsz, 0, "%s: %s", loc, why);
 	}
 	free(out);
 	if (r == 0 && *used == 0) {
-		errf(w->err, w->errsz, "offset %zu: empty %s stream", off, compress_name(kind));
+		errmsg(w->err, w->errsz, 0, "offset %zu: empty %s stream", off, compress_name(kind));
 		r = -EBADMSG;
 	}
 	return r;
@@ -259,14 +247,14 @@ static int image_load(const char *path, struct image *m, char *err, size_t errsz
 		r = -EBADMSG;
 	}
 	if (r == -EINVAL)
-		errf(err, errsz, "%s: not a regular file", path);
+		errmsg(err, errsz, 0, "%s: not a regular file", path);
 	else if (r == -EBADMSG)
-		errf(err, errsz, "%s: empty file, not an image", path);
+		errmsg(err, errsz, 0, "%s: empty file, not an image", path);
 	else if (r == -EFBIG)
-		errf(err, errsz, "%s: larger than %u MiB, the largest image read", path,
+		errmsg(err, errsz, 0, "%s: larger than %u MiB, the largest image read", path,
 		     (unsigned)(IMAGE_MAX_FILE >> 20));
 	else if (r < 0)
-		errf(err, errsz, "%s: %s", path, strerror(-r));
+		errmsg(err, errsz, 0, "%s: %s", path, strerror(-r));
 	else
 		m->p = (uint8_t *)buf;
 	return r;
@@ -323,7 +311,7 @@ static int list_entry(const struct cpio_entry *e, void *ctx)
 	}
 	fputc('\n', l->out);
 	if (ferror(l->out)) {
-		errf(l->err, l->errsz, "writing the listing failed");
+		errmsg(l->err, l->errsz, 0, "writing the listing failed");
 		return -EIO;
 	}
 	return 0;
@@ -367,7 +355,7 @@ static int refuse(struct extract_ctx *x, const struct cpio_entry *e, int r, cons
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	errf(x->err, x->errsz, "entry \"%s\": %s", escape_str(e->name, name, sizeof(name)), why);
+	errmsg(x->err, x->errsz, 0, "entry \"%s\": %s", escape_str(e->name, name, sizeof(name)), why);
 	return r;
 }
 
@@ -569,10 +557,10 @@ int image_extract_flags(const char *path, const char *dir, unsigned flags, size_
 	if (r == 0) {
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 			r = -errno;
-			errf(err, errsz, "creating %s: %s", dir, strerror(errno));
+			errmsg(err, errsz, 0, "creating %s: %s", dir, strerror(errno));
 		} else if ((x.root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 			r = -errno;
-			errf(err, errsz, "opening %s: %s", dir, strerror(errno));
+			errmsg(err, errsz, 0, "opening %s: %s", dir, strerror(errno));
 		} else {
 			r = image_walk(m.p, m.len, extract_entry, &x, err, errsz);
 			close(x.root);

@@ -7,17 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errmsg.h"
 #include "base/array.h"
 
 int kmodsel_fail(struct sel *s, int r, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (s->errsz) {
-		va_start(ap, fmt);
-		vsnprintf(s->err, s->errsz, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	r = verrmsg(s->err, s->errsz, r, fmt, ap);
+	va_end(ap);
 	return r;
 }
 

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/errmsg.h"
 #include "compress.h"
 #include "fileio.h"
 #include "image.h"
@@ -32,19 +33,6 @@
 #define PXE_MAX_KERNEL ((size_t)512 << 20) /* far above any kernel; a wrong file is refused */
 #define PXE_MAX_IMAGE ((size_t)4 << 30)    /* the kernel cannot unpack more either */
 #define SHOW_MAX 60                        /* longest word quoted whole in a message */
-
-__attribute__((format(printf, 4, 5)))
-static int fail(char *err, size_t errsz, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errsz) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 /* ---- the command line ---------------------------------------------------------------- */
 
@@ -58,13 +46,13 @@ static int bad_byte(const char *buf, size_t i, char *err, size_t errsz)
 	unsigned char c = (unsigned char)buf[i];
 
 	if (c == '\n' || c == '\r')
-		return fail(err, errsz, -EINVAL, "kernel command line: a line break at column %zu; "
+		return errmsg(err, errsz, -EINVAL, "kernel command line: a line break at column %zu; "
 			    "boot.ipxe and pxelinux.cfg/default hold the command line on one line",
 			    i + 1);
 	if (c == '\t')
-		return fail(err, errsz, -EINVAL, "kernel command line: a tab at column %zu; "
+		return errmsg(err, errsz, -EINVAL, "kernel command line: a tab at column %zu; "
 			    "separate words with spaces", i + 1);
-	return fail(err, errsz, -EINVAL, "kernel command line: byte 0x%02x at column %zu; only "
+	return errmsg(err, errsz, -EINVAL, "kernel command line: byte 0x%02x at column %zu; only "
 		    "printable ASCII is written into boot scripts", c, i + 1);
 }
 
@@ -83,16 +71,16 @@ static int check_bytes(const char *buf, size_t len, char *err, size_t errsz)
 			quoted = !quoted;
 			quote_at = i;
 		} else if (c == '$' && i + 1 < len && buf[i + 1] == '{') {
-			return fail(err, errsz, -EINVAL, "kernel command line: \"${\" at column %zu; "
+			return errmsg(err, errsz, -EINVAL, "kernel command line: \"${\" at column %zu; "
 				    "iPXE would replace ${...} with one of its settings", i + 1);
 		} else if (c == ' ' && quoted && i + 1 < len && buf[i + 1] == ' ') {
-			return fail(err, errsz, -EINVAL, "kernel command line: two spaces inside "
+			return errmsg(err, errsz, -EINVAL, "kernel command line: two spaces inside "
 				    "quotes at column %zu; iPXE joins words with one space, so the "
 				    "quoted value would change", i + 1);
 		}
 	}
 	if (quoted)
-		return fail(err, errsz, -EINVAL, "kernel command line: the double quote at column "
+		return errmsg(err, errsz, -EINVAL, "kernel command line: the double quote at column "
 			    "%zu is not closed; the BOOTIF= added after the line would become part "
 			    "of the quoted value", quote_at + 1);
 	return 0;
@@ -101,7 +89,7 @@ static int check_bytes(const char *buf, size_t len, char *err, size_t errsz)
 static int bad_word(const char *w, size_t n, size_t col, const char *why, char *err,
 		    size_t errsz)
 {
-	return fail(err, errsz, -EINVAL, "kernel command line: the word \"%.*s%s\" at column %zu: %s",
+	return errmsg(err, errsz, -EINVAL, "kernel command line: the word \"%.*s%s\" at column %zu: %s",
 		    (int)(n > SHOW_MAX ? SHOW_MAX : n), w, n > SHOW_MAX ? "..." : "", col, why);
 }
 
@@ -179,7 +167,7 @@ int pxe_check_cmdline(const char *buf, size_t len, char *err, size_t errsz)
 	if (err && errsz)
 		err[0] = '\0';
 	if (len > PXE_MAX_CMDLINE)
-		return fail(err, errsz, -E2BIG, "kernel command line: %zu bytes; at most %d fit "
+		return errmsg(err, errsz, -E2BIG, "kernel command line: %zu bytes; at most %d fit "
 			    "(the kernel keeps 2047, and the loaders add initrd= and BOOTIF=)", len,
 			    PXE_MAX_CMDLINE);
 	r = check_bytes(buf, len, err, errsz);
@@ -228,7 +216,7 @@ int pxe_render(const char *buf, size_t len, struct pxe_text *out, char *err, siz
 		     "initrd " PXE_INITRD "\n"
 		     "boot\n", words);
 	if (n < 0 || (size_t)n >= sizeof(out->ipxe))
-		return fail(err, errsz, -ENAMETOOLONG, "boot.ipxe: longer than %zu bytes",
+		return errmsg(err, errsz, -ENAMETOOLONG, "boot.ipxe: longer than %zu bytes",
 			    sizeof(out->ipxe) - 1);
 	out->ipxe_len = (size_t)n;
 	n = snprintf(out->pxelinux, sizeof(out->pxelinux),
@@ -240,7 +228,7 @@ int pxe_render(const char *buf, size_t len, struct pxe_text *out, char *err, siz
 		     "  APPEND initrd=" PXE_INITRD "%s\n"
 		     "  IPAPPEND 2\n", words);
 	if (n < 0 || (size_t)n >= sizeof(out->pxelinux))
-		return fail(err, errsz, -ENAMETOOLONG, "pxelinux.cfg/default: longer than %zu bytes",
+		return errmsg(err, errsz, -ENAMETOOLONG, "pxelinux.cfg/default: longer than %zu bytes",
 			    sizeof(out->pxelinux) - 1);
 	out->pxelinux_len = (size_t)n;
 	return 0;
@@ -285,29 +273,29 @@ static int input_map(struct input *in, const char *opt, const char *path, size_t
 	in->len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return fail(err, errsz, -errno, "%s %s: %s (expected %s)", opt, path,
+		return errmsg(err, errsz, -errno, "%s %s: %s (expected %s)", opt, path,
 			    strerror(errno), expected);
 	if (fstat(fd, &st) < 0) {
-		r = fail(err, errsz, -errno, "%s %s: %s", opt, path, strerror(errno));
+		r = errmsg(err, errsz, -errno, "%s %s: %s", opt, path, strerror(errno));
 		goto out;
 	}
 	r = -EINVAL;
 	if (!S_ISREG(st.st_mode)) {
-		fail(err, errsz, r, "%s %s: not a regular file (expected %s)", opt, path, expected);
+		errmsg(err, errsz, r, "%s %s: not a regular file (expected %s)", opt, path, expected);
 		goto out;
 	}
 	if (st.st_size == 0) {
-		fail(err, errsz, r, "%s %s: empty (expected %s)", opt, path, expected);
+		errmsg(err, errsz, r, "%s %s: empty (expected %s)", opt, path, expected);
 		goto out;
 	}
 	if ((uint64_t)st.st_size > max) {
-		r = fail(err, errsz, -EFBIG, "%s %s: %lld bytes, more than %zu MiB (expected %s)",
+		r = errmsg(err, errsz, -EFBIG, "%s %s: %lld bytes, more than %zu MiB (expected %s)",
 			 opt, path, (long long)st.st_size, max >> 20, expected);
 		goto out;
 	}
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED) {
-		r = fail(err, errsz, -errno, "%s %s: cannot map it: %s", opt, path, strerror(errno));
+		r = errmsg(err, errsz, -errno, "%s %s: cannot map it: %s", opt, path, strerror(errno));
 		goto out;
 	}
 	in->map = p;
@@ -345,7 +333,7 @@ static int check_inputs(const struct input *kernel, const struct input *image,
 	int r;
 
 	if (kind >= 0)
-		return fail(err, errsz, -EINVAL, "--kernel %s: an initramfs (%s), not a kernel "
+		return errmsg(err, errsz, -EINVAL, "--kernel %s: an initramfs (%s), not a kernel "
 			    "(expected e.g. /boot/vmlinuz-KVER; are --kernel and --image swapped?)",
 			    o->kernel, compress_name((enum compress_kind)kind));
 	why[0] = '\0';
@@ -353,12 +341,12 @@ static int check_inputs(const struct input *kernel, const struct input *image,
 	if (r == 1)
 		return 0;
 	if (r == 0)
-		return fail(err, errsz, -EINVAL, "--image %s: an initramfs without /init (expected "
+		return errmsg(err, errsz, -EINVAL, "--image %s: an initramfs without /init (expected "
 			    "an image made by sprout build)", o->image);
 	if (looks_like_bzimage(image))
-		return fail(err, errsz, -EINVAL, "--image %s: a kernel, not an initramfs (are "
+		return errmsg(err, errsz, -EINVAL, "--image %s: a kernel, not an initramfs (are "
 			    "--kernel and --image swapped?)", o->image);
-	return fail(err, errsz, r, "--image %s: not an initramfs (expected an image made by "
+	return errmsg(err, errsz, r, "--image %s: not an initramfs (expected an image made by "
 		    "sprout build): %s", o->image, why[0] ? why : strerror(-r));
 }
 
@@ -371,7 +359,7 @@ static int make_dirs(const char *path, char *err, size_t errsz)
 	struct stat st;
 
 	if (len == 0 || len >= sizeof(buf))
-		return fail(err, errsz, -ENAMETOOLONG, "--out \"%s\": %s", path,
+		return errmsg(err, errsz, -ENAMETOOLONG, "--out \"%s\": %s", path,
 			    len ? "path too long" : "empty path");
 	memcpy(buf, path, len + 1);
 	for (size_t i = 1; i <= len; i++) {
@@ -382,14 +370,14 @@ static int make_dirs(const char *path, char *err, size_t errsz)
 		buf[i] = '\0';
 		if (mkdir(buf, 0755) == 0) {
 			if (chmod(buf, 0755) < 0)
-				return fail(err, errsz, -errno, "%s: cannot make it world-readable: %s",
+				return errmsg(err, errsz, -errno, "%s: cannot make it world-readable: %s",
 					    buf, strerror(errno));
 		} else if (errno != EEXIST) {
-			return fail(err, errsz, -errno, "%s: cannot create the directory: %s "
+			return errmsg(err, errsz, -errno, "%s: cannot create the directory: %s "
 				    "(expected a directory for the boot files, or a path where one "
 				    "can be made)", buf, strerror(errno));
 		} else if (stat(buf, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			return fail(err, errsz, -ENOTDIR, "%s: exists and is not a directory "
+			return errmsg(err, errsz, -ENOTDIR, "%s: exists and is not a directory "
 				    "(expected a directory for the boot files)", buf);
 		}
 		buf[i] = path[i];
@@ -429,16 +417,16 @@ static int write_file(const char *dir, const char *name, const uint8_t *data, si
 	    snprintf(parent, sizeof(parent), "%s%s%.*s", dir, sub ? "/" : "", sub, name) >=
 		    (int)sizeof(parent) ||
 	    snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", parent, base) >= (int)sizeof(tmp))
-		return fail(err, errsz, -ENAMETOOLONG, "%s/%s: path too long", dir, name);
+		return errmsg(err, errsz, -ENAMETOOLONG, "%s/%s: path too long", dir, name);
 	if (same_file(path, data, len))
 		return 0;
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errsz, -errno, "%s: cannot create a file there: %s (expected a "
+		return errmsg(err, errsz, -errno, "%s: cannot create a file there: %s (expected a "
 			    "writable directory for %s)", parent, strerror(errno), base);
 	r = fileio_commit(fd, tmp, path, data, len);
 	if (r < 0) {
-		return fail(err, errsz, r, "%s: writing it failed: %s", path, strerror(-r));
+		return errmsg(err, errsz, r, "%s: writing it failed: %s", path, strerror(-r));
 	}
 	fileio_sync_dir(parent); /* the rename must reach the disk too */
 	*written = true;
@@ -469,7 +457,7 @@ static int write_all_files(const struct pxe_opts *o, const struct input *kernel,
 	int r;
 
 	if (snprintf(sub, sizeof(sub), "%s/" PXE_PXELINUX_DIR, o->out_dir) >= (int)sizeof(sub))
-		return fail(err, errsz, -ENAMETOOLONG, "--out %s: path too long", o->out_dir);
+		return errmsg(err, errsz, -ENAMETOOLONG, "--out %s: path too long", o->out_dir);
 	r = make_dirs(sub, err, errsz);
 	for (int f = 0; r == 0 && f < PXE_NFILES; f++)
 		r = write_file(o->out_dir, pxe_file_name((enum pxe_file)f), files[f].data,
@@ -490,14 +478,14 @@ int pxe_write(const struct pxe_opts *o, struct pxe_report *rep, char *err, size_
 	if (err && errsz)
 		err[0] = '\0';
 	if (!o->kernel || !o->image || !o->out_dir)
-		return fail(err, errsz, -EINVAL, "--kernel, --image and --out are required");
+		return errmsg(err, errsz, -EINVAL, "--kernel, --image and --out are required");
 	/* "" would put every file in "/": refused before anything else happens. */
 	if (!o->out_dir[0])
-		return fail(err, errsz, -EINVAL, "--out \"\": empty path (expected the boot "
+		return errmsg(err, errsz, -EINVAL, "--out \"\": empty path (expected the boot "
 			    "root directory)");
 	t = malloc(sizeof(*t));
 	if (!t)
-		return fail(err, errsz, -ENOMEM, "out of memory");
+		return errmsg(err, errsz, -ENOMEM, "out of memory");
 	r = pxe_render(cmdline, strlen(cmdline), t, err, errsz);
 	if (r == 0)
 		r = input_map(&kernel, "--kernel", o->kernel, PXE_MAX_KERNEL,

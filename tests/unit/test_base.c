@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "base/array.h"
+#include "base/errmsg.h"
 #include "base/escape.h"
 #include "base/hash.h"
 #include "base/hex.h"
@@ -219,6 +220,22 @@ static void test_sleep_full(void **state)
 	assert_true(monoclock_ms() - t0 < 2000);
 }
 
+static void test_errmsg(void **state)
+{
+	char err[16] = "old";
+
+	(void)state;
+	assert_int_equal(errmsg(err, sizeof(err), -EINVAL, "bad %s", "value"), -EINVAL);
+	assert_string_equal(err, "bad value");
+	/* no buffer: the code still comes back, nothing is written */
+	assert_int_equal(errmsg(NULL, 0, -ENOENT, "x"), -ENOENT);
+	assert_int_equal(errmsg(err, 0, 7, "y"), 7);
+	assert_string_equal(err, "bad value");
+	/* a message longer than the buffer stays terminated */
+	assert_int_equal(errmsg(err, sizeof(err), -E2BIG, "%s", "0123456789abcdefghij"), -E2BIG);
+	assert_int_equal(strlen(err), sizeof(err) - 1);
+}
+
 static void test_hash(void **state)
 {
 	(void)state;
@@ -235,7 +252,7 @@ int main(void)
 		cmocka_unit_test(test_readfile),    cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_escape),      cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_array_grow),  cmocka_unit_test(test_clock_and_ms),
-		cmocka_unit_test(test_hash),        cmocka_unit_test(test_sleep_full),
+		cmocka_unit_test(test_hash),        cmocka_unit_test(test_errmsg),        cmocka_unit_test(test_sleep_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
