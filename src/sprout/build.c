@@ -222,15 +222,19 @@ static int add_skeleton(struct tree *t, const struct build_opts *o, struct stat 
 	return r;
 }
 
-static int add_metadata(struct tree *t, const struct build_opts *o, const struct kmodsel *sel)
+static int add_metadata(struct tree *t, const struct build_opts *o, const struct kmodsel *sel,
+			unsigned with)
 {
 	const char *cname = compress_name((enum compress_kind)o->compress);
-	char text[1024];
-	int n = snprintf(text, sizeof(text),
-			 "kver=%s\nsprout_version=%s\nmode=%s\ncompress=%s\nmodules=%zu\n"
-			 "firmware=%zu\nbuild_time=%u\n",
-			 o->kver, SPROUT_VERSION, o->host_only ? "host-only" : "generic",
-			 cname ? cname : "?", sel->n_mods, sel->n_fw, (unsigned)o->mtime);
+	char text[1024], parts[32];
+	int n;
+
+	stack_with_string(with, parts, sizeof(parts));
+	n = snprintf(text, sizeof(text),
+		     "kver=%s\nsprout_version=%s\nmode=%s\ncompress=%s\nmodules=%zu\n"
+		     "firmware=%zu\nwith=%s\nbuild_time=%u\n",
+		     o->kver, SPROUT_VERSION, o->host_only ? "host-only" : "generic",
+		     cname ? cname : "?", sel->n_mods, sel->n_fw, parts, (unsigned)o->mtime);
 
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return fail(t, -ENAMETOOLONG, "--kver %s: too long", o->kver);
@@ -267,15 +271,79 @@ static int add_modules(struct tree *t, const struct build_opts *o, const struct 
 	return r;
 }
 
-static int add_binaries(struct tree *t, const struct build_opts *o, size_t *count)
+/* The host paths of the parts' tools, in stack_tools() order ("" when not wanted). */
+struct tools {
+	char path[3][PATH_MAX];
+};
+
+static int find_tools(struct tree *t, const struct build_opts *o, unsigned with,
+		      unsigned detected, struct tools *found)
+{
+	const char *path = o->tool_path ? o->tool_path : BUILD_TOOL_PATH;
+	size_t n;
+	const struct stack_tool *tl = stack_tools(&n);
+
+	for (size_t i = 0; i < n && i < ARRAY_SIZE(found->path); i++) {
+		char part[16];
+		int r;
+
+		found->path[i][0] = '\0';
+		if (!(with & tl[i].part))
+			continue;
+		r = stack_find_tool(path, tl[i].name, found->path[i], sizeof(found->path[i]));
+		if (r < 0) {
+			char why[64];
+
+			stack_with_string(tl[i].part, part, sizeof(part));
+			if (detected & tl[i].part)
+				snprintf(why, sizeof(why), "the root's %s layer (found by "
+					 "--host-only)", part);
+			else
+				snprintf(why, sizeof(why), "--with %s", part);
+			return fail(t, r, "%s needs %s, which is not on this host (looked in %s): "
+				    "install the package %s (apt-get install %s)", why, tl[i].name,
+				    path, tl[i].package, tl[i].package);
+		}
+	}
+	return 0;
+}
+
+static int add_tools(struct tree *t, struct elfdeps *d, const struct tools *found)
+{
+	char msg[512];
+	size_t n;
+	const struct stack_tool *tl = stack_tools(&n);
+
+	for (size_t i = 0; i < n && i < ARRAY_SIZE(found->path); i++) {
+		int r;
+
+		if (!found->path[i][0])
+			continue;
+		r = elfdeps_add(d, found->path[i], tl[i].dst, msg, sizeof(msg));
+		for (const char *const *lib = tl[i].dlopen; r == 0 && *lib; lib++)
+			r = elfdeps_add_library(d, tl[i].dst, *lib, msg, sizeof(msg));
+		if (r < 0)
+			return fail(t, r, "%s for %s: %s", found->path[i], tl[i].dst, msg);
+	}
+	return 0;
+}
+
+static int add_binaries(struct tree *t, const struct build_opts *o, const struct tools *tools,
+			size_t *count)
 {
 	struct elfdeps d;
-	int r = 0;
+	int r;
 
 	elfdeps_init(&d);
 	char msg[512];
 
-	if (o->shell) {
+	r = add_tools(t, &d, tools);
+	if (r < 0) {
+		elfdeps_free(&d);
+		return r;
+	}
+
+	if (r == 0 && o->shell) {
 		r = elfdeps_add(&d, o->shell, "/bin/busybox", msg, sizeof(msg));
 		if (r < 0)
 			fail(t, r, "--shell %s: %s", o->shell, msg);
@@ -295,6 +363,62 @@ static int add_binaries(struct tree *t, const struct build_opts *o, size_t *coun
 	}
 	*count = d.n;
 	elfdeps_free(&d);
+	return r;
+}
+
+/* lvm.conf always ours; mdadm.conf the host's in a host-only image (its ARRAY lines
+ * name this machine's arrays), else one that assembles whatever is found: a generic
+ * image must not carry one machine's array list. */
+static int add_configs(struct tree *t, const struct build_opts *o, unsigned with,
+		       bool *host_mdadm)
+{
+	const char *conf = o->mdadm_conf ? o->mdadm_conf : "/etc/mdadm/mdadm.conf";
+	struct stat st;
+	int r = 0;
+
+	*host_mdadm = false;
+	if (with & STACK_LVM)
+		r = add_text(t, "etc/lvm/lvm.conf", stack_lvm_conf(), strlen(stack_lvm_conf()));
+	if (r < 0 || !(with & STACK_MD))
+		return r;
+	if (o->host_only && stat(conf, &st) == 0 && S_ISREG(st.st_mode)) {
+		*host_mdadm = true;
+		return add(t, "etc/mdadm/mdadm.conf", S_IFREG | 0644, conf, NULL, 0);
+	}
+	return add_text(t, "etc/mdadm/mdadm.conf", stack_mdadm_conf(), strlen(stack_mdadm_conf()));
+}
+
+/* SRC[:DST]: DST is what follows the last ':' when it starts with '/'. */
+static int add_include(struct tree *t, const char *spec)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+	const char *colon = strrchr(spec, ':');
+	size_t sl = colon && colon[1] == '/' ? (size_t)(colon - spec) : strlen(spec);
+	struct stat st;
+	int r;
+
+	if (sl >= sizeof(src))
+		return fail(t, -ENAMETOOLONG, "--include %s: path too long", spec);
+	memcpy(src, spec, sl);
+	src[sl] = '\0';
+	r = elfdeps_normalize(sl < strlen(spec) ? colon + 1 : src, dst, sizeof(dst));
+	if (r < 0 || !strcmp(dst, "/"))
+		return fail(t, r < 0 ? r : -EINVAL, "--include %s: expected SRC[:DST] with DST an "
+			    "absolute path in the image (without \"..\" above /)", spec);
+	if (stat(src, &st) < 0)
+		return fail(t, -errno, "--include %s: %s", src, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fail(t, -EINVAL, "--include %s: not a regular file (only files can be "
+			    "included)", src);
+	return add(t, dst, S_IFREG | (st.st_mode & 0777), src, NULL, 0);
+}
+
+static int add_includes(struct tree *t, const struct build_opts *o)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < o->n_include; i++)
+		r = add_include(t, o->include[i]);
 	return r;
 }
 
@@ -382,8 +506,45 @@ static int check_opts(struct tree *t, const struct build_opts *o)
 	return 0;
 }
 
-static int select_modules(struct tree *t, const struct build_opts *o, struct kmodsel **sel)
+/* The modules of the parts: every one of the table, except that a host-only image
+ * whose md array host-only found (and that did not ask for md) keeps the
+ * personalities in use only. */
+struct wants {
+	struct kmodsel_want w[64];
+	size_t n;
+	char levels[STACK_MAX_LEVELS][32];
+};
+
+static void want_modules(const struct build_report *rep, struct wants *ws)
 {
+	static const char *const why[] = { "--with luks", "--with lvm", "--with md" };
+	bool narrow_md = (rep->detected & STACK_MD) && rep->found.n_md_levels;
+	size_t n;
+	const struct stack_module *m = stack_modules(&n);
+
+	ws->n = 0;
+	for (size_t i = 0; i < n && ws->n < ARRAY_SIZE(ws->w); i++) {
+		unsigned bit = m[i].part;
+		size_t k = bit == STACK_LUKS ? 0 : bit == STACK_LVM ? 1 : 2;
+
+		if (!(rep->with & bit) || (m[i].personality && narrow_md))
+			continue;
+		ws->w[ws->n++] = (struct kmodsel_want){ m[i].name, why[k], m[i].optional };
+	}
+	for (size_t i = 0; narrow_md && i < rep->found.n_md_levels; i++) {
+		snprintf(ws->levels[i], sizeof(ws->levels[i]), "md-%s", rep->found.md_levels[i]);
+		if (ws->n < ARRAY_SIZE(ws->w))
+			ws->w[ws->n++] = (struct kmodsel_want){ ws->levels[i],
+								"the root's md array", false };
+	}
+}
+
+static int select_modules(struct tree *t, const struct build_opts *o,
+			  const struct build_report *rep, struct kmodsel **sel)
+{
+	struct wants ws;
+
+	want_modules(rep, &ws);
 	struct kmodsel_opts ko = {
 		.moddir = o->moddir,
 		.host_only = o->host_only,
@@ -392,6 +553,8 @@ static int select_modules(struct tree *t, const struct build_opts *o, struct kmo
 		.firmware_dir = o->firmware_dir,
 		.add = o->add_modules,
 		.n_add = o->n_add_modules,
+		.want = ws.w,
+		.n_want = ws.n,
 	};
 
 	return kmodsel_select(&ko, sel, t->err, t->errsz);
@@ -422,10 +585,30 @@ static int pack(struct tree *t, const struct build_opts *o, struct build_report 
 	return r;
 }
 
+/* The parts: those asked for, and in host-only mode those of the root's stack. A
+ * root sprout-init cannot boot fails the build here, before anything is written. */
+static int decide_parts(struct tree *t, const struct build_opts *o, struct build_report *rep)
+{
+	char msg[1024];
+	int r;
+
+	rep->with = o->with & STACK_ALL;
+	if (!o->host_only)
+		return 0;
+	r = stack_detect(o->sysfs ? o->sysfs : "/sys", o->mounts ? o->mounts : "/proc/self/mounts",
+			 &rep->found, msg, sizeof(msg));
+	if (r < 0)
+		return fail(t, r, "--host-only: %s; no image written", msg);
+	rep->detected = rep->found.parts & ~rep->with;
+	rep->with |= rep->found.parts;
+	return 0;
+}
+
 int build_image(const struct build_opts *o, struct build_report *rep, char *err, size_t errsz)
 {
 	char dummy[1];
 	struct tree t = { .err = errsz ? err : dummy, .errsz = errsz };
+	struct tools tools;
 	struct stat init;
 	int r;
 
@@ -433,15 +616,23 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 	t.err[0] = '\0';
 	r = check_opts(&t, o);
 	if (r == 0)
-		r = select_modules(&t, o, &rep->sel);
+		r = decide_parts(&t, o, rep);
+	if (r == 0)
+		r = find_tools(&t, o, rep->with, rep->detected, &tools);
+	if (r == 0)
+		r = select_modules(&t, o, rep, &rep->sel);
 	if (r == 0)
 		r = add_skeleton(&t, o, &init);
 	if (r == 0)
-		r = add_metadata(&t, o, rep->sel);
+		r = add_metadata(&t, o, rep->sel, rep->with);
 	if (r == 0)
 		r = add_modules(&t, o, rep->sel);
 	if (r == 0)
-		r = add_binaries(&t, o, &rep->binaries);
+		r = add_binaries(&t, o, &tools, &rep->binaries);
+	if (r == 0)
+		r = add_configs(&t, o, rep->with, &rep->mdadm_conf_host);
+	if (r == 0)
+		r = add_includes(&t, o);
 	if (r == 0)
 		r = add_parents(&t);
 	if (r == 0)

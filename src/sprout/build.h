@@ -13,6 +13,10 @@
  *   bin/busybox, bin/sh -> busybox   with --shell (the rescue shell runs /bin/sh; it
  *                                 can run `busybox --install -s` itself for applets)
  *   /path/of/binary + its libraries and interpreter   with --add-binary (elfdeps.h)
+ *   sbin/cryptsetup, sbin/lvm, sbin/mdadm + their libraries   with --with luks,lvm,md
+ *                                 (stack.h; a real /sbin directory, whatever the host's
+ *                                 /usr layout), etc/lvm/lvm.conf, etc/mdadm/mdadm.conf
+ *   DST                          with --include SRC:DST (a regular file, its mode kept)
  *
  * Reproducible: entries are sorted by name (parents before children), owned by
  * 0:0, all with the same mtime (SOURCE_DATE_EPOCH, or 0), inode numbers assigned in
@@ -27,9 +31,11 @@
 #include <stdint.h>
 
 #include "kmodsel.h"
+#include "stack.h"
 
 #define BUILD_MAX_FILE (1u << 30)     /* largest single file put in an image */
 #define BUILD_MAX_CMDLINE 4096        /* longest --cmdline */
+#define BUILD_TOOL_PATH "/usr/sbin:/sbin:/usr/bin:/bin"
 
 struct build_opts {
 	const char *kver;
@@ -45,6 +51,13 @@ struct build_opts {
 	const char *shell;     /* busybox to install as /bin/busybox, or NULL */
 	const char *cmdline;   /* default boot arguments, or NULL */
 	const char *init;      /* the sprout-init binary */
+	unsigned with;         /* STACK_* parts asked for; host-only adds the root's own */
+	const char *tool_path; /* ':' list where the parts' tools are looked for; NULL:
+				* BUILD_TOOL_PATH */
+	const char *mdadm_conf;   /* the host's, copied into host-only images; NULL:
+				   * /etc/mdadm/mdadm.conf */
+	const char *const *include;   /* SRC[:DST] */
+	size_t n_include;
 	uint32_t mtime;        /* of every entry; also build_time in etc/sprout/image */
 };
 
@@ -54,6 +67,10 @@ struct build_report {
 	size_t binaries;       /* files and links from --shell / --add-binary */
 	size_t cpio_bytes;     /* uncompressed archive */
 	size_t image_bytes;    /* the file written */
+	unsigned with;         /* the storage parts in the image */
+	unsigned detected;     /* those host-only found under the root (and not asked for) */
+	struct stack_found found;   /* host-only: the root and its stack */
+	bool mdadm_conf_host;  /* the host's mdadm.conf was copied */
 };
 
 /* Returns 0 or -errno with one line in err naming the input and the problem.

@@ -423,3 +423,42 @@ int elfdeps_add(struct elfdeps *d, const char *src, const char *dst, char *err, 
 	 * /bin/busybox) must not turn a library lookup into a link to it. */
 	return add_closure(d, d->n - 1, err, errsz);
 }
+
+int elfdeps_add_library(struct elfdeps *d, const char *user, const char *name, char *err,
+			size_t errsz)
+{
+	struct elfdeps_info exe;
+	char *needed[1] = { (char *)(uintptr_t)name };
+	struct elfdeps_info lib = { .needed = needed, .n_needed = 1 };
+	size_t *queue, nq = 0;
+	ssize_t at = item_find(d, user);
+	int r;
+
+	if (errsz)
+		err[0] = '\0';
+	if (at < 0 || !d->items[at].src) {
+		if (errsz)
+			snprintf(err, errsz, "%s: not in the image (add it first)", user);
+		return -ENOENT;
+	}
+	queue = malloc(ELFDEPS_MAX_ITEMS * sizeof(*queue));
+	if (!queue)
+		return -ENOMEM;
+	r = scan(d, (size_t)at, &exe, err, errsz);
+	if (r == 0) {
+		lib.elf_class = exe.elf_class;
+		lib.machine = exe.machine;
+		r = add_needed(d, (size_t)at, &lib, &exe, queue, &nq, err, errsz);
+	}
+	for (size_t q = 0; r == 0 && q < nq; q++) {
+		struct elfdeps_info obj;
+
+		r = scan(d, queue[q], &obj, err, errsz);
+		if (r == 0)
+			r = add_needed(d, queue[q], &obj, &exe, queue, &nq, err, errsz);
+		elfdeps_info_free(&obj);
+	}
+	elfdeps_info_free(&exe);  /* scan leaves it empty on failure */
+	free(queue);
+	return r;
+}

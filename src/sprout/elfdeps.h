@@ -71,6 +71,13 @@ void elfdeps_free(struct elfdeps *d);
  * in ..."). Adding the same file twice is harmless. */
 int elfdeps_add(struct elfdeps *d, const char *src, const char *dst, char *err, size_t errsz);
 
+/* Adds library `name` (a DT_NEEDED-style name: libgcc_s.so.1) the way ld.so would
+ * find it for the object already added at image path `user`, with everything it
+ * needs: for what a program dlopens. Returns 0 or -errno with a message in err
+ * (-ENOENT: not found, or `user` not added). */
+int elfdeps_add_library(struct elfdeps *d, const char *user, const char *name, char *err,
+			size_t errsz);
+
 /* Lexically normalises an absolute path into out: collapses "//" and "/./", applies
  * "..", drops a trailing "/". Returns 0, -EINVAL (not absolute, or ".." above /),
  * -ENAMETOOLONG. */

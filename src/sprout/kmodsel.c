@@ -215,51 +215,6 @@ static int host_root(struct sel *s)
 	return r;
 }
 
-/* A device-mapper or md device tells which targets or personalities the root
- * stack may need: dm's uuid names the user (CRYPT-, LVM-, mpath-), md its level. */
-static int host_virtual_block(struct sel *s, const char *sysfs)
-{
-	static const char *const crypt[] = { "dm-crypt", "xts", "essiv", "algif_skcipher", NULL };
-	char path[PATH_MAX], mod[300], *val;
-	struct dirent *de;
-	size_t len;
-	DIR *d;
-	int r = 0;
-
-	snprintf(path, sizeof(path), "%s/devices/virtual/block", sysfs);
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while (r == 0 && (de = readdir(d))) {
-		bool dm = !strncmp(de->d_name, "dm-", 3), md = !strncmp(de->d_name, "md", 2);
-
-		if (!dm && !md)
-			continue;
-		snprintf(path, sizeof(path), "%s/devices/virtual/block/%s/%s", sysfs, de->d_name,
-			 dm ? "dm/uuid" : "md/level");
-		/* sysfs gives its attributes the size of a page */
-		if (readfile_at(AT_FDCWD, path, KMODSEL_MAX_NAME, &val, &len) < 0)
-			continue;
-		while (len && (val[len - 1] == '\n' || val[len - 1] == ' '))
-			val[--len] = '\0';
-		if (dm) {
-			r = add_lookup(s, "dm-mod", NULL, NULL);
-			/* Suppressed below: val is set whenever readfile_at returns 0; the
-			 * analyzer supposes a failed open() could leave errno at 0. */
-			if (r == 0 && !strncmp(val, "CRYPT-", 6)) // NOLINT(clang-analyzer-core.NonNullParamChecker): see above
-				r = add_names(s, crypt);
-			if (r == 0 && !strncmp(val, "mpath-", 6))
-				r = add_lookup(s, "dm-multipath", NULL, NULL);
-		} else if (len && !memchr(val, '\0', len)) {
-			snprintf(mod, sizeof(mod), "md-%s", val);
-			r = add_lookup(s, mod, NULL, NULL);
-		}
-		free(val);
-	}
-	closedir(d);
-	return r;
-}
-
 static int find_roots(struct sel *s)
 {
 	char path[PATH_MAX + 16]; /* moddir + "/kernel"; walk() uses PATH_MAX of it */
@@ -284,8 +239,6 @@ static int find_roots(struct sel *s)
 		kmodsel_fail(s, r, "%s: %s", path, strerror(-r));
 	if (r == 0)
 		r = host_root(s);
-	if (r == 0)
-		r = host_virtual_block(s, sysfs);
 	return r;
 }
 
@@ -310,6 +263,23 @@ static int add_requested(struct sel *s, struct kmodsel *out)
 				return -ENOMEM;
 			out->n_notes++;
 		}
+	}
+	return 0;
+}
+
+static int add_wanted(struct sel *s)
+{
+	for (size_t i = 0; i < s->o->n_want; i++) {
+		const struct kmodsel_want *w = &s->o->want[i];
+		bool any = false;
+		int r = add_lookup(s, w->name, NULL, &any);
+
+		if (r < 0)
+			return r;
+		if (!any && !w->optional)
+			return kmodsel_fail(s, -ENOENT, "%s: %s needs module \"%s\", which the "
+					    "target kernel has neither as a module nor built in",
+					    s->moddir, w->why, w->name);
 	}
 	return 0;
 }
@@ -418,6 +388,8 @@ int kmodsel_select(const struct kmodsel_opts *opts, struct kmodsel **out, char *
 		r = find_roots(&s);
 	if (r == 0)
 		r = add_requested(&s, res);
+	if (r == 0)
+		r = add_wanted(&s);
 	if (r == 0)
 		r = close_over(&s);
 	if (r == 0 && s.n)

@@ -15,9 +15,10 @@
  *            target is found), kept when they are in a boot class (the table's
  *            "generic too big" rows count here) or outside kernel/ (updates/, extra/:
  *            out-of-tree drivers); plus the host root's filesystem (fs-TYPE), the NFS
- *            client when the root is NFS, and dm/md modules for the dm-* and md*
- *            devices present.
- * both:      plus the --add-modules names or aliases, then the closure: hard
+ *            client when the root is NFS. The storage stack under the root (dm,
+ *            md) is stack.h's: build.c hands its modules in as `want`.
+ * both:      plus the --add-modules names or aliases and the wanted modules of the
+ *            storage parts (`--with`), then the closure: hard
  *            dependencies and softdeps (pre and post, from modules.softdep and from
  *            each module's own modinfo) transitively. Built-in modules are skipped.
  */
@@ -33,6 +34,14 @@
 #define KMODSEL_MAX_LINE 65536      /* longest modules.dep line */
 #define KMODSEL_MAX_FIRMWARE 65536  /* firmware files (found or missing) of one selection */
 
+/* A module a storage part needs (stack.h): a missing one that is not optional is
+ * an error naming the part (why). */
+struct kmodsel_want {
+	const char *name;          /* module name or alias */
+	const char *why;           /* "--with luks" */
+	bool optional;             /* absent from the target kernel: skipped */
+};
+
 struct kmodsel_opts {
 	const char *moddir;        /* the target kernel's /lib/modules/KVER */
 	bool host_only;
@@ -41,6 +50,8 @@ struct kmodsel_opts {
 	const char *firmware_dir;  /* NULL means "/lib/firmware" */
 	const char *const *add;    /* extra module names or aliases */
 	size_t n_add;
+	const struct kmodsel_want *want;
+	size_t n_want;
 };
 
 struct kmodsel_module {
@@ -109,5 +120,9 @@ int kmodsel_dep_walk(const char *buf, size_t len,
  * entry for "/" wins, octal escapes such as \040 are decoded). Returns 0, -ENOENT
  * (no entry for "/"), -EBADMSG (a malformed line), -ENAMETOOLONG (type over outsz). */
 int kmodsel_root_fstype(const char *buf, size_t len, char *out, size_t outsz);
+
+/* The same, with the entry's device too (dev may be NULL). */
+int kmodsel_root_mount(const char *buf, size_t len, char *dev, size_t devsz, char *type,
+		       size_t typesz);
 
 #endif

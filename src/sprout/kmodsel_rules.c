@@ -249,10 +249,11 @@ static int mounts_field(const char **p, const char *end, char *out, size_t outsz
 	return 0;
 }
 
-int kmodsel_root_fstype(const char *buf, size_t len, char *out, size_t outsz)
+int kmodsel_root_mount(const char *buf, size_t len, char *dev, size_t devsz, char *type,
+		       size_t typesz)
 {
 	const char *p = buf, *end = buf + len;
-	char dev[PATH_MAX], mnt[PATH_MAX], type[256];
+	char d[PATH_MAX], mnt[PATH_MAX], t[256];
 	int found = -ENOENT;
 
 	while (p < end) {
@@ -262,19 +263,21 @@ int kmodsel_root_fstype(const char *buf, size_t len, char *out, size_t outsz)
 		int r;
 
 		if (eol > p) {
-			r = mounts_field(&q, eol, dev, sizeof(dev));
+			r = mounts_field(&q, eol, d, sizeof(d));
 			if (r == 0)
 				r = mounts_field(&q, eol, mnt, sizeof(mnt));
 			if (r == 0)
-				r = mounts_field(&q, eol, type, sizeof(type));
+				r = mounts_field(&q, eol, t, sizeof(t));
 			if (r < 0)
 				return r == -ENAMETOOLONG ? -EBADMSG : r;
 			if (!strcmp(mnt, "/")) {
-				size_t n = strlen(type);
+				size_t n = strlen(t), dn = strlen(d);
 
-				if (n >= outsz)
+				if (n >= typesz || (dev && dn >= devsz))
 					return -ENAMETOOLONG;
-				memcpy(out, type, n + 1);
+				memcpy(type, t, n + 1);
+				if (dev)
+					memcpy(dev, d, dn + 1);
 				found = 0;
 			}
 		}
@@ -283,3 +286,7 @@ int kmodsel_root_fstype(const char *buf, size_t len, char *out, size_t outsz)
 	return found;
 }
 
+int kmodsel_root_fstype(const char *buf, size_t len, char *out, size_t outsz)
+{
+	return kmodsel_root_mount(buf, len, NULL, 0, out, outsz);
+}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/escape.h"
 #include "build.h"
 #include "compress.h"
 #include "image.h"
@@ -59,6 +60,13 @@ static const char usage_build[] =
 	"  --add-modules A,B    more modules, by name or alias (repeatable)\n"
 	"  --add-binary PATH    a program, with its libraries and ELF interpreter\n"
 	"                       (repeatable)\n"
+	"  --with luks,lvm,md   storage stacks the root may stand on (repeatable): the\n"
+	"                       host's cryptsetup, lvm, mdadm at /sbin/ with their\n"
+	"                       libraries, the modules and configuration each needs;\n"
+	"                       --host-only adds the parts of this machine's root by\n"
+	"                       itself, and fails on a root sprout-init cannot boot\n"
+	"  --include SRC[:DST]  a regular file at DST in the image (default: SRC), its\n"
+	"                       mode kept, e.g. a LUKS key file (repeatable)\n"
 	"  --shell BUSYBOX      a busybox for the rescue shell: /bin/busybox, /bin/sh\n"
 	"  --cmdline \"ARGS\"     default boot arguments (the kernel's command line wins)\n"
 	"  --init PATH          the sprout-init to use (default: the first found of\n"
@@ -71,7 +79,8 @@ static const char usage_build[] =
 	"  -v, --verbose        list every firmware file that is missing\n"
 	"\n"
 	"Settings files hold key=value lines: kver moddir mode (generic|host-only)\n"
-	"compress add_modules (comma list) add_binary (space list) shell cmdline init.\n"
+	"compress add_modules (comma list) add_binary (space list) with (comma list)\n"
+	"include (space list) shell cmdline init.\n"
 	"Flags win over files; lists add up. SOURCE_DATE_EPOCH sets every timestamp:\n"
 	"the same inputs give a byte-identical image.\n";
 
@@ -113,7 +122,7 @@ enum {
 	OPT_FIRST = 256, /* past every short option's character */
 	OPT_KVER = OPT_FIRST, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
-	OPT_INIT, OPT_CONFIG, OPT_HELP,
+	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_HELP,
 };
 
 static const struct option build_options[] = {
@@ -131,6 +140,8 @@ static const struct option build_options[] = {
 	{ "shell", required_argument, NULL, OPT_SHELL },
 	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
 	{ "init", required_argument, NULL, OPT_INIT },
+	{ "with", required_argument, NULL, OPT_WITH },
+	{ "include", required_argument, NULL, OPT_INCLUDE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -152,6 +163,7 @@ static const char *const setting_key[] = {
 	[OPT_SHELL - OPT_FIRST] = "shell",
 	[OPT_CMDLINE - OPT_FIRST] = "cmdline",
 	[OPT_INIT - OPT_FIRST] = "init",
+	[OPT_WITH - OPT_FIRST] = "with",
 };
 
 static int parse_flag(struct cli *c, int opt, const char *arg)
@@ -173,10 +185,14 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 		if (settings_add_binary(&c->set, arg) < 0)
 			return usage_error("--add-binary %s: too many binaries", arg);
 		return 0;
+	case OPT_INCLUDE:
+		if (settings_add_include(&c->set, arg) < 0)
+			return usage_error("--include %s: too many files", arg);
+		return 0;
 	default:
 		break;
 	}
-	if (opt < OPT_KVER || opt > OPT_INIT || !setting_key[opt - OPT_FIRST])
+	if (opt < OPT_KVER || opt > OPT_WITH || !setting_key[opt - OPT_FIRST])
 		return EXIT_USAGE;
 	if (settings_set(&c->set, setting_key[opt - OPT_FIRST], arg, msg, sizeof(msg)) < 0)
 		return usage_error("--%s", msg[0] ? msg : "out of memory");
@@ -305,6 +321,35 @@ static int source_date_epoch(uint32_t *out)
 	return 0;
 }
 
+/* Where the parts' tools are looked for: PATH, then the sbin directories (a user's
+ * PATH often lacks them). NULL when that does not fit: BUILD_TOOL_PATH then. */
+static char *tool_path(void)
+{
+	const char *env = getenv("PATH");
+	char *p = NULL;
+
+	if (asprintf(&p, "%s%s%s", env && *env ? env : "", env && *env ? ":" : "",
+		     BUILD_TOOL_PATH) < 0)
+		return NULL;
+	return p;
+}
+
+static void report_stack(const struct build_report *rep, bool host_only)
+{
+	char parts[32], dev[ESCAPE_SIZE(96)], type[ESCAPE_SIZE(32)];
+
+	if (host_only && rep->found.chain[0]) {
+		stack_with_string(rep->detected, parts, sizeof(parts));
+		fprintf(stderr, "sprout: host-only: the root %s (%s) stands on %s%s%s\n",
+			escape_str(rep->found.root_dev, dev, sizeof(dev)),
+			escape_str(rep->found.root_type, type, sizeof(type)), rep->found.chain,
+			rep->detected ? "; adding --with " : "", parts);
+	}
+	if (rep->mdadm_conf_host)
+		fprintf(stderr, "sprout: note: the host's mdadm.conf is in the image: its ARRAY "
+			"lines decide which arrays sprout-init assembles\n");
+}
+
 static void report_warnings(const struct kmodsel *sel, const char *fwdir, bool verbose)
 {
 	for (size_t i = 0; i < sel->n_notes; i++)
@@ -342,18 +387,26 @@ static int run_build(const struct cli *c, struct settings *set)
 		.shell = set->shell,
 		.cmdline = set->cmdline,
 		.init = set->init,
+		.with = set->with,
+		.include = (const char *const *)set->include,
+		.n_include = set->n_include,
 	};
-	char err[1024];
+	char err[1024], *path = tool_path();
 	int r = source_date_epoch(&o.mtime);
 
-	if (r)
+	if (r) {
+		free(path);
 		return r;
+	}
+	o.tool_path = path;
 	r = build_image(&o, &rep, err, sizeof(err));
+	free(path);
 	if (r < 0) {
 		fprintf(stderr, "sprout: %s\n", err);
 		build_report_free(&rep);
 		return EXIT_FAIL;
 	}
+	report_stack(&rep, o.host_only);
 	report_warnings(rep.sel, c->firmware_dir ? c->firmware_dir : "/lib/firmware", c->verbose);
 	printf("sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
 	       "%zu entries, %zu bytes (%s of %zu)\n", c->output, rep.sel->n_mods, rep.sel->n_fw,

@@ -13,6 +13,7 @@
 #include "base/array.h"
 #include "compress.h"
 #include "conf.h"
+#include "stack.h"
 
 void settings_init(struct settings *s)
 {
@@ -38,6 +39,7 @@ void settings_free(struct settings *s)
 	free(s->init);
 	free_list(s->add_modules, s->n_add_modules);
 	free_list(s->add_binary, s->n_add_binary);
+	free_list(s->include, s->n_include);
 	settings_init(s);
 }
 
@@ -137,13 +139,17 @@ int settings_set(struct settings *s, const char *key, const char *value, char *m
 		return set_mode(s, value, msg, msgsz);
 	if (!strcmp(key, "compress"))
 		return set_compress(s, value, msg, msgsz);
+	if (!strcmp(key, "with"))
+		return stack_parse_with(value, &s->with, msg, msgsz);
 	if (!strcmp(key, "add_modules"))
 		r = list_add(&s->add_modules, &s->n_add_modules, &s->cap_add_modules, value, ", \t");
 	else if (!strcmp(key, "add_binary"))
 		r = list_add(&s->add_binary, &s->n_add_binary, &s->cap_add_binary, value, " \t");
+	else if (!strcmp(key, "include"))
+		r = list_add(&s->include, &s->n_include, &s->cap_include, value, " \t");
 	else
 		return bad(msg, msgsz, "unknown key \"%s\" (known: kver moddir mode compress "
-				       "add_modules add_binary shell cmdline init)", key);
+				       "add_modules add_binary with include shell cmdline init)", key);
 	if (r == -E2BIG && msgsz)
 		snprintf(msg, msgsz, "%s: more than %d entries", key, SETTINGS_MAX_LIST);
 	return r;
@@ -152,6 +158,11 @@ int settings_set(struct settings *s, const char *key, const char *value, char *m
 int settings_add_binary(struct settings *s, const char *path)
 {
 	return list_push(&s->add_binary, &s->n_add_binary, &s->cap_add_binary, path, strlen(path));
+}
+
+int settings_add_include(struct settings *s, const char *spec)
+{
+	return list_push(&s->include, &s->n_include, &s->cap_include, spec, strlen(spec));
 }
 
 struct apply_ctx {
@@ -308,5 +319,9 @@ int settings_merge(struct settings *base, const struct settings *over)
 	if (r == 0)
 		r = merge_list(&base->add_binary, &base->n_add_binary, &base->cap_add_binary,
 			       over->add_binary, over->n_add_binary);
+	if (r == 0)
+		r = merge_list(&base->include, &base->n_include, &base->cap_include,
+			       over->include, over->n_include);
+	base->with |= over->with;
 	return r;
 }

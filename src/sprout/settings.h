@@ -9,6 +9,8 @@
  *   compress      zstd | gzip | xz | lz4 | none
  *   add_modules   comma-separated names or aliases; accumulates
  *   add_binary    space-separated paths; accumulates
+ *   with          storage parts, comma-separated: luks lvm md (stack.h); accumulates
+ *   include       space-separated SRC[:DST] regular files; accumulates
  * An empty value unsets a single-valued key. An unknown key is an error (a typo
  * should not be silently ignored). Command-line flags win over files: main keeps
  * them in a second struct and merges with settings_merge. */
@@ -32,6 +34,9 @@ struct settings {
 	size_t n_add_modules, cap_add_modules;
 	char **add_binary;
 	size_t n_add_binary, cap_add_binary;
+	unsigned with;                /* STACK_* parts */
+	char **include;               /* SRC[:DST] as given */
+	size_t n_include, cap_include;
 };
 
 void settings_init(struct settings *s);
@@ -44,6 +49,9 @@ int settings_set(struct settings *s, const char *key, const char *value, char *m
 /* Appends one binary path as it is (the --add-binary flag: no splitting).
  * Returns 0, -E2BIG, -ENOMEM. */
 int settings_add_binary(struct settings *s, const char *path);
+
+/* Appends one SRC[:DST] as it is (the --include flag). Returns 0, -E2BIG, -ENOMEM. */
+int settings_add_include(struct settings *s, const char *spec);
 
 /* Applies configuration text (conf.h format). name is used in messages ("FILE:LINE:
  * ..."). Pure over (buf, len) apart from allocation. */
