@@ -29,8 +29,8 @@ static int dep_line(const char *path, size_t pathlen, const char *line, size_t l
 	struct dep_filter *f = ctx;
 	char key[PATH_MAX];
 
-	if (pathlen >= sizeof(key))
-		return 0; /* longer than any path we chose */
+	if (pathlen >= sizeof(key) || !f->s->n)
+		return 0; /* longer than any path we chose, or none chosen (bsearch wants a base) */
 	memcpy(key, path, pathlen);
 	key[pathlen] = '\0';
 	if (!bsearch(key, f->s->c, f->s->n, sizeof(*f->s->c), cmp_relpath))

@@ -8,6 +8,7 @@
 
 #include "compress.h"
 #include "settings.h"
+#include "stack.h"
 
 static void must(int cond)
 {
@@ -31,11 +32,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		must(s.add_modules[i][0] && !strpbrk(s.add_modules[i], ", \t"));
 	for (size_t i = 0; i < s.n_add_binary; i++)
 		must(s.add_binary[i][0] && !strpbrk(s.add_binary[i], " \t"));
+	for (size_t i = 0; i < s.n_include; i++)
+		must(s.include[i][0] && !strpbrk(s.include[i], " \t"));
+	must((s.with & ~(unsigned)STACK_ALL) == 0);
 	must(s.compress == -1 || compress_name((enum compress_kind)s.compress));
 	must(!s.kver || s.kver[0]);
 	if (settings_merge(&merged, &s) == 0) {
 		must(merged.n_add_modules == s.n_add_modules);
 		must(merged.mode == s.mode && merged.compress == s.compress);
+		must(merged.with == s.with && merged.n_include == s.n_include);
 	}
 	settings_free(&s);
 	settings_free(&merged);

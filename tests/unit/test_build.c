@@ -1,7 +1,10 @@
 /* Unit tests for build: two builds of the same inputs are byte-identical, the image
  * holds the documented layout (read back with image_walk), and failures (missing
  * module dir, missing sprout-init, an output that cannot be written or renamed,
- * two files for one path) leave no file behind and say what was wrong.
+ * two files for one path) leave no file behind and say what was wrong; --with parts
+ * carry their tools, modules and configs; --host-only finds the root's storage stack
+ * in a fake sysfs and mount table (LVM on LUKS, md RAID1) and refuses a root
+ * sprout-init cannot boot (ZFS, multipath, firmware RAID); --include.
  *
  * The module tree is a few real modules from the Debian test kernel indexed with
  * depmod, or an empty indexed tree when that kernel is absent. */
@@ -34,11 +37,14 @@
 static const char *const tree_modules =
 	"kernel/drivers/block/virtio_blk.ko kernel/drivers/virtio/virtio.ko "
 	"kernel/drivers/virtio/virtio_ring.ko kernel/fs/isofs/isofs.ko "
-	"kernel/crypto/crc32c_generic.ko kernel/sound/core/snd.ko kernel/sound/soundcore.ko";
+	"kernel/crypto/crc32c_generic.ko kernel/sound/core/snd.ko kernel/sound/soundcore.ko "
+	"kernel/drivers/md/dm-mod.ko kernel/drivers/md/dm-crypt.ko kernel/drivers/md/md-mod.ko "
+	"kernel/drivers/md/raid1.ko kernel/drivers/md/raid0.ko kernel/crypto/xts.ko "
+	"kernel/crypto/ecb.ko";
 
 struct fixture {
 	char dir[64];
-	char moddir[256], init[256], shell[256], fw[256];
+	char moddir[256], init[256], shell[256], fw[256], tools[256], notools[256];
 	char kver[128];
 	bool real_modules;
 };
@@ -77,6 +83,12 @@ static int setup(void **state)
 	snprintf(f->init, sizeof(f->init), "%s/sprout-init", f->dir);
 	snprintf(f->shell, sizeof(f->shell), "%s/busybox", f->dir);
 	snprintf(f->fw, sizeof(f->fw), "%s/firmware", f->dir);
+	/* the parts' tools: any dynamic program does, under their names */
+	snprintf(f->tools, sizeof(f->tools), "%s/tools", f->dir);
+	snprintf(f->notools, sizeof(f->notools), "%s/notools", f->dir);
+	if (run("mkdir -p '%s' '%s' && for t in cryptsetup lvm mdadm; do cp /bin/true \"%s/$t\"; done",
+		f->tools, f->notools, f->tools) != 0)
+		return -1;
 	if (f->real_modules)
 		return run("mkdir -p '%s' && cd '%s' && cp --parents %s modules.builtin "
 			   "modules.builtin.modinfo modules.order '%s' && /sbin/depmod -b '%s' '%s' && "
@@ -266,13 +278,15 @@ static void test_layout(void **state)
 	snprintf(want, sizeof(want), "kver=%s\n", f->kver);
 	assert_non_null(strstr(s.image_text, want));
 	assert_non_null(strstr(s.image_text, "mode=generic\n"));
+	assert_non_null(strstr(s.image_text, "with=\n"));
 	assert_non_null(strstr(s.image_text, "compress=zstd\n"));
 	assert_non_null(strstr(s.image_text, "build_time=1234\n"));
 	assert_non_null(strstr(s.image_text, "sprout_version=" SPROUT_VERSION "\n"));
 	if (f->real_modules) {
 		assert_true(s.virtio_blk);
 		assert_false(s.snd);  /* sound is no boot class */
-		assert_non_null(strstr(s.image_text, "modules=5\n"));
+		/* virtio_blk virtio virtio_ring isofs crc32c_generic, drivers/md's five, xts ecb */
+		assert_non_null(strstr(s.image_text, "modules=12\n"));
 	}
 }
 
@@ -348,6 +362,363 @@ static void test_conflict(void **state)
 		fail_msg("%s", err);
 }
 
+
+/* --- storage parts and host-only detection ------------------------------------------ */
+
+/* What an image holds, for the storage tests: every name, and a few files' bytes. */
+struct listing {
+	char names[1 << 16];
+	size_t len;
+	char image[512], lvm[2048], mdadm[512], key[64];
+	uint32_t key_mode;
+};
+
+static void keep(char *dst, size_t size, const struct cpio_entry *e)
+{
+	snprintf(dst, size, "%.*s", (int)e->size, (const char *)e->data);
+}
+
+static int collect(const struct cpio_entry *e, void *ctx)
+{
+	struct listing *l = ctx;
+	int n = snprintf(l->names + l->len, sizeof(l->names) - l->len, "\n%s", e->name);
+
+	if (n > 0 && (size_t)n < sizeof(l->names) - l->len)
+		l->len += (size_t)n;
+	if (is(e, "etc/sprout/image"))
+		keep(l->image, sizeof(l->image), e);
+	if (is(e, "etc/lvm/lvm.conf"))
+		keep(l->lvm, sizeof(l->lvm), e);
+	if (is(e, "etc/mdadm/mdadm.conf"))
+		keep(l->mdadm, sizeof(l->mdadm), e);
+	if (is(e, "etc/luks1.key")) {
+		keep(l->key, sizeof(l->key), e);
+		l->key_mode = e->mode;
+	}
+	return 0;
+}
+
+static bool has(const struct listing *l, const char *name)
+{
+	char want[512];
+	const char *p = l->names;
+
+	snprintf(want, sizeof(want), "\n%s", name);
+	while ((p = strstr(p, want))) {
+		p += strlen(want);
+		if (*p == '\n' || *p == '\0')
+			return true;
+	}
+	return false;
+}
+
+static void list_image(const char *path, struct listing *l)
+{
+	char err[256];
+	size_t len;
+	uint8_t *buf = slurp(path, &len);
+
+	memset(l, 0, sizeof(*l));
+	if (image_walk(buf, len, collect, l, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	l->names[l->len] = '\0';
+	free(buf);
+}
+
+/* A module, by name, in the selection of a report. */
+static bool selected(const struct build_report *rep, const char *name)
+{
+	for (size_t i = 0; i < rep->sel->n_mods; i++)
+		if (!strcmp(rep->sel->mods[i].name, name))
+			return true;
+	return false;
+}
+
+static int put(const char *dir, const char *rel, const char *text)
+{
+	char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if (run("mkdir -p \"$(dirname '%s')\"", path) != 0 || !(fp = fopen(path, "w")))
+		return -1;
+	fputs(text, fp);
+	return fclose(fp);
+}
+
+/* A fake machine under f->dir/NAME: NAME/sys (devices/ plus the files given as
+ * "path=text" pairs; a name ending in '/' is a directory) and NAME/mounts. */
+static void machine(const struct fixture *f, const char *name, const char *mounts,
+		    const char *const *files, size_t n, char *sysfs, char *mpath)
+{
+	char rel[128];
+
+	snprintf(sysfs, 256, "%s/%s/sys", f->dir, name);
+	snprintf(mpath, 256, "%s/%s/mounts", f->dir, name);
+	snprintf(rel, sizeof(rel), "%s/mounts", name);
+	assert_int_equal(run("rm -rf '%s' && mkdir -p '%s/devices'", sysfs, sysfs), 0);
+	for (size_t i = 0; i < n; i += 2) {
+		size_t len = strlen(files[i]);
+
+		if (files[i][len - 1] == '/')
+			assert_int_equal(run("mkdir -p '%s/%s'", sysfs, files[i]), 0);
+		else
+			assert_int_equal(put(sysfs, files[i], files[i + 1]), 0);
+	}
+	assert_int_equal(put(f->dir, rel, mounts), 0);
+}
+
+static const char *const lvm_on_luks[] = {
+	"class/block/dm-1/dev", "254:1\n",
+	"class/block/dm-1/dm/name", "vg-root\n",
+	"class/block/dm-1/dm/uuid", "LVM-AbCdEfGhIjKlMnOpQrStUvWxYz012345AbCdEfGhIjKlMnOpQrStUvWxYz0123\n",
+	"class/block/dm-1/slaves/dm-0/", "",
+	"class/block/dm-0/dev", "254:0\n",
+	"class/block/dm-0/dm/name", "luks-2a000000-0000-4000-8000-000000000001\n",
+	"class/block/dm-0/dm/uuid", "CRYPT-LUKS2-2a000000000040008000000000000001-luks-2a000000\n",
+	"class/block/dm-0/slaves/vda2/", "",
+	"class/block/vda2/dev", "252:2\n",
+	/* another LUKS volume, not under the root: not looked at */
+	"class/block/dm-2/dev", "254:2\n",
+	"class/block/dm-2/dm/uuid", "CRYPT-PLAIN-swap\n",
+};
+
+static void test_host_only_lvm_on_luks(void **state)
+{
+	struct fixture *f = *state;
+	char out[256], err[1024], sysfs[256], mounts[256];
+	struct build_report rep;
+	struct build_opts o;
+	struct listing l;
+
+	if (!f->dir[0] || !f->real_modules)
+		skip();
+	machine(f, "lvluks", "rootfs / rootfs rw 0 0\n/dev/mapper/vg-root / ext4 rw 0 0\n",
+		lvm_on_luks, N(lvm_on_luks), sysfs, mounts);
+	snprintf(out, sizeof(out), "%s/lvluks.img", f->dir);
+	o = opts(f, out);
+	o.host_only = true;
+	o.sysfs = sysfs;
+	o.mounts = mounts;
+	o.tool_path = f->tools;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(rep.with, STACK_LUKS | STACK_LVM);
+	assert_int_equal(rep.detected, STACK_LUKS | STACK_LVM);
+	assert_string_equal(rep.found.chain, "dm-1 (LVM) on dm-0 (LUKS2)");
+	/* exactly the stack's modules: dm-crypt with its cipher, dm_mod; no md */
+	assert_true(selected(&rep, "dm_mod") && selected(&rep, "dm_crypt"));
+	assert_true(selected(&rep, "xts") && selected(&rep, "ecb"));
+	assert_false(selected(&rep, "md_mod") || selected(&rep, "raid1"));
+	assert_int_equal(rep.sel->n_mods, 4);
+	build_report_free(&rep);
+	list_image(out, &l);
+	assert_true(has(&l, "sbin/cryptsetup") && has(&l, "sbin/lvm"));
+	assert_false(has(&l, "sbin/mdadm") || has(&l, "etc/mdadm/mdadm.conf"));
+	assert_true(has(&l, "lib/x86_64-linux-gnu/libgcc_s.so.1")); /* cryptsetup's dlopen */
+	assert_non_null(strstr(l.lvm, "udev_sync = 0"));
+	assert_non_null(strstr(l.lvm, "udev_rules = 0"));
+	assert_non_null(strstr(l.image, "mode=host-only\n"));
+	assert_non_null(strstr(l.image, "with=luks,lvm\n"));
+	/* asked for too: not "detected", still in */
+	o.with = STACK_LUKS;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(rep.detected, STACK_LVM);
+	build_report_free(&rep);
+	/* the tools are not on this host: no image, the package named */
+	assert_int_equal(unlink(out), 0);
+	o.tool_path = f->notools;
+	assert_int_equal(build_image(&o, &rep, err, sizeof(err)), -ENOENT);
+	build_report_free(&rep);
+	assert_non_null(strstr(err, "--with luks needs cryptsetup, which is not on this host"));
+	assert_non_null(strstr(err, "install the package cryptsetup-bin"));
+	assert_int_equal(access(out, F_OK), -1);
+	o.with = 0;
+	assert_int_equal(build_image(&o, &rep, err, sizeof(err)), -ENOENT);
+	build_report_free(&rep);
+	assert_non_null(strstr(err, "the root's luks layer (found by --host-only) needs "
+				    "cryptsetup"));
+}
+
+static void test_host_only_md(void **state)
+{
+	static const char *const raid1[] = {
+		"class/block/md0/dev", "9:0\n",
+		"class/block/md0/md/level", "raid1\n",
+		"class/block/md0/md/metadata_version", "1.2\n",
+		"class/block/md0/slaves/vda1/", "",
+		"class/block/md0/slaves/vdb1/", "",
+		"class/block/vda1/dev", "252:1\n",
+		"class/block/vdb1/dev", "252:17\n",
+	};
+	struct fixture *f = *state;
+	char out[256], err[1024], sysfs[256], mounts[256], conf[256];
+	struct build_report rep;
+	struct build_opts o;
+	struct listing l;
+
+	if (!f->dir[0] || !f->real_modules)
+		skip();
+	machine(f, "raid", "/dev/md0 / ext4 rw 0 0\n", raid1, N(raid1), sysfs, mounts);
+	snprintf(conf, sizeof(conf), "%s/raid/mdadm.conf", f->dir);
+	assert_int_equal(put(f->dir, "raid/mdadm.conf", "ARRAY /dev/md0 UUID=3a000000:0:40000000:1\n"),
+			 0);
+	snprintf(out, sizeof(out), "%s/raid.img", f->dir);
+	o = opts(f, out);
+	o.host_only = true;
+	o.sysfs = sysfs;
+	o.mounts = mounts;
+	o.tool_path = f->tools;
+	o.mdadm_conf = conf;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(rep.with, STACK_MD);
+	assert_string_equal(rep.found.chain, "md0 (raid1)");
+	assert_true(rep.mdadm_conf_host);
+	assert_true(selected(&rep, "md_mod") && selected(&rep, "raid1"));
+	assert_false(selected(&rep, "raid0"));     /* the personalities in use only */
+	assert_false(selected(&rep, "dm_mod"));
+	assert_int_equal(rep.sel->n_mods, 2);
+	build_report_free(&rep);
+	list_image(out, &l);
+	assert_true(has(&l, "sbin/mdadm"));
+	assert_false(has(&l, "sbin/cryptsetup") || has(&l, "sbin/lvm"));
+	assert_string_equal(l.mdadm, "ARRAY /dev/md0 UUID=3a000000:0:40000000:1\n");
+	assert_non_null(strstr(l.image, "with=md\n"));
+	/* a generic image with md: every personality, and not the host's array list */
+	o.host_only = false;
+	o.with = STACK_MD;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(selected(&rep, "raid0") && selected(&rep, "raid1"));
+	assert_false(rep.mdadm_conf_host);
+	build_report_free(&rep);
+	list_image(out, &l);
+	assert_non_null(strstr(l.mdadm, "DEVICE partitions\n"));
+	assert_null(strstr(l.mdadm, "ARRAY"));
+}
+
+/* Roots sprout-init cannot boot: the build fails naming what is missing, and no
+ * image is written. */
+static void test_host_only_refused(void **state)
+{
+	static const char *const mpath[] = {
+		"class/block/dm-0/dev", "254:0\n",
+		"class/block/dm-0/dm/name", "mpatha\n",
+		"class/block/dm-0/dm/uuid", "mpath-3600140512345678\n",
+	};
+	static const char *const imsm[] = {
+		"class/block/md126/dev", "9:126\n",
+		"class/block/md126/md/level", "raid1\n",
+		"class/block/md126/md/metadata_version", "external:/md127/0\n",
+	};
+	static const char *const plain[] = {
+		"class/block/dm-0/dev", "254:0\n",
+		"class/block/dm-0/dm/name", "cr\n",
+		"class/block/dm-0/dm/uuid", "CRYPT-PLAIN-cr\n",
+	};
+	static const char *const odd[] = {
+		"class/block/md0/dev", "9:0\n",
+		"class/block/md0/md/level", "rai\001d\n",
+	};
+	static const struct {
+		const char *name, *mounts;
+		const char *const *files;
+		size_t n;
+		const char *err;
+	} cases[] = {
+		{ "zfs", "rpool/ROOT/debian / zfs rw,xattr 0 0\n", NULL, 0,
+		  "--host-only: the root is ZFS (rpool/ROOT/debian): sprout-init cannot import a "
+		  "ZFS pool" },
+		{ "mpath", "/dev/mapper/mpatha / xfs rw 0 0\n", mpath, N(mpath),
+		  "the root /dev/mapper/mpatha stands on multipath (dm-0, dm uuid "
+		  "\"mpath-3600140512345678\"), which sprout-init cannot bring up" },
+		{ "imsm", "/dev/md126 / ext4 rw 0 0\n", imsm, N(imsm), "needs mdmon" },
+		{ "odd", "/dev/md0 / ext4 rw 0 0\n", odd, N(odd), "level \"rai\\x01d\"" },
+		{ "plain", "/dev/mapper/cr / ext4 rw 0 0\n", plain, N(plain),
+		  "stands on plain dm-crypt (no LUKS header)" },
+		/* a root sysfs does not show, an NFS root: nothing to follow, no error */
+		{ "unseen", "/dev/sdz1 / ext4 rw 0 0\n", NULL, 0, NULL },
+		{ "nfs", "10.0.0.1:/srv / nfs4 rw 0 0\n", plain, N(plain), NULL },
+	};
+	struct fixture *f = *state;
+	char out[256], err[1024], sysfs[256], mounts[256];
+	struct build_report rep;
+	struct build_opts o;
+
+	if (!f->dir[0])
+		skip();
+	snprintf(out, sizeof(out), "%s/refused.img", f->dir);
+	for (size_t i = 0; i < N(cases); i++) {
+		int r;
+
+		machine(f, cases[i].name, cases[i].mounts, cases[i].files, cases[i].n, sysfs,
+			mounts);
+		o = opts(f, out);
+		o.host_only = true;
+		o.sysfs = sysfs;
+		o.mounts = mounts;
+		o.tool_path = f->tools;
+		r = build_image(&o, &rep, err, sizeof(err));
+		build_report_free(&rep);
+		if (!cases[i].err) {
+			if (r != 0 && f->real_modules)
+				fail_msg("%s: %s", cases[i].name, err);
+			unlink(out);
+			continue;
+		}
+		if (r != -ENOTSUP || !strstr(err, cases[i].err) || !strstr(err, "no image written"))
+			fail_msg("%s: %d %s", cases[i].name, r, err);
+		assert_int_equal(access(out, F_OK), -1);
+	}
+}
+
+static void test_include(void **state)
+{
+	struct fixture *f = *state;
+	char out[256], err[1024], key[256], spec[600];
+	const char *inc[1] = { spec };
+	struct build_opts o;
+	struct listing l;
+
+	if (!f->dir[0])
+		skip();
+	snprintf(key, sizeof(key), "%s/luks1.key", f->dir);
+	assert_int_equal(put(f->dir, "luks1.key", "0123456789abcdef"), 0);
+	assert_int_equal(chmod(key, 0600), 0);
+	snprintf(out, sizeof(out), "%s/inc.img", f->dir);
+	o = opts(f, out);
+	o.include = inc;
+	o.n_include = 1;
+	snprintf(spec, sizeof(spec), "%s:/etc//luks1.key", key);
+	if (build(&o, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	list_image(out, &l);
+	assert_string_equal(l.key, "0123456789abcdef");
+	assert_int_equal(l.key_mode, S_IFREG | 0600);
+	/* errors: a directory, a missing file, a DST above / or the root itself */
+	snprintf(spec, sizeof(spec), "%s:/etc/x", f->dir);
+	assert_int_equal(build(&o, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	snprintf(spec, sizeof(spec), "%s/nothere", f->dir);
+	assert_int_equal(build(&o, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "nothere"));
+	snprintf(spec, sizeof(spec), "%s:/../x", key);
+	assert_int_equal(build(&o, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "expected SRC[:DST]"));
+	snprintf(spec, sizeof(spec), "%s:/", key);
+	assert_int_equal(build(&o, err, sizeof(err)), -EINVAL);
+	if (!f->real_modules)
+		return; /* --with lvm needs dm_mod */
+	/* the same path as a part's config: refused, not silently replaced */
+	snprintf(spec, sizeof(spec), "%s:/etc/lvm/lvm.conf", key);
+	o.with = STACK_LVM;
+	o.tool_path = f->tools;
+	assert_int_equal(build(&o, err, sizeof(err)), -EEXIST);
+	assert_non_null(strstr(err, "/etc/lvm/lvm.conf: two different files"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +726,10 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_conflict),
+		cmocka_unit_test(test_host_only_lvm_on_luks),
+		cmocka_unit_test(test_host_only_md),
+		cmocka_unit_test(test_host_only_refused),
+		cmocka_unit_test(test_include),
 	};
 
 	return cmocka_run_group_tests_name("build", tests, setup, teardown);

@@ -16,6 +16,7 @@
 
 #include "compress.h"
 #include "settings.h"
+#include "stack.h"
 
 #include "testutil.h"
 #define S(lit) lit, sizeof(lit) - 1
@@ -143,6 +144,66 @@ static void test_merge(void **state)
 	settings_free(&flags);
 }
 
+/* with= accumulates parts; resume and fsck are refused as not supported yet. */
+static void test_with(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		unsigned parts;
+		const char *with, *err;
+	} with_cases[] = {
+		{ "with=luks,lvm\n", 0, STACK_LUKS | STACK_LVM, "luks,lvm", NULL },
+		{ "with=md\nwith= lvm ,, luks\n", 0, STACK_ALL, "luks,lvm,md", NULL },
+		{ "with=\n", 0, 0, "", NULL },
+		{ "with=md\nwith=resume\n", -EINVAL, STACK_MD, "md",
+		  "t.conf:2: with \"resume\": not supported yet; expected luks, lvm or md" },
+		{ "with=luks,fsck", -EINVAL, STACK_LUKS, "luks",
+		  "t.conf:1: with \"fsck\": not supported yet" },
+		{ "with=zfs", -EINVAL, 0, "", "t.conf:1: with \"zfs\": unknown part" },
+		{ "with=LUKS", -EINVAL, 0, "", "unknown part" },
+		{ "with=lu\001ks", -EINVAL, 0, "", "with \"lu\\x01ks\"" },  /* escaped */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(with_cases); i++) {
+		struct settings st;
+		char err[256] = "", with[32];
+		int r;
+
+		settings_init(&st);
+		r = settings_apply(&st, "t.conf", with_cases[i].in, strlen(with_cases[i].in), err, sizeof(err));
+		stack_with_string(st.with, with, sizeof(with));
+		if (r != with_cases[i].ret || st.with != with_cases[i].parts || strcmp(with, with_cases[i].with) ||
+		    (with_cases[i].err && !strstr(err, with_cases[i].err)))
+			fail_msg("case %zu: got %d parts %#x <%s> <%s>", i, r, st.with, with, err);
+		settings_free(&st);
+	}
+}
+
+/* include= is a space list; --include one path per flag; both add up in a merge,
+ * and with= parts are OR'ed. */
+static void test_include_merge(void **state)
+{
+	struct settings file, flags;
+
+	(void)state;
+	settings_init(&file);
+	settings_init(&flags);
+	assert_int_equal(settings_apply(&file, "f", S("include=/a:/etc/a /b\nwith=md\n"), NULL, 0),
+			 0);
+	assert_int_equal(settings_add_include(&flags, "/my key:/etc/luks1.key"), 0);
+	assert_int_equal(settings_set(&flags, "with", "luks", NULL, 0), 0);
+	assert_int_equal(settings_merge(&file, &flags), 0);
+	assert_int_equal(file.n_include, 3);
+	assert_string_equal(file.include[0], "/a:/etc/a");
+	assert_string_equal(file.include[1], "/b");
+	assert_string_equal(file.include[2], "/my key:/etc/luks1.key");
+	assert_int_equal(file.with, STACK_LUKS | STACK_MD);
+	settings_free(&file);
+	settings_free(&flags);
+}
+
 static char dir[64];
 
 static void put(const char *rel, const char *text)
@@ -229,6 +290,8 @@ int main(void)
 		cmocka_unit_test(test_apply_table),
 		cmocka_unit_test(test_list_cap),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_with),
+		cmocka_unit_test(test_include_merge),
 		cmocka_unit_test(test_files),
 	};
 
