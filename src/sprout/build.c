@@ -283,11 +283,11 @@ static int find_tools(struct tree *t, const struct build_opts *o, unsigned with,
 	size_t n;
 	const struct stack_tool *tl = stack_tools(&n);
 
+	memset(found, 0, sizeof(*found));
 	for (size_t i = 0; i < n && i < ARRAY_SIZE(found->path); i++) {
 		char part[16];
 		int r;
 
-		found->path[i][0] = '\0';
 		if (!(with & tl[i].part))
 			continue;
 		r = stack_find_tool(path, tl[i].name, found->path[i], sizeof(found->path[i]));

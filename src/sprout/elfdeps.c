@@ -428,7 +428,7 @@ int elfdeps_add_library(struct elfdeps *d, const char *user, const char *name, c
 			size_t errsz)
 {
 	struct elfdeps_info exe;
-	char *needed[1] = { (char *)(uintptr_t)name };
+	char lname[ELFDEPS_MAX_STR], *needed[1] = { lname };
 	struct elfdeps_info lib = { .needed = needed, .n_needed = 1 };
 	size_t *queue, nq = 0;
 	ssize_t at = item_find(d, user);
@@ -436,6 +436,12 @@ int elfdeps_add_library(struct elfdeps *d, const char *user, const char *name, c
 
 	if (errsz)
 		err[0] = '\0';
+	if (strlen(name) >= sizeof(lname)) {
+		if (errsz)
+			snprintf(err, errsz, "%.64s...: name too long", name);
+		return -ENAMETOOLONG;
+	}
+	memcpy(lname, name, strlen(name) + 1);
 	if (at < 0 || !d->items[at].src) {
 		if (errsz)
 			snprintf(err, errsz, "%s: not in the image (add it first)", user);

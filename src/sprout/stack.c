@@ -48,23 +48,23 @@ static const struct stack_tool tools[] = {
  * host-only one. md: every personality a generic image carries; host-only keeps
  * those in use. */
 static const struct stack_module modules[] = {
-	{ STACK_LUKS, "dm_mod", false, false },
-	{ STACK_LUKS, "dm_crypt", false, false },
-	{ STACK_LUKS, "xts", true, false },
-	{ STACK_LUKS, "essiv", true, false },
-	{ STACK_LUKS, "aesni_intel", true, false },
-	{ STACK_LUKS, "sha256_ssse3", true, false },
-	{ STACK_LUKS, "sha512_ssse3", true, false },
-	{ STACK_LUKS, "af_alg", true, false },
-	{ STACK_LUKS, "algif_skcipher", true, false },
-	{ STACK_LUKS, "algif_hash", true, false },
-	{ STACK_LVM, "dm_mod", false, false },
-	{ STACK_MD, "md_mod", false, false },
-	{ STACK_MD, "md-linear", true, true },
-	{ STACK_MD, "md-raid0", true, true },
-	{ STACK_MD, "md-raid1", true, true },
-	{ STACK_MD, "md-raid10", true, true },
-	{ STACK_MD, "md-raid5", true, true },   /* raid456: levels 4, 5 and 6 */
+	{ "dm_mod", STACK_LUKS, false, false },
+	{ "dm_crypt", STACK_LUKS, false, false },
+	{ "xts", STACK_LUKS, true, false },
+	{ "essiv", STACK_LUKS, true, false },
+	{ "aesni_intel", STACK_LUKS, true, false },
+	{ "sha256_ssse3", STACK_LUKS, true, false },
+	{ "sha512_ssse3", STACK_LUKS, true, false },
+	{ "af_alg", STACK_LUKS, true, false },
+	{ "algif_skcipher", STACK_LUKS, true, false },
+	{ "algif_hash", STACK_LUKS, true, false },
+	{ "dm_mod", STACK_LVM, false, false },
+	{ "md_mod", STACK_MD, false, false },
+	{ "md-linear", STACK_MD, true, true },
+	{ "md-raid0", STACK_MD, true, true },
+	{ "md-raid1", STACK_MD, true, true },
+	{ "md-raid10", STACK_MD, true, true },
+	{ "md-raid5", STACK_MD, true, true },   /* raid456: levels 4, 5 and 6 */
 };
 
 /* No udev, no daemons, no writes: activation only. The host's system.devices is

@@ -50,8 +50,8 @@ struct stack_tool {
 };
 
 struct stack_module {
-	unsigned part;
 	const char *name;      /* module name or alias in the target's index */
+	unsigned part;
 	bool optional;         /* skipped when the target kernel has no such module */
 	bool personality;      /* an md personality: host-only keeps only those in use */
 };
