@@ -345,6 +345,10 @@ static void report_stack(const struct build_report *rep, bool host_only)
 			escape_str(rep->found.root_type, type, sizeof(type)), rep->found.chain,
 			rep->detected ? "; adding --with " : "", parts);
 	}
+	if (host_only && rep->found.unresolved)
+		fprintf(stderr, "sprout: note: host-only: the root's device %s is not in the "
+			"sysfs read; no storage stack under it was looked for\n",
+			escape_str(rep->found.root_dev, dev, sizeof(dev)));
 	if (rep->mdadm_conf_host)
 		fprintf(stderr, "sprout: note: the host's mdadm.conf is in the image: its ARRAY "
 			"lines decide which arrays sprout-init assembles\n");

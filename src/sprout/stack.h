@@ -78,12 +78,15 @@ struct stack_found {
 	size_t n_md_levels;
 	char root_dev[256];                 /* the mount table's device for "/" */
 	char root_type[64];                 /* and its filesystem type */
-	char chain[512];                    /* "dm-1 (LVM) <- dm-0 (LUKS2) <- md0 (raid1)" */
+	char chain[512];                    /* "dm-1 (LVM) on dm-0 (LUKS2) on md0 (raid1)" */
+	bool unresolved;                    /* a /dev/ root this sysfs does not show */
 };
 
 /* Detects the stack under "/" (see above). mounts: the mount table file; sysfs: its
  * root. A root that is not a block device of this sysfs (NFS, tmpfs, a rootfs, a
- * device sysfs does not show) gives parts 0 and no error. Returns 0 or -errno with
+ * device sysfs does not show: unresolved) gives parts 0 and no error. With the
+ * running system's files ("/sys", "/proc/self/mounts") the device's links are
+ * followed and, failing that (/dev/root), the device number of "/" is looked up. Returns 0 or -errno with
  * one line in err: -ENOTSUP names what sprout-init cannot boot. */
 int stack_detect(const char *sysfs, const char *mounts, struct stack_found *out, char *err,
 		 size_t errsz);

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "base/errmsg.h"
 #include "base/escape.h"
@@ -21,6 +24,7 @@ struct walk {
 	const char *sysfs;
 	struct stack_found *out;
 	char dev[ESCAPE_SIZE(96)];   /* the root's device, escaped for messages */
+	bool live;                   /* the running system's /sys and mount table */
 	size_t visited;
 	char *err;
 	size_t errsz;
@@ -244,6 +248,27 @@ static bool in_class(const struct walk *w, const char *name)
 	return attr(w, name, "dev", val, sizeof(val)) == 0;
 }
 
+/* The running root's device by number (the mount table may say /dev/root): the
+ * name /sys/dev/block/MAJ:MIN links to. */
+static int live_root(const struct walk *w, char *out, size_t outsz)
+{
+	char path[64], link[PATH_MAX];
+	const char *base;
+	struct stat st;
+	ssize_t n;
+
+	if (stat("/", &st) < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", major(st.st_dev), minor(st.st_dev));
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -ENOENT;
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	return in_class(w, base) ? copy_name(out, outsz, base) : -ENOENT;
+}
+
 /* The block device name (sysfs's) of the root's device path; -ENOENT when sysfs does
  * not show it. */
 static int root_block(const struct walk *w, const char *dev, char *out, size_t outsz)
@@ -261,10 +286,10 @@ static int root_block(const struct walk *w, const char *dev, char *out, size_t o
 	    find_dm_name(w, name, out, outsz) == 0)
 		return 0;
 	/* /dev/disk/by-uuid/..., /dev/md/NAME: links of this host, when it is the host */
-	if (realpath(dev, real) && !strncmp(real, "/dev/", 5) && !strchr(real + 5, '/') &&
-	    in_class(w, real + 5))
+	if (w->live && realpath(dev, real) && !strncmp(real, "/dev/", 5) &&
+	    !strchr(real + 5, '/') && in_class(w, real + 5))
 		return copy_name(out, outsz, real + 5);
-	return -ENOENT;
+	return w->live ? live_root(w, out, outsz) : -ENOENT;
 }
 
 static bool no_block_root(const char *type, const char *dev)
@@ -281,7 +306,8 @@ static bool no_block_root(const char *type, const char *dev)
 int stack_detect(const char *sysfs, const char *mounts, struct stack_found *out, char *err,
 		 size_t errsz)
 {
-	struct walk w = { .sysfs = sysfs, .out = out, .err = err, .errsz = errsz };
+	struct walk w = { .sysfs = sysfs, .out = out, .err = err, .errsz = errsz,
+			  .live = !strcmp(sysfs, "/sys") && !strcmp(mounts, "/proc/self/mounts") };
 	char name[256];
 	char *buf;
 	size_t len;
@@ -306,7 +332,9 @@ int stack_detect(const char *sysfs, const char *mounts, struct stack_found *out,
 			      "distribution's initramfs for this machine", w.dev);
 	if (no_block_root(out->root_type, out->root_dev))
 		return 0;
-	if (root_block(&w, out->root_dev, name, sizeof(name)) < 0)
+	if (root_block(&w, out->root_dev, name, sizeof(name)) < 0) {
+		out->unresolved = true;
 		return 0; /* not in this sysfs: nothing to follow */
+	}
 	return visit(&w, name, 0);
 }
