@@ -185,7 +185,7 @@ int stack_find_tool(const char *path, const char *name, char *out, size_t outsz)
 		struct stat st;
 		int len;
 
-		if (n) {
+		if (n && p[0] == '/') { /* a relative entry would depend on the directory */
 			len = snprintf(out, outsz, "%.*s/%s", (int)n, p, name);
 			if (len < 0 || (size_t)len >= outsz)
 				return -ENAMETOOLONG;

@@ -65,8 +65,8 @@ const struct stack_module *stack_modules(size_t *n);
 const char *stack_lvm_conf(void);
 const char *stack_mdadm_conf(void);
 
-/* Finds tool `name` in the ':' separated directories of path (an empty entry is
- * skipped): the first regular, executable file. Returns 0 with its path in out,
+/* Finds tool `name` in the ':' separated directories of path (empty and relative
+ * entries are skipped): the first regular, executable file. Returns 0 with its path in out,
  * -ENOENT, or -ENAMETOOLONG. */
 int stack_find_tool(const char *path, const char *name, char *out, size_t outsz);
 

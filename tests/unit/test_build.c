@@ -676,6 +676,56 @@ static void test_host_only_refused(void **state)
 	}
 }
 
+/* The pure helpers of stack.h. */
+static void test_stack_helpers(void **state)
+{
+	static const struct {
+		const char *uuid;
+		unsigned part;
+		const char *what;
+	} kinds[] = {
+		{ "CRYPT-LUKS1-1a0000000000400080000000000000-luks-1a", STACK_LUKS, "LUKS1" },
+		{ "CRYPT-LUKS2-abc-name", STACK_LUKS, "LUKS2" },
+		{ "LVM-Abc123", STACK_LVM, "LVM" },
+		{ "CRYPT-PLAIN-swap", 0, "plain dm-crypt (no LUKS header)" },
+		{ "CRYPT-VERITY-x", 0, "dm-verity" },
+		{ "CRYPT-FUTURE-x", 0, "dm-crypt of an unknown kind" },
+		{ "mpath-36001", 0, "multipath" },
+		{ "part1-mpath-36001", 0, "a partition of a device-mapper device (kpartx)" },
+		{ "lvm-lowercase", 0, "a device-mapper device of unknown origin" },
+		{ "", 0, "a device-mapper device without a uuid (made by hand with dmsetup?)" },
+	};
+	struct fixture *f = *state;
+	char out[512], path[600];
+
+	for (size_t i = 0; i < N(kinds); i++) {
+		const char *what = NULL;
+
+		assert_int_equal(stack_dm_kind(kinds[i].uuid, &what), kinds[i].part);
+		assert_string_equal(what, kinds[i].what);
+	}
+	stack_with_string(STACK_ALL, out, sizeof(out));
+	assert_string_equal(out, "luks,lvm,md");
+	stack_with_string(STACK_MD | STACK_LUKS, out, sizeof(out));
+	assert_string_equal(out, "luks,md");
+	stack_with_string(0, out, sizeof(out));
+	assert_string_equal(out, "");
+	if (!f->dir[0])
+		return;
+	/* the first executable regular file; empty and relative entries skipped */
+	assert_int_equal(run("cp /bin/true '%s/x-tool' && chmod 644 '%s/x-tool' && "
+			     "mkdir -p '%s/d2/x-tool' '%s/d3' && cp /bin/true '%s/d3/x-tool'",
+			     f->notools, f->notools, f->dir, f->dir, f->dir), 0);
+	snprintf(path, sizeof(path), "::.:%s:%s/d2:%s/d3:/bin", f->notools, f->dir, f->dir);
+	assert_int_equal(stack_find_tool(path, "x-tool", out, sizeof(out)), 0);
+	snprintf(path, sizeof(path), "%s/d3/x-tool", f->dir);
+	assert_string_equal(out, path);
+	assert_int_equal(stack_find_tool(f->notools, "x-tool", out, sizeof(out)), -ENOENT);
+	assert_string_equal(out, "");
+	assert_int_equal(stack_find_tool("", "true", out, sizeof(out)), -ENOENT);
+	assert_int_equal(run("rm -f '%s/x-tool'", f->notools), 0);
+}
+
 static void test_include(void **state)
 {
 	struct fixture *f = *state;
@@ -731,6 +781,7 @@ int main(void)
 		cmocka_unit_test(test_host_only_lvm_on_luks),
 		cmocka_unit_test(test_host_only_md),
 		cmocka_unit_test(test_host_only_refused),
+		cmocka_unit_test(test_stack_helpers),
 		cmocka_unit_test(test_include),
 	};
 
