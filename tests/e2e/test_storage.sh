@@ -102,16 +102,20 @@ else
 	done
 fi
 
-# why NAME: what the boot's log says went wrong (the last sprout error or warning line).
+# why NAME: what the boot's log says went wrong: whether a storage phase spoke at all, and the
+# last sprout line that complains (the rescue shell's own lines left out).
 why() {
-	local line
-	line=$(e2e__text "$1" 2>/dev/null | grep -a 'sprout' |
-		grep -aiE 'error|fail|not found|missing|no such|cannot|ignor|unknown|wrong' | tail -n 1) || true
-	if [ -n "$line" ]; then
-		echo "last complaint: $line"
+	local text line storage
+	text=$(e2e__text "$1" 2>/dev/null | tr -d '\033' | grep -a 'sprout: ') || true
+	if grep -aq 'sprout: storage' <<<"$text"; then
+		storage="the storage phase ran"
 	else
-		echo "no complaint from sprout in the log"
+		storage="no 'sprout: storage' line (no storage phase in sprout-init?)"
 	fi
+	line=$(grep -aiE 'error|fail|not found|missing|no such|cannot|ignor|unknown|wrong|timed out' \
+		<<<"$text" | grep -avE 'rescue shell on the console|phase failed|without a driver|check root=' |
+		tail -n 1 | sed 's/^\[ *[0-9.]*\] //') || true
+	echo "$storage; last complaint: ${line:-none}"
 }
 
 # boot NAME IMAGE APPEND DISKS...: boots, waits for the root's marker or the rescue shell
@@ -130,9 +134,12 @@ settle() {
 	e2e_stop "$1" >/dev/null 2>&1 || true
 	e2e_log_has "$1" '^SPROUT-E2E-ROOT: ok'
 }
-# prompt NAME UUID: the passphrase prompt that names the LUKS device's UUID.
+# prompt NAME UUID: the passphrase prompt that names the LUKS device's UUID (since the last
+# e2e_send); false at once when the rescue shell comes first.
 prompt() {
-	e2e_expect "$1" "[Pp]assphrase.*$2|$2.*[Pp]assphrase" 180
+	local re="[Pp]assphrase.*$2|$2.*[Pp]assphrase"
+	e2e_expect "$1" "$re|rescue shell on the console" 180 || return 1
+	e2e_expect "$1" "$re" 0 2>/dev/null
 }
 
 if [ -n "$IMG_WHY" ]; then
