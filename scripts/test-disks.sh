@@ -19,7 +19,8 @@
 #                       5a000000-0000-4000-8000-000000000002 > PV > VG stackvg > LV root (ext4
 #                       5a…f1) and LV swap (swap 5a…f2)
 # Each ext4 holds the busybox root of tests/e2e/lib.sh (its init prints SPROUT-E2E-ROOT: ok).
-# Also in the directory: blkid.txt (blkid -p of each image, as the host sees it), SHA256SUMS.
+# Also in the directory: blkid.txt (blkid -p of each image, as the host sees it), SHA256SUMS,
+# KEY-INPUTS (what the key was made from), guest.log (the guest's console).
 # The guest formats, tears down, reassembles and checks everything before the set is kept.
 set -euo pipefail
 
@@ -228,7 +229,7 @@ cat >"$ird/init" <<-'EOF'
 		fi
 	}
 	lvm() { /sbin/lvm "$@"; }
-	echo "SDISKS: making"
+	echo "SDISKS: making at $($bb cut -d' ' -f1 /proc/uptime) s"
 
 	# LUKS2 > ext4
 	fmt_luks luks2 2a000000-0000-4000-8000-000000000001 $disk_luks2
@@ -280,7 +281,7 @@ cat >"$ird/init" <<-'EOF'
 	$bb sync
 
 	# Everything again from the disks alone, checked.
-	echo "SDISKS: checking"
+	echo "SDISKS: checking at $($bb cut -d' ' -f1 /proc/uptime) s"
 	check_fs() { # check_fs DEV UUID: the filesystem's UUID, and the root's init inside
 		u=$(/sbin/blkid -p -s UUID -o value "$1")
 		[ "$u" = "$2" ] || fail "$1: filesystem UUID '$u', expected $2"
@@ -316,7 +317,7 @@ cat >"$ird/init" <<-'EOF'
 	step "close stack luks" /sbin/cryptsetup close stackcrypt
 	step "stop stack raid" /sbin/mdadm --stop /dev/md1
 	$bb sync
-	echo "SDISKS: ok"
+	echo "SDISKS: ok at $($bb cut -d' ' -f1 /proc/uptime) s"
 	$bb poweroff -f
 EOF
 chmod 0755 "$ird/init"
@@ -375,8 +376,10 @@ expect lvm.img TYPE=LVM2_member
 expect stack-a.img TYPE=linux_raid_member UUID=5a000000-0000-0000-4000-000000000001
 expect stack-b.img TYPE=linux_raid_member UUID=5a000000-0000-0000-4000-000000000001
 echo "$inputs" >"$out/KEY-INPUTS"
+tr -d '\r' <"$log" >"$out/guest.log"
 (cd "$out" && sha256sum -- *.img luks1.key >SHA256SUMS)
 rm -rf "$dir"
 mv "$out" "$dir"
-echo "test-disks: made $dir in $((SECONDS - start)) s" >&2
+echo "test-disks: made $dir in $((SECONDS - start)) s ($(grep -a '^SDISKS: ' "$dir/guest.log" |
+	tr '\n' ' '| sed 's/SDISKS: //g; s/ *$//') of guest uptime)" >&2
 echo "$dir"
