@@ -132,7 +132,8 @@ boot() {
 settle() {
 	e2e_expect "$1" 'SPROUT-E2E-ROOT: ok|rescue shell on the console' 180 || true
 	e2e_stop "$1" >/dev/null 2>&1 || true
-	e2e_log_has "$1" '^SPROUT-E2E-ROOT: ok'
+	e2e_log_has "$1" '^SPROUT-E2E-ROOT: ok' || return 1
+	echo "storage: $1: root's init at $(e2e__text "$1" | sed -n 's/^SPROUT-E2E-TIME: //p' | head -n 1) s of uptime" >&2
 }
 # prompt NAME UUID: the passphrase prompt that names the LUKS device's UUID (since the last
 # e2e_send); false at once when the rescue shell comes first.
