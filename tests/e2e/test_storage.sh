@@ -130,7 +130,8 @@ settle() {
 	e2e_expect "$1" 'SPROUT-E2E-ROOT: ok|rescue shell on the console' 180 || true
 	e2e_stop "$1" >/dev/null 2>&1 || true
 	e2e_log_has "$1" '^SPROUT-E2E-ROOT: ok' || return 1
-	echo "storage: $1: root's init at $(e2e__text "$1" | sed -n 's/^SPROUT-E2E-TIME: //p' | head -n 1) s of uptime" >&2
+	echo "storage: $1: root's init at $(e2e__text "$1" | sed -n 's/^SPROUT-E2E-TIME: //p' | head -n 1) s" \
+		"of uptime; $(e2e_timeline "$1" | sed -n 's/.*\(\/init ran [0-9.]*s\).*/\1/p' | head -n 1)" >&2
 }
 # prompt NAME UUID: the passphrase prompt that names the LUKS device's UUID (since the last
 # e2e_send); false at once when the rescue shell comes first.
@@ -154,6 +155,8 @@ else
 		e2e_send luks2 "$PASS"
 		if settle luks2; then
 			e2e_pass luks2-passphrase
+			check luks2-noecho "the typed passphrase was echoed on the console" \
+				e2e_log_lacks luks2 "$PASS"
 			check luks2-unchanged "a read-only boot changed luks2.img" \
 				test "$(e2e_sum "$E2E_TMP/luks2.img")" = "$sum"
 		else
