@@ -14,6 +14,9 @@ PACKAGES=(
   e2fsprogs xfsprogs btrfs-progs fdisk dosfstools
   iproute2 dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind ipxe-qemu
   kmod file
+  # tests: storage stacks (the test disks are built in a QEMU guest with these tools; images
+  # built with --with luks,lvm,md copy them from the host)
+  cryptsetup-bin mdadm lvm2
 )
 
 missing=()
@@ -28,6 +31,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   echo "deps: installing ${missing[*]}"
   apt-get update -q
+  # mdadm and lvm2 run `update-initramfs -u` (mdadm directly, lvm2 by trigger) when
+  # initramfs-tools is installed: that only rebuilds the host's own initramfs, no reboot.
+  # Neither package assembles or activates anything unless the host has arrays or volume
+  # groups already; the test disks are image files only ever opened inside QEMU guests.
+  # mdadm's debconf questions take their defaults; where services cannot be started (a
+  # container with a policy-rc.d that says 101), the postinsts skip starting them.
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
