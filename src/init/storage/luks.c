@@ -73,7 +73,7 @@ static int crypt_open(struct boot *b, const struct blkdev *d, const char *name, 
 	argv[k++] = d->path;
 	argv[k++] = name;
 	argv[k] = NULL;
-	return storage_run("cryptsetup", argv, in, in_len, STORAGE_CRYPT_MS);
+	return storage_run("storage: cryptsetup", argv, in, in_len, STORAGE_CRYPT_MS);
 }
 
 /* The device DEVICE of rd.luks.key=PATH:DEVICE names, among list; NULL if not there. */

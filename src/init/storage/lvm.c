@@ -51,7 +51,7 @@ static int activate(const char *command, const char *list)
 	const char *argv[RUN_MAX_ARGS];
 
 	build(argv, RUN_MAX_ARGS, command, list, buf, sizeof(buf));
-	return storage_run("lvm", argv, NULL, 0, STORAGE_TOOL_MS);
+	return storage_run("storage: lvm", argv, NULL, 0, STORAGE_TOOL_MS);
 }
 
 int lvm_member(struct boot *b, const struct blkdev *d)
@@ -83,7 +83,7 @@ int lvm_member(struct boot *b, const struct blkdev *d)
 	if (r != 0)
 		log_warn("storage: lvm could not activate everything asked for yet (a volume group "
 			 "whose other physical volumes have not appeared?); tried again when they do");
-	if (storage_run("lvm", mknodes, NULL, 0, STORAGE_TOOL_MS) != 0)
+	if (storage_run("storage: lvm", mknodes, NULL, 0, STORAGE_TOOL_MS) != 0)
 		log_warn("storage: lvm vgmknodes failed: /dev/VG/LV names may be missing (UUID= "
 			 "still finds the volumes)");
 	log_info("storage: LVM activation after %s took %llu ms", d->path,

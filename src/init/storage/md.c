@@ -116,7 +116,7 @@ int md_member(struct boot *b, const struct blkdev *d)
 		return 0;
 	storage_modules(b, &b->storage.md_modules, md_modules, "md RAID");
 	log_info("storage: %s is a member of md array %s: mdadm --incremental", d->path, esc);
-	r = storage_run("mdadm", argv, NULL, 0, STORAGE_TOOL_MS);
+	r = storage_run("storage", argv, NULL, 0, STORAGE_TOOL_MS);
 	if (r != 0) {
 		log_warn("storage: mdadm --incremental %s failed (%s); that array may not come up",
 			 d->path, r < 0 ? strerror(-r) : "see its output above");
@@ -196,7 +196,7 @@ int md_run_degraded(struct boot *b, const struct blkdev *list, int n)
 		snprintf(node, sizeof(node), "/dev/%s", de->d_name);
 		log_warn("storage: /dev/%s still misses members after %d s: starting it degraded "
 			 "(mdadm --run)", de->d_name, st->md_wait_ms / 1000);
-		if (storage_run("mdadm", argv, NULL, 0, STORAGE_TOOL_MS) != 0) {
+		if (storage_run("storage", argv, NULL, 0, STORAGE_TOOL_MS) != 0) {
 			log_err("storage: /dev/%s could not be started degraded (mdadm's output above)",
 				de->d_name);
 			continue;
