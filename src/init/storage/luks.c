@@ -180,8 +180,8 @@ int luks_volume(struct boot *b, const struct blkdev *d, const struct blkdev *lis
 	int r;
 
 	escape_str(d->uuid, uuid, sizeof(uuid));
-	if (!storage_tool(&b->storage, 1u << 1, STORAGE_CRYPTSETUP, "luks",
-			  "a LUKS volume was found"))
+	if (!storage_tool(&b->storage, d->path, 1u << 1, STORAGE_CRYPTSETUP, "luks",
+			  "is a LUKS volume"))
 		return 0;
 	r = cmdline_luks_name_for(&b->cfg, d->uuid, name, sizeof(name));
 	if (r < 0 || !mapper_name_ok(name)) {

@@ -61,8 +61,8 @@ int lvm_member(struct boot *b, const struct blkdev *d)
 	uint64_t t0 = monoclock_ms();
 	int r = 0;
 
-	if (!storage_tool(&b->storage, 1u << 2, STORAGE_LVM, "lvm",
-			  "an LVM physical volume was found"))
+	if (!storage_tool(&b->storage, d->path, 1u << 2, STORAGE_LVM, "lvm",
+			  "is an LVM physical volume"))
 		return 0;
 	storage_modules(b, &b->storage.dm_modules, dm_modules, "LVM");
 	if (cfg->lvm_lv[0]) {

@@ -112,7 +112,7 @@ int md_member(struct boot *b, const struct blkdev *d)
 	int r;
 
 	escape_str(d->uuid, esc, sizeof(esc));
-	if (!storage_tool(&b->storage, 1u << 0, STORAGE_MDADM, "md", "md RAID members were found"))
+	if (!storage_tool(&b->storage, d->path, 1u << 0, STORAGE_MDADM, "md", "is an md RAID member"))
 		return 0;
 	storage_modules(b, &b->storage.md_modules, md_modules, "md RAID");
 	log_info("storage: %s is a member of md array %s: mdadm --incremental", d->path, esc);

@@ -61,14 +61,14 @@ int storage_run(const char *what, const char *const argv[], const void *in, size
 	return r.exit_code;
 }
 
-bool storage_tool(struct storage *st, unsigned bit, const char *path, const char *with,
-		  const char *need)
+bool storage_tool(struct storage *st, const char *dev, unsigned bit, const char *path,
+		  const char *with, const char *what)
 {
 	if (access(path, X_OK) == 0)
 		return true;
 	if (!(st->tools_missing & bit))
-		log_err("storage: %s, but the image has no %s; rebuild it with `sprout build "
-			"--with %s`", need, path, with);
+		log_err("storage: %s %s, but the image has no %s to bring it up; rebuild the image "
+			"with `sprout build --with %s`", dev, what, path, with);
 	st->tools_missing |= bit;
 	return false;
 }

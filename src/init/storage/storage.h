@@ -60,10 +60,10 @@ int storage_step(struct boot *b, const struct blkdev *list, int n);
 int storage_run(const char *what, const char *const argv[], const void *in, size_t in_len,
 		int timeout_ms);
 
-/* Is the tool at path in the image? When not, says once which layer needed it and
- * which `sprout build --with` option adds it (bit: one per tool). */
-bool storage_tool(struct storage *st, unsigned bit, const char *path, const char *with,
-		  const char *need);
+/* Is the tool at path in the image? When not, says once (bit: one per tool) that dev
+ * `what` ("is a LUKS volume") and which `sprout build --with` option adds the tool. */
+bool storage_tool(struct storage *st, const char *dev, unsigned bit, const char *path,
+		  const char *with, const char *what);
 
 /* Loads the modules of names (NULL-ended) the first time (*done), those not in the
  * image or the kernel skipped quietly: the kernel cannot ask for them itself here. */
