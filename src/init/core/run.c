@@ -353,8 +353,14 @@ static int spawn(struct job *j, struct run_result *r)
 		return -E2BIG;
 	if (!reaper_on && (rc = run_reaper_install()) < 0)
 		return rc;
-	if (o->in && (rc = input_pipe(o, &j->in_r)) < 0)
-		return rc;
+	if (o->in) {
+		int in_r = -1; /* a local: the analyzer then knows j->argv stays */
+
+		rc = input_pipe(o, &in_r);
+		if (rc < 0)
+			return rc;
+		j->in_r = in_r;
+	}
 	if (o->out && o->out_size >= 4 && !(o->flags & (RUN_OUT_CONSOLE | RUN_CTTY))) {
 		int p[2];
 

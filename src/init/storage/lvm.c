@@ -12,8 +12,9 @@
 #include "storage.h"
 
 /* udev neither makes the nodes nor is waited for; nothing is monitored (no dmeventd). */
-#define LVM_CONFIG "activation { udev_sync = 0 udev_rules = 0 monitoring = 0 } " \
-		   "devices { obtain_device_list_from_udev = 0 external_device_info_source = \"none\" }"
+static const char lvm_config[] =
+	"activation { udev_sync = 0 udev_rules = 0 monitoring = 0 } "
+	"devices { obtain_device_list_from_udev = 0 external_device_info_source = \"none\" }";
 
 static const char *const dm_modules[] = { "dm_mod", NULL };
 
@@ -29,7 +30,7 @@ static int build(const char *argv[], size_t max, const char *command, const char
 	argv[k++] = "-ay";
 	argv[k++] = "--sysinit";
 	argv[k++] = "--config";
-	argv[k++] = LVM_CONFIG;
+	argv[k++] = lvm_config;
 	for (const char *p = list; *p && k + 1 < max; p += *p == ',') {
 		size_t n = strcspn(p, ",");
 
@@ -56,7 +57,7 @@ static int activate(const char *command, const char *list)
 
 int lvm_member(struct boot *b, const struct blkdev *d)
 {
-	static const char *const mknodes[] = { STORAGE_LVM, "vgmknodes", "--config", LVM_CONFIG, NULL };
+	static const char *const mknodes[] = { STORAGE_LVM, "vgmknodes", "--config", lvm_config, NULL };
 	const struct config *cfg = &b->cfg;
 	uint64_t t0 = monoclock_ms();
 	int r = 0;

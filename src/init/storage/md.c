@@ -14,6 +14,7 @@
 #include "blkdev.h"
 #include "boot.h"
 #include "log.h"
+#include "parse.h"
 #include "storage.h"
 
 #define MD_MAX_SLOTS 64 /* slots looked at in one array */
@@ -45,8 +46,8 @@ static int md_number(const char *name, const char *attr)
 	char buf[32];
 	int v = -1;
 
-	if (md_attr(name, attr, buf, sizeof(buf)) == 0 && sscanf(buf, "%d", &v) != 1)
-		v = -1;
+	if (md_attr(name, attr, buf, sizeof(buf)) < 0 || parse_int(buf, 0, 1 << 20, &v) < 0)
+		return -1;
 	return v;
 }
 
@@ -63,7 +64,7 @@ static bool md_holder(const char *name, char *out, size_t n)
 	if (!d)
 		return false;
 	while (!found && (de = readdir(d)))
-		if (!strncmp(de->d_name, "md", 2) && strlen(de->d_name) < n) {
+		if (strncmp(de->d_name, "md", 2) == 0 && strlen(de->d_name) < n) {
 			snprintf(out, n, "%s", de->d_name);
 			found = true;
 		}
@@ -88,12 +89,14 @@ static void md_members(const char *md, char *out, size_t n, unsigned long long *
 			char attr[300];
 			int s = -1;
 
-			if (strncmp(de->d_name, "dev-", 4))
+			if (strncmp(de->d_name, "dev-", 4) != 0)
 				continue;
 			snprintf(attr, sizeof(attr), "%s/slot", de->d_name);
-			if (md_attr(md, attr, slot, sizeof(slot)) == 0 && sscanf(slot, "%d", &s) == 1 &&
-			    s >= 0 && s < MD_MAX_SLOTS)
+			if (md_attr(md, attr, slot, sizeof(slot)) == 0 &&
+			    parse_int(slot, 0, MD_MAX_SLOTS - 1, &s) == 0)
 				*slots |= 1ull << s;
+			else
+				s = -1; /* "none": a spare, or not in the array yet */
 			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", de->d_name + 4);
 			if (s >= 0)
 				strbuf_addf(&sb, " (slot %d)", s);
@@ -189,9 +192,9 @@ int md_run_degraded(struct boot *b, const struct blkdev *list, int n)
 	while ((de = readdir(d))) {
 		const char *argv[] = { STORAGE_MDADM, "--run", node, NULL };
 
-		if (strncmp(de->d_name, "md", 2) || strlen(de->d_name) > 16 ||
+		if (strncmp(de->d_name, "md", 2) != 0 || strlen(de->d_name) > 16 ||
 		    md_attr(de->d_name, "array_state", state, sizeof(state)) < 0 ||
-		    strcmp(state, "inactive"))
+		    strcmp(state, "inactive") != 0)
 			continue;
 		snprintf(node, sizeof(node), "/dev/%s", de->d_name);
 		log_warn("storage: /dev/%s still misses members after %d s: starting it degraded "
