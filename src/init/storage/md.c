@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,14 +22,15 @@
 
 static const char *const md_modules[] = { "md_mod", "raid1", "raid0", "raid10", "raid456", NULL };
 
-/* Reads /sys/block/NAME/md/ATTR (one line) into out[n]; 0 or -errno. */
-static int md_attr(const char *name, const char *attr, char *out, size_t n)
+/* Reads SYSFS/block/NAME/md/ATTR (one line) into out[n]; 0 or -errno. */
+static int md_attr(const char *sysfs, const char *name, const char *attr, char *out, size_t n)
 {
-	char path[160];
+	char path[PATH_MAX];
 	ssize_t k;
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/block/%s/md/%s", name, attr);
+	if (snprintf(path, sizeof(path), "%s/block/%s/md/%s", sysfs, name, attr) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -41,25 +43,26 @@ static int md_attr(const char *name, const char *attr, char *out, size_t n)
 	return 0;
 }
 
-static int md_number(const char *name, const char *attr)
+static int md_number(const char *sysfs, const char *name, const char *attr)
 {
 	char buf[32];
 	int v = -1;
 
-	if (md_attr(name, attr, buf, sizeof(buf)) < 0 || parse_int(buf, 0, 1 << 20, &v) < 0)
+	if (md_attr(sysfs, name, attr, buf, sizeof(buf)) < 0 || parse_int(buf, 0, 1 << 20, &v) < 0)
 		return -1;
 	return v;
 }
 
 /* The md array holding the block device `name` (its holders/ entry), into out[n]. */
-static bool md_holder(const char *name, char *out, size_t n)
+static bool md_holder(const char *sysfs, const char *name, char *out, size_t n)
 {
-	char path[160];
+	char path[PATH_MAX];
 	struct dirent *de;
 	bool found = false;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "/sys/class/block/%s/holders", name);
+	if (snprintf(path, sizeof(path), "%s/class/block/%s/holders", sysfs, name) >= (int)sizeof(path))
+		return false;
 	d = opendir(path);
 	if (!d)
 		return false;
@@ -73,16 +76,17 @@ static bool md_holder(const char *name, char *out, size_t n)
 }
 
 /* "vda (slot 0), vdb (slot 1)" for the members md has, and a bitmap of their slots. */
-static void md_members(const char *md, char *out, size_t n, unsigned long long *slots)
+static void md_members(const char *sysfs, const char *md, char *out, size_t n,
+		       unsigned long long *slots)
 {
-	char path[160], slot[32];
+	char path[PATH_MAX], slot[32];
 	struct dirent *de;
 	struct strbuf sb;
 	DIR *d;
 
 	*slots = 0;
 	strbuf_init(&sb, out, n);
-	snprintf(path, sizeof(path), "/sys/block/%s/md", md);
+	snprintf(path, sizeof(path), "%s/block/%s/md", sysfs, md);
 	d = opendir(path);
 	if (d) {
 		while ((de = readdir(d))) {
@@ -92,7 +96,7 @@ static void md_members(const char *md, char *out, size_t n, unsigned long long *
 			if (strncmp(de->d_name, "dev-", 4) != 0)
 				continue;
 			snprintf(attr, sizeof(attr), "%s/slot", de->d_name);
-			if (md_attr(md, attr, slot, sizeof(slot)) == 0 &&
+			if (md_attr(sysfs, md, attr, slot, sizeof(slot)) == 0 &&
 			    parse_int(slot, 0, MD_MAX_SLOTS - 1, &s) == 0)
 				*slots |= 1ull << s;
 			else
@@ -104,7 +108,7 @@ static void md_members(const char *md, char *out, size_t n, unsigned long long *
 		closedir(d);
 	}
 	if (strbuf_finish(&sb) < 0)
-		snprintf(out, n, "(too many to list)");
+		snprintf(out, n, "...");  /* not all fit: marked, never cut in the middle */
 }
 
 int md_member(struct boot *b, const struct blkdev *d)
@@ -125,9 +129,9 @@ int md_member(struct boot *b, const struct blkdev *d)
 			 d->path, r < 0 ? strerror(-r) : "see its output above");
 		return 0;
 	}
-	if (!md_holder(d->name, md, sizeof(md)))
+	if (!md_holder(b->dev.sysfs, d->name, md, sizeof(md)))
 		return 1;
-	md_attr(md, "array_state", state, sizeof(state));
+	md_attr(b->dev.sysfs, md, "array_state", state, sizeof(state));
 	if (!strcmp(state, "inactive") || !state[0]) {
 		if (!b->storage.md_pending_ms)
 			b->storage.md_pending_ms = monoclock_ms();
@@ -135,44 +139,56 @@ int md_member(struct boot *b, const struct blkdev *d)
 			 "starts degraded)", md, esc, b->storage.md_wait_ms / 1000);
 		return 1;
 	}
-	md_members(md, members, sizeof(members), &slots);
+	md_members(b->dev.sysfs, md, members, sizeof(members), &slots);
 	log_info("storage: md array %s is up as /dev/%s (%s): %s", esc, md, state, members);
 	return 1;
 }
 
 /* The array's UUID from the members of list it holds, for the warning. */
-static const char *md_uuid_of(const char *md, const struct blkdev *list, int n)
+static const char *md_uuid_of(const char *sysfs, const char *md, const struct blkdev *list, int n)
 {
 	char holder[32];
 
 	for (int i = 0; i < n; i++)
 		if (!strcmp(list[i].type, "linux_raid_member") &&
-		    md_holder(list[i].name, holder, sizeof(holder)) && !strcmp(holder, md))
+		    md_holder(sysfs, list[i].name, holder, sizeof(holder)) && !strcmp(holder, md))
 			return list[i].uuid;
 	return "";
 }
 
-static void md_warn_degraded(const char *md, const struct blkdev *list, int n)
+int md_degraded(const char *sysfs, const char *md, char *members, size_t msize, char *missing,
+		size_t misize, int *disks)
 {
-	char members[256], missing[256], esc[ESCAPE_SIZE(64)];
-	int disks = md_number(md, "raid_disks"), degraded = md_number(md, "degraded");
+	int degraded = md_number(sysfs, md, "degraded");
 	unsigned long long slots;
 	struct strbuf sb;
 
+	*disks = md_number(sysfs, md, "raid_disks");
 	if (degraded <= 0)
-		return;
-	md_members(md, members, sizeof(members), &slots);
-	strbuf_init(&sb, missing, sizeof(missing));
-	for (int s = 0; s < disks && s < MD_MAX_SLOTS; s++)
+		return degraded < 0 ? -ENOENT : 0;
+	md_members(sysfs, md, members, msize, &slots);
+	strbuf_init(&sb, missing, misize);
+	for (int s = 0; s < *disks && s < MD_MAX_SLOTS; s++)
 		if (!(slots & (1ull << s)))
 			strbuf_addf(&sb, "%sslot %d", sb.len ? ", " : "", s);
-	if (strbuf_finish(&sb) < 0)
-		snprintf(missing, sizeof(missing), "%d members", degraded);
+	if (strbuf_finish(&sb) <= 0)
+		snprintf(missing, misize, "%d member(s)", degraded);
+	return degraded;
+}
+
+static void md_warn_degraded(const char *sysfs, const char *md, const struct blkdev *list, int n)
+{
+	char members[256], missing[256], esc[ESCAPE_SIZE(64)];
+	int disks, degraded = md_degraded(sysfs, md, members, sizeof(members), missing,
+					  sizeof(missing), &disks);
+
+	if (degraded <= 0)
+		return;
 	log_warn("storage: WARNING: md array %s (/dev/%s) runs DEGRADED: %d of %d members present "
 		 "(%s); missing: the member in %s, which did not appear within the wait. Check "
 		 "that disk; add it back with mdadm /dev/%s --add DEVICE",
-		 escape_str(md_uuid_of(md, list, n), esc, sizeof(esc)), md, disks - degraded, disks,
-		 members, missing, md);
+		 escape_str(md_uuid_of(sysfs, md, list, n), esc, sizeof(esc)), md, disks - degraded,
+		 disks, members, missing, md);
 }
 
 int md_run_degraded(struct boot *b, const struct blkdev *list, int n)
@@ -186,14 +202,15 @@ int md_run_degraded(struct boot *b, const struct blkdev *list, int n)
 	if (!st->md_pending_ms || monoclock_ms() - st->md_pending_ms < (uint64_t)st->md_wait_ms)
 		return 0;
 	st->md_pending_ms = 0;
-	d = opendir("/sys/block");
+	snprintf(node, sizeof(node), "%s/block", b->dev.sysfs);
+	d = opendir(node);
 	if (!d)
 		return 0;
 	while ((de = readdir(d))) {
 		const char *argv[] = { STORAGE_MDADM, "--run", node, NULL };
 
 		if (strncmp(de->d_name, "md", 2) != 0 || strlen(de->d_name) > 16 ||
-		    md_attr(de->d_name, "array_state", state, sizeof(state)) < 0 ||
+		    md_attr(b->dev.sysfs, de->d_name, "array_state", state, sizeof(state)) < 0 ||
 		    strcmp(state, "inactive") != 0)
 			continue;
 		snprintf(node, sizeof(node), "/dev/%s", de->d_name);
@@ -204,7 +221,7 @@ int md_run_degraded(struct boot *b, const struct blkdev *list, int n)
 				de->d_name);
 			continue;
 		}
-		md_warn_degraded(de->d_name, list, n);
+		md_warn_degraded(b->dev.sysfs, de->d_name, list, n);
 		started++;
 	}
 	closedir(d);

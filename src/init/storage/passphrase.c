@@ -58,13 +58,18 @@ static int read_line(int fd, char *out, size_t n)
 
 int passphrase_read(const char *prompt, char *out, size_t n)
 {
+	return passphrase_read_at(CONSOLE_PATH, prompt, out, n);
+}
+
+int passphrase_read_at(const char *path, const char *prompt, char *out, size_t n)
+{
 	struct termios old, quiet;
 	bool tty;
 	int fd, r;
 
 	if (n < 2)
 		return -EINVAL;
-	fd = open(CONSOLE_PATH, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	tty = tcgetattr(fd, &old) == 0;

@@ -12,4 +12,7 @@
  * wiped on an error; the caller wipes it after use (explicit_bzero). */
 int passphrase_read(const char *prompt, char *out, size_t n);
 
+/* The same on the terminal (or any file) at path instead of the console. */
+int passphrase_read_at(const char *path, const char *prompt, char *out, size_t n);
+
 #endif

@@ -71,6 +71,11 @@ void storage_modules(struct boot *b, bool *done, const char *const names[], cons
 
 /* md.c */
 int md_member(struct boot *b, const struct blkdev *d);
+/* How degraded array md is under sysfs: the members it has ("vda (slot 0)") into
+ * members[msize], the slots without one ("slot 1") into missing[misize], its member
+ * count into *disks. The count of missing members (0: whole), -ENOENT no such array. */
+int md_degraded(const char *sysfs, const char *md, char *members, size_t msize, char *missing,
+		size_t misize, int *disks);
 /* Starts arrays still missing members once their wait is over, warning which are
  * degraded and which member is missing. 1 when it started something, else 0. */
 int md_run_degraded(struct boot *b, const struct blkdev *list, int n);
