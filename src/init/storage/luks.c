@@ -104,7 +104,9 @@ static int open_with_key(struct boot *b, const struct blkdev *d, const char *nam
 	if (dev[0]) {
 		kd = key_device(dev, list, n);
 		if (!kd) {
-			log_info("storage: rd.luks.key=%s: waiting for the key's device", esc);
+			if (!b->storage.said_keydev)
+				log_info("storage: rd.luks.key=%s: waiting for the key's device", esc);
+			b->storage.said_keydev = true;
 			return -EAGAIN;
 		}
 		mkdir(KEYDEV_DIR, 0700);

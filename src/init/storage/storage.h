@@ -36,6 +36,7 @@ struct storage {
 	int md_wait_ms;
 	unsigned tools_missing;   /* bit per tool already said to be missing */
 	bool md_modules, dm_modules, crypt_modules, crypt_modules_hw;
+	bool said_keydev;         /* "waiting for the key's device" logged */
 };
 
 struct boot;
