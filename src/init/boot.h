@@ -10,6 +10,7 @@
 #include "devices.h"
 #include "dhcpc.h"
 #include "modload.h"
+#include "storage.h"
 #include "timeline.h"
 
 #define SYSROOT "/sysroot"
@@ -20,6 +21,8 @@ struct boot {
 	struct timeline tl;
 	struct modload ml;
 	struct devices dev;        /* drivers for devices, through ml; set up with it */
+	struct storage storage;    /* md / LUKS / LVM layers brought up (phase_storage) */
+	bool storage_on;
 	bool ml_open;
 	int uevent_fd;             /* hotplug events while waiting for the root; -1 if none */
 	char kver[128];            /* uname -r */
@@ -51,6 +54,10 @@ void boot_wait_events(struct boot *b, int ms);
 struct blkdev;
 struct rootspec;
 
+/* How long a device is waited for, in ms: rootwait: -1 (no limit); rd.timeout=N: N
+ * seconds (0: no limit); else the default. */
+int boot_wait_ms(const struct config *cfg);
+
 /* Finds the block device rs names (spec as written, what = "root" or the argument
  * that named it, for messages), waiting per rootwait / rd.timeout while hotplug
  * events load drivers. 0, or -ENODEV after logging every device there is. */
@@ -66,6 +73,7 @@ int boot_ensure_fs(struct boot *b, const char *type);
 int phase_early(struct boot *b);
 int phase_cmdline(struct boot *b);
 int phase_devices(struct boot *b);
+int phase_storage(struct boot *b);
 int phase_network(struct boot *b);
 int phase_root(struct boot *b);
 int phase_overlay(struct boot *b);

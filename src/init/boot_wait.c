@@ -7,8 +7,7 @@
 
 #define ROOT_WAIT_DEFAULT_S 15
 
-/* rootwait: none; rd.timeout=N: N seconds (0: none); else the default. */
-static int wait_timeout_ms(const struct config *cfg)
+int boot_wait_ms(const struct config *cfg)
 {
 	int ms;
 
@@ -25,7 +24,7 @@ void boot_wait_events(struct boot *b, int ms)
 int boot_find_device(struct boot *b, const char *what, const char *spec, const struct rootspec *rs,
 		     struct blkdev *found)
 {
-	return devwait_blkdev(&b->dev, b->uevent_fd, wait_timeout_ms(&b->cfg), what, spec, rs, found);
+	return devwait_blkdev(&b->dev, b->uevent_fd, boot_wait_ms(&b->cfg), what, spec, rs, found);
 }
 
 int boot_ensure_fs(struct boot *b, const char *type)

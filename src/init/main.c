@@ -65,6 +65,7 @@ int main(int argc, char **argv)
 	run_phase(&b, PHASE_EARLY, phase_early);
 	run_phase(&b, PHASE_CMDLINE, phase_cmdline);
 	run_phase(&b, PHASE_DEVICES, phase_devices);
+	run_phase(&b, PHASE_STORAGE, phase_storage);
 	run_phase(&b, PHASE_NETWORK, phase_network);
 	run_phase(&b, PHASE_ROOT, phase_root);
 	run_phase(&b, PHASE_OVERLAY, phase_overlay);

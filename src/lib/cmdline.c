@@ -338,6 +338,13 @@ static bool set_kernel_value(struct config *cfg, const char *key, const char *va
 
 static bool set_dracut_value(struct config *cfg, const char *key, const char *value)
 {
+	char why[160];
+	int r = cmdline_storage_set(cfg, key, value, why, sizeof(why));
+
+	if (r < 0)
+		reject(cfg, "%s", why);
+	if (r != 0)
+		return true;
 	if (!strcmp(key, "rd.timeout"))
 		set_seconds(cfg, key, 0, &cfg->rd_timeout, &cfg->rd_timeout_set, value);
 	else if (!strcmp(key, "rd.retry"))
@@ -428,6 +435,8 @@ static void set_flag(struct config *cfg, const char *key)
 		cfg->rd_neednet = true;
 	else if (!strcmp(key, "--"))
 		cfg->init_argc = 0; /* a later "--" states the init arguments anew */
+	else
+		cmdline_storage_flag(cfg, key);
 }
 
 static bool known_key(const char *key)
@@ -443,7 +452,7 @@ static bool known_key(const char *key)
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!strcmp(key, keys[i]))
 			return true;
-	return false;
+	return cmdline_storage_known(key);
 }
 
 static void add_init_arg(struct config *cfg, const struct cmdline_word *w)

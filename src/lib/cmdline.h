@@ -42,7 +42,7 @@ enum cmdline_rw { RW_DEFAULT = 0, RW_RO, RW_RW };
 #define CMDLINE_MAX_IP 4           /* ip= words kept (dracut: one per interface) */
 #define CMDLINE_MAX_SHORT 256      /* size of the shorter string fields, NUL included */
 /* A cmdline_format buffer this size holds the summary of any config. */
-#define CMDLINE_FORMAT_MAX (CMDLINE_MAX_VALUE * (10 + CMDLINE_MAX_IP) + \
+#define CMDLINE_FORMAT_MAX (CMDLINE_MAX_VALUE * (18 + CMDLINE_MAX_IP) + \
 			    CMDLINE_MAX_SHORT * 4 + CMDLINE_MAX_ARGS * (CMDLINE_MAX_INIT_ARG + 3) + 512)
 
 /* sprout.nfs.select=: how a client orders the NFS servers of a list. */
@@ -91,6 +91,17 @@ struct config {
 	unsigned nfs_timeout;               /* sprout.nfs.timeout= seconds per server, >= 1 */
 	bool nfs_timeout_set;
 	char resume[CMDLINE_MAX_SHORT];     /* resume= as written */
+	/* storage stacks (dracut's keys, cmdline_storage.c). The lists are comma lists that
+	 * every occurrence adds to (across buffers too), each item once; UUIDs are kept as
+	 * written without a "luks-" prefix and compare by their hex digits alone. */
+	bool luks_off, md_off, lvm_off;     /* rd.luks=0, rd.md=0, rd.lvm=0 (last word wins) */
+	char luks_uuid[CMDLINE_MAX_VALUE];  /* rd.luks.uuid= */
+	char luks_name[CMDLINE_MAX_VALUE];  /* rd.luks.name=UUID=NAME, as "UUID=NAME,..." */
+	char luks_key[CMDLINE_MAX_VALUE];   /* rd.luks.key=PATH[:DEVICE] as written; last wins */
+	bool luks_discard;                  /* rd.luks.options= holds discard */
+	char md_uuid[CMDLINE_MAX_VALUE];    /* rd.md.uuid= */
+	char lvm_vg[CMDLINE_MAX_VALUE];     /* rd.lvm.vg= */
+	char lvm_lv[CMDLINE_MAX_VALUE];     /* rd.lvm.lv=VG/LV */
 	unsigned parse_pass;                /* cmdline_parse calls so far (for ip=) */
 	unsigned ip_pass;                   /* the call that stored ip[] */
 
@@ -134,14 +145,52 @@ int cmdline_format(const struct config *cfg, char *out, size_t n);
  * or -ENAMETOOLONG (out "") when the summary itself is too long. */
 int cmdline_summary(const struct config *cfg, char *out, size_t n);
 
-/* What cfg holds but this init does not act on: one line each for rd.break=storage
- * (no storage phase yet), rd.break=early|cmdline (the config is read after they
+/* What cfg holds but this init does not act on: one line each for rd.break=early|cmdline (the config is read after they
  * began), resume= (no resume from hibernation) and the second to fourth ip= (one
  * interface is configured), saying it is ignored and why; values escaped. Calls
  * fn(line, ctx) for each line; returns how many. */
 #define CMDLINE_NOTE_MAX 640 /* longest note line, NUL included */
 typedef void (*cmdline_note_fn)(const char *line, void *ctx);
 int cmdline_notes(const struct config *cfg, cmdline_note_fn fn, void *ctx);
+
+/* ---- storage keys (cmdline_storage.c) ---- */
+
+#define CMDLINE_MAPPER_NAME_MAX 127 /* longest device-mapper name we accept */
+#define CMDLINE_UUID_MAX 64         /* longest UUID value we accept */
+#define CMDLINE_MAX_LUKS_NAMES 16   /* rd.luks.name= kept (a summary line stays bounded) */
+
+/* Reads one storage key (rd.luks*, rd.md*, rd.lvm*) into cfg. 1 when key is one of
+ * them and value was taken; 0 when key is not a storage key; -EINVAL / -ENAMETOOLONG
+ * with why[n] saying what was expected (the value escaped) when it was refused. */
+int cmdline_storage_set(struct config *cfg, const char *key, const char *value, char *why,
+			size_t n);
+
+/* The same for a bare flag (rd.luks, rd.md, rd.lvm: on). 1 taken, 0 not ours. */
+int cmdline_storage_flag(struct config *cfg, const char *key);
+
+/* Is key one of the storage keys (for the "too long" message)? */
+bool cmdline_storage_known(const char *key);
+
+/* Do two UUIDs name the same thing? Only their hex digits count, without case, so
+ * mdadm's 3a000000:00000000:40000000:00000001 equals blkid's
+ * 3a000000-0000-0000-4000-000000000001; a "luks-" prefix on either is skipped. Two
+ * strings without hex digits never match. */
+bool cmdline_uuid_equal(const char *a, const char *b);
+
+/* Is uuid in the comma list (cmdline_uuid_equal)? */
+bool cmdline_uuid_list_has(const char *list, const char *uuid);
+
+/* The mapper name rd.luks.name= gives the LUKS volume uuid into out[n]: 1 found, 0 not
+ * named (out is then "luks-UUID", dracut's default), -ENAMETOOLONG. */
+int cmdline_luks_name_for(const struct config *cfg, const char *uuid, char *out, size_t n);
+
+/* rd.luks.key=PATH[:DEVICE] split at the first ':' into path[psz] and dev[dsz] (""
+ * when absent). PATH must be absolute. 0, -EINVAL, -ENAMETOOLONG. */
+int cmdline_luks_key_split(const char *value, char *path, size_t psz, char *dev, size_t dsz);
+
+/* Is lv (VG/LV) or its VG asked for by rd.lvm.lv= / rd.lvm.vg=? True when neither key
+ * is given (every VG is activated then). */
+bool cmdline_lvm_wanted(const struct config *cfg, const char *vg, const char *lv);
 
 /* The word splitter under cmdline_parse, for modules that read keys of their own
  * (ip=, nfsroot=, BOOTIF=, ...) with the same quoting rules. */

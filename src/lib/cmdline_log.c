@@ -92,6 +92,44 @@ static void put_network(struct strbuf *o, const struct config *cfg)
 		put_kv(o, "resume", cfg->resume);
 }
 
+/* Each rd.luks.name= as a word of its own (the list holds UUID=NAME items). */
+static void put_luks_names(struct strbuf *o, const struct config *cfg)
+{
+	char item[CMDLINE_MAX_VALUE];
+
+	for (const char *p = cfg->luks_name; *p; p += *p == ',') {
+		size_t k = strcspn(p, ",");
+
+		memcpy(item, p, k);
+		item[k] = '\0';
+		put_kv(o, "rd.luks.name", item);
+		p += k;
+	}
+}
+
+static void put_storage(struct strbuf *o, const struct config *cfg)
+{
+	if (cfg->luks_off)
+		put(o, "rd.luks=0");
+	if (cfg->luks_uuid[0])
+		put_kv(o, "rd.luks.uuid", cfg->luks_uuid);
+	put_luks_names(o, cfg);
+	if (cfg->luks_key[0])
+		put_kv(o, "rd.luks.key", cfg->luks_key);
+	if (cfg->luks_discard)
+		put(o, "rd.luks.options=discard");
+	if (cfg->md_off)
+		put(o, "rd.md=0");
+	if (cfg->md_uuid[0])
+		put_kv(o, "rd.md.uuid", cfg->md_uuid);
+	if (cfg->lvm_off)
+		put(o, "rd.lvm=0");
+	if (cfg->lvm_vg[0])
+		put_kv(o, "rd.lvm.vg", cfg->lvm_vg);
+	if (cfg->lvm_lv[0])
+		put_kv(o, "rd.lvm.lv", cfg->lvm_lv);
+}
+
 static void put_sprout(struct strbuf *o, const struct config *cfg)
 {
 	if (cfg->overlay[0])
@@ -111,6 +149,7 @@ int cmdline_format(const struct config *cfg, char *out, size_t n)
 	strbuf_init(&o, out, n);
 	put_root(&o, cfg);
 	put_network(&o, cfg);
+	put_storage(&o, cfg);
 	put_sprout(&o, cfg);
 	if (cfg->panic_set)
 		put(&o, "panic=%d", cfg->panic);
@@ -174,10 +213,6 @@ static int note_break(const struct config *cfg, cmdline_note_fn fn, void *ctx)
 {
 	const char *name = cmdline_phase_name(cfg->rd_break);
 
-	if (cfg->rd_break == PHASE_STORAGE)
-		return note(fn, ctx, "rd.break=storage is ignored: there is no storage phase yet "
-				     "(devices, network and root follow each other); use "
-				     "rd.break=network or rd.break=root");
 	if (cfg->rd_break == PHASE_EARLY || cfg->rd_break == PHASE_CMDLINE)
 		return note(fn, ctx, "rd.break=%s is ignored: the command line is read in the "
 				     "cmdline phase, after the %s phase began; the earliest break is "

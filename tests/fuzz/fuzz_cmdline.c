@@ -57,6 +57,29 @@ static void check_lists(const struct config *cfg)
 	}
 }
 
+/* Storage keys: strings end inside their fields, a kept key splits, names resolve. */
+static void check_storage(const struct config *cfg)
+{
+	const char *s[] = { cfg->luks_uuid, cfg->luks_name, cfg->luks_key, cfg->md_uuid,
+			    cfg->lvm_vg, cfg->lvm_lv };
+	char path[CMDLINE_MAX_VALUE], dev[CMDLINE_MAX_VALUE], name[CMDLINE_MAX_VALUE];
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		check_string(s[i], CMDLINE_MAX_VALUE);
+	if (cfg->luks_key[0])
+		must(cmdline_luks_key_split(cfg->luks_key, path, sizeof(path), dev, sizeof(dev)) == 0);
+	for (const char *p = cfg->luks_uuid; *p; p += *p == ',') {
+		size_t n = strcspn(p, ",");
+
+		must(n >= 1 && n <= CMDLINE_UUID_MAX);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		must(cmdline_uuid_list_has(cfg->luks_uuid, name));
+		must(cmdline_luks_name_for(cfg, name, dev, sizeof(dev)) >= 0);
+		p += n;
+	}
+}
+
 /* A line for the log: printable ASCII only (values escaped). */
 static void check_printable(const char *line, size_t max)
 {
@@ -111,6 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_string(cfg.overlay, sizeof(cfg.overlay));
 	check_string(cfg.overlay_size, sizeof(cfg.overlay_size));
 	check_lists(&cfg);
+	check_storage(&cfg);
 	if (cfg.bootif[0]) {
 		uint8_t mac[6];
 

@@ -535,6 +535,12 @@ static void test_format(void **state)
 		  "rd.retry=30 rd.driver.blacklist=a_b rd.driver.pre=c resume=/dev/vda2 "
 		  "sprout.overlay=tmpfs sprout.overlay.size=50% sprout.nfs.select=hash "
 		  "sprout.nfs.timeout=7 rd.debug" },
+		{ "rd.luks.uuid=luks-2a rd.luks.name=5a=root rd.luks.name=6b=data rd.luks=0 "
+		  "rd.luks.key=/k:LABEL=x rd.luks.options=discard rd.md=0 rd.md.uuid=3a:01 rd.lvm=0 "
+		  "rd.lvm.vg=vg rd.lvm.lv=vg/root",
+		  "rd.luks=0 rd.luks.uuid=2a rd.luks.name=5a=root rd.luks.name=6b=data "
+		  "rd.luks.key=/k:LABEL=x rd.luks.options=discard rd.md=0 rd.md.uuid=3a:01 rd.lvm=0 "
+		  "rd.lvm.vg=vg rd.lvm.lv=vg/root" },
 		{ "sprout.overlay=\"LABEL=my scratch\" sprout.nfs.select=order",
 		  "sprout.overlay=\"LABEL=my scratch\" sprout.nfs.select=order" },
 	};
@@ -606,6 +612,13 @@ static void test_format_largest(void **state)
 	fill(c.overlay, sizeof(c.overlay));
 	fill(c.overlay_size, sizeof(c.overlay_size));
 	fill(c.resume, sizeof(c.resume));
+	fill(c.luks_uuid, sizeof(c.luks_uuid));
+	fill(c.luks_name, sizeof(c.luks_name));
+	fill(c.luks_key, sizeof(c.luks_key));
+	fill(c.md_uuid, sizeof(c.md_uuid));
+	fill(c.lvm_vg, sizeof(c.lvm_vg));
+	fill(c.lvm_lv, sizeof(c.lvm_lv));
+	c.luks_off = c.md_off = c.lvm_off = c.luks_discard = true;
 	c.rw = RW_RO;
 	c.rootwait = c.panic_set = c.rd_debug = c.quiet = c.rd_timeout_set = true;
 	c.rd_neednet = c.rd_retry_set = c.nfs_select_set = c.nfs_timeout_set = true;
@@ -617,7 +630,7 @@ static void test_format_largest(void **state)
 	c.init_argc = CMDLINE_MAX_ARGS;
 	for (int i = 0; i < CMDLINE_MAX_ARGS; i++)
 		fill(c.init_argv[i], sizeof(c.init_argv[i]));
-	assert_true(cmdline_format(&c, big, sizeof(big)) > 10 * (CMDLINE_MAX_VALUE - 1));
+	assert_true(cmdline_format(&c, big, sizeof(big)) > 16 * (CMDLINE_MAX_VALUE - 1));
 }
 
 struct seen {
@@ -707,8 +720,7 @@ static const struct {
 } note_cases[] = {
 	{ "", 0, { NULL } },
 	{ "root=/dev/vda1 ip=dhcp rd.break=root rd.break", 0, { NULL } },
-	{ "rd.break=storage", 1,
-	  { "rd.break=storage is ignored: there is no storage phase yet" } },
+	{ "rd.break=storage", 0, { NULL } },
 	{ "rd.break=storage rd.break=network", 0, { NULL } },
 	{ "rd.break=early", 1,
 	  { "rd.break=early is ignored: the command line is read in the cmdline phase" } },
@@ -721,8 +733,8 @@ static const struct {
 	{ "ip=a ip=b ip=c ip=d ip=e", 1,
 	  { "ip=b ip=c ip=d are ignored: only the first ip= (ip=a) is used" } },
 	{ "ip=\x01 ip=\x7f", 1, { "ip=\\x7f is ignored: only the first ip= (ip=\\x01)" } },
-	{ "rd.break=storage resume=/dev/sda2 ip=a ip=b", 3,
-	  { "rd.break=storage", "resume=/dev/sda2", "ip=b is ignored" } },
+	{ "rd.break=early resume=/dev/sda2 ip=a ip=b", 3,
+	  { "rd.break=early", "resume=/dev/sda2", "ip=b is ignored" } },
 };
 
 static void test_notes(void **state)
@@ -791,6 +803,140 @@ static void test_summary(void **state)
 	assert_int_equal(cmdline_summary(&c, small, 0), -ENAMETOOLONG);
 }
 
+/* rd.luks*, rd.md*, rd.lvm*: what each keeps, what is refused (the word alone). */
+static void test_storage_keys(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *luks_uuid, *luks_name, *luks_key, *md_uuid, *vg, *lv;
+		bool luks_off, md_off, lvm_off, discard;
+		unsigned errors;
+		const char *error_has;
+	} t[] = {
+		{ "rd.luks.uuid=luks-2a000000-0000-4000-8000-000000000001", .luks_uuid =
+		  "2a000000-0000-4000-8000-000000000001" },
+		{ "rd.luks.uuid=AB-1,cd-2 rd.luks.uuid=ab1,ef3", .luks_uuid = "AB-1,cd-2,ef3" },
+		{ "rd.luks.uuid=xyz", .errors = 1, .error_has = "rd.luks.uuid=xyz: expected" },
+		{ "rd.luks.uuid=ab,x_y rd.luks.uuid=cd", .luks_uuid = "cd", .errors = 1 },
+		{ "rd.luks.uuid=,ab,", .luks_uuid = "ab" },
+		{ "rd.luks.name=luks-5a-02=cryptroot rd.luks.name=77=other rd.luks.name=5A02=root",
+		  .luks_name = "77=other,5A02=root" },
+		{ "rd.luks.name=5a=a/b", .errors = 1, .error_has = "UUID=NAME" },
+		{ "rd.luks.name=5a rd.luks.name==x rd.luks.name=5a=..", .errors = 3 },
+		{ "rd.luks.key=/etc/k rd.luks.key=/k.bin:UUID=12-34", .luks_key = "/k.bin:UUID=12-34" },
+		{ "rd.luks.key=k.bin rd.luks.key=/k: rd.luks.key=/", .errors = 3,
+		  .error_has = "/PATH or /PATH:DEVICE" },
+		{ "rd.luks.options=discard", .discard = true },
+		{ "rd.luks.options=discard,tries=3", .errors = 1, .error_has = "discard" },
+		{ "rd.luks=0 rd.md=0 rd.lvm=no", .luks_off = true, .md_off = true, .lvm_off = true },
+		{ "rd.luks=0 rd.luks rd.md=0 rd.md=1", .errors = 0 },
+		{ "rd.lvm=maybe", .errors = 1, .error_has = "0 or 1" },
+		{ "rd.md.uuid=3a000000:00000000:40000000:00000001 "
+		  "rd.md.uuid=3a000000-0000-0000-4000-000000000001",
+		  .md_uuid = "3a000000:00000000:40000000:00000001" },
+		{ "rd.lvm.vg=sproutvg,vg0 rd.lvm.vg=vg0 rd.lvm.lv=stackvg/root,vg0/swap_1",
+		  .vg = "sproutvg,vg0", .lv = "stackvg/root,vg0/swap_1" },
+		{ "rd.lvm.lv=root rd.lvm.lv=vg/ rd.lvm.lv=/lv rd.lvm.vg=-x rd.lvm.vg=a/b", .errors = 5 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		struct config c;
+
+		cmdline_init(&c);
+		cmdline_parse(&c, t[i].in, strlen(t[i].in));
+		if (strcmp(c.luks_uuid, or_empty(t[i].luks_uuid)) ||
+		    strcmp(c.luks_name, or_empty(t[i].luks_name)) ||
+		    strcmp(c.luks_key, or_empty(t[i].luks_key)) ||
+		    strcmp(c.md_uuid, or_empty(t[i].md_uuid)) || strcmp(c.lvm_vg, or_empty(t[i].vg)) ||
+		    strcmp(c.lvm_lv, or_empty(t[i].lv)))
+			fail_msg("case %zu: luks '%s' names '%s' key '%s' md '%s' vg '%s' lv '%s'", i,
+				 c.luks_uuid, c.luks_name, c.luks_key, c.md_uuid, c.lvm_vg, c.lvm_lv);
+		if (c.luks_off != t[i].luks_off || c.md_off != t[i].md_off ||
+		    c.lvm_off != t[i].lvm_off || c.luks_discard != t[i].discard)
+			fail_msg("case %zu: off %d %d %d discard %d", i, c.luks_off, c.md_off,
+				 c.lvm_off, c.luks_discard);
+		if (c.errors != t[i].errors ||
+		    (t[i].error_has && !strstr(c.first_error, t[i].error_has)))
+			fail_msg("case %zu: errors %u want %u (%s)", i, c.errors, t[i].errors,
+				 c.first_error);
+	}
+}
+
+/* More than CMDLINE_MAX_LUKS_NAMES names are refused; a long list too, whole. */
+static void test_storage_limits(void **state)
+{
+	struct config c;
+	char w[64], big[CMDLINE_MAX_VALUE + 64];
+	size_t o = 0;
+
+	(void)state;
+	cmdline_init(&c);
+	for (int i = 0; i < CMDLINE_MAX_LUKS_NAMES + 1; i++) {
+		snprintf(w, sizeof(w), "rd.luks.name=%x=n%d", i + 1, i);
+		cmdline_parse(&c, w, strlen(w));
+	}
+	assert_int_equal(c.errors, 1);
+	assert_non_null(strstr(c.first_error, "at most 16"));
+	/* a list over the cap: refused whole, the earlier one stays */
+	cmdline_init(&c);
+	cmdline_parse(&c, "rd.md.uuid=aa", 13);
+	o = (size_t)snprintf(big, sizeof(big), "rd.md.uuid=");
+	for (int i = 0; o < CMDLINE_MAX_VALUE + 20; i++)
+		o += (size_t)snprintf(big + o, sizeof(big) - o, "%08x,", i + 0x100);
+	cmdline_parse(&c, big, o);
+	assert_int_equal(c.errors, 1);
+	assert_string_equal(c.md_uuid, "aa");
+}
+
+/* The lookups the storage phase makes. */
+static void test_storage_lookups(void **state)
+{
+	char out[64], path[32], dev[32];
+	struct config c;
+
+	(void)state;
+	assert_true(cmdline_uuid_equal("3a000000:00000000:40000000:00000001",
+				       "3A000000-0000-0000-4000-000000000001"));
+	assert_true(cmdline_uuid_equal("luks-ab-cd", "ABCD"));
+	assert_false(cmdline_uuid_equal("abc", "abcd"));
+	assert_false(cmdline_uuid_equal("", ""));
+	assert_false(cmdline_uuid_equal("--", ":"));
+	assert_true(cmdline_uuid_list_has("11,2a-00,33", "2A00"));
+	assert_false(cmdline_uuid_list_has("11,2a-00,33", "2a0"));
+	assert_false(cmdline_uuid_list_has("", "2a0"));
+
+	cmdline_init(&c);
+	cmdline_parse(&c, "rd.luks.name=5a-02=cryptroot", 28);
+	assert_int_equal(cmdline_luks_name_for(&c, "5A02", out, sizeof(out)), 1);
+	assert_string_equal(out, "cryptroot");
+	assert_int_equal(cmdline_luks_name_for(&c, "2a-01", out, sizeof(out)), 0);
+	assert_string_equal(out, "luks-2a-01");
+	assert_int_equal(cmdline_luks_name_for(&c, "5a02", out, 5), -ENAMETOOLONG);
+	assert_int_equal(cmdline_luks_name_for(&c, "2a-01", out, 6), -ENAMETOOLONG);
+	assert_string_equal(out, "");
+
+	assert_int_equal(cmdline_luks_key_split("/k.bin:LABEL=keys", path, sizeof(path), dev,
+						sizeof(dev)), 0);
+	assert_string_equal(path, "/k.bin");
+	assert_string_equal(dev, "LABEL=keys");
+	assert_int_equal(cmdline_luks_key_split("/etc/luks.key", path, sizeof(path), dev,
+						sizeof(dev)), 0);
+	assert_string_equal(path, "/etc/luks.key");
+	assert_string_equal(dev, "");
+	assert_int_equal(cmdline_luks_key_split("rel", path, sizeof(path), dev, sizeof(dev)), -EINVAL);
+	assert_int_equal(cmdline_luks_key_split("/a:", path, sizeof(path), dev, sizeof(dev)), -EINVAL);
+	assert_int_equal(cmdline_luks_key_split("/a:/dev/vdb", path, 2, dev, sizeof(dev)),
+			 -ENAMETOOLONG);
+
+	assert_true(cmdline_lvm_wanted(&c, "any", "lv"));
+	cmdline_parse(&c, "rd.lvm.vg=vg0 rd.lvm.lv=stackvg/root", 36);
+	assert_true(cmdline_lvm_wanted(&c, "vg0", "x"));
+	assert_true(cmdline_lvm_wanted(&c, "stackvg", "root"));
+	assert_false(cmdline_lvm_wanted(&c, "stackvg", "swap"));
+	assert_false(cmdline_lvm_wanted(&c, "vg", "root"));
+}
+
 static void test_bootif_and_lists(void **state)
 {
 	static const struct {
@@ -851,6 +997,9 @@ int main(void)
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_module_list_full),
 		cmocka_unit_test(test_bootif_and_lists),
+		cmocka_unit_test(test_storage_keys),
+		cmocka_unit_test(test_storage_limits),
+		cmocka_unit_test(test_storage_lookups),
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_notes_long),
 		cmocka_unit_test(test_summary),

@@ -372,10 +372,44 @@ static void test_stuck(void **state)
 	close(ackp[1]);
 }
 
+/* opts.in: the child reads exactly those bytes on stdin, then end of file; the secret
+ * never shows on its argv. Over RUN_MAX_INPUT is refused before anything runs. */
+static void test_stdin_buffer(void **state)
+{
+	static const char *const cat[] = { "/bin/cat", NULL };
+	static const char *const count[] = { "/bin/sh", "-c", "wc -c", NULL };
+	static char big[RUN_MAX_INPUT + 1];
+	char out[64];
+	struct run_opts o = { .in = "sprout-test\0x", .in_len = 13, .out = out,
+			      .out_size = sizeof(out), .timeout_ms = 10000 };
+	struct run_result r;
+
+	(void)state;
+	assert_int_equal(run_argv(cat, &o, &r), 0);
+	assert_true(run_succeeded(&r));
+	assert_int_equal(r.out_len, 13);
+	assert_memory_equal(out, "sprout-test\0x", 13);
+	/* empty input: end of file at once (cat would otherwise wait for ever) */
+	o.in_len = 0;
+	assert_int_equal(run_argv(cat, &o, &r), 0);
+	assert_true(run_succeeded(&r));
+	assert_int_equal(r.out_len, 0);
+	/* the largest input, read whole */
+	memset(big, 'k', sizeof(big));
+	o.in = big;
+	o.in_len = RUN_MAX_INPUT;
+	assert_int_equal(run_argv(count, &o, &r), 0);
+	assert_true(run_succeeded(&r));
+	assert_int_equal(strtoul(out, NULL, 10), RUN_MAX_INPUT);
+	o.in_len = RUN_MAX_INPUT + 1;
+	assert_int_equal(run_argv(count, &o, &r), -E2BIG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_stdin_buffer),
 		cmocka_unit_test(test_exec_errors),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_capture),

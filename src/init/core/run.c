@@ -90,7 +90,7 @@ static int above_stdio(int fd)
 	return fd >= 0 && fd < 3 ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : fd;
 }
 
-static void child_stdio(unsigned flags, int out_w)
+static void child_stdio(unsigned flags, int out_w, int in_r)
 {
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -101,7 +101,9 @@ static void child_stdio(unsigned flags, int out_w)
 	} else {
 		setpgid(0, 0);
 	}
-	if (!(flags & RUN_STDIN_CONSOLE)) {
+	if (in_r >= 0) {
+		dup2(in_r, 0);
+	} else if (!(flags & RUN_STDIN_CONSOLE)) {
 		if (null >= 0)
 			dup2(null, 0);
 		else
@@ -168,6 +170,7 @@ struct job {
 	void *arg;
 	const struct run_opts *o;
 	int out_r, out_w;             /* capture pipe, -1 when not capturing */
+	int in_r;                     /* stdin pipe holding opts.in, -1 when none */
 	int err_r, err_w;             /* exec's errno, back to the parent (exec only) */
 };
 
@@ -178,7 +181,8 @@ __attribute__((noreturn)) static void child(struct job *j)
 	child_reset_signals();
 	j->out_w = above_stdio(j->out_w);
 	j->err_w = above_stdio(j->err_w);
-	child_stdio(j->o->flags, j->out_w);
+	j->in_r = above_stdio(j->in_r);
+	child_stdio(j->o->flags, j->out_w, j->in_r);
 	if (j->fn)
 		_exit(j->fn(j->arg) & 255);
 	e = child_exec(j->argv, j->o->envp);
@@ -312,6 +316,26 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* A pipe already holding o->in (at most RUN_MAX_INPUT: it fits, nothing blocks) with
+ * its write end closed, so the child reads the bytes and then end of file. */
+static int input_pipe(const struct run_opts *o, int *in_r)
+{
+	int p[2];
+	ssize_t k = 0;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	while (o->in_len && (k = write(p[1], o->in, o->in_len)) < 0 && errno == EINTR)
+		;
+	close(p[1]);
+	if (o->in_len && k != (ssize_t)o->in_len) {
+		close(p[0]);
+		return k < 0 ? -errno : -EIO;
+	}
+	*in_r = p[0];
+	return 0;
+}
+
 static int spawn(struct job *j, struct run_result *r)
 {
 	static const struct run_opts none;
@@ -322,11 +346,21 @@ static int spawn(struct job *j, struct run_result *r)
 
 	j->o = o;
 	*r = (struct run_result){ .exit_code = -1 };
-	j->out_r = j->out_w = j->err_r = j->err_w = -1;
+	j->out_r = j->out_w = j->err_r = j->err_w = j->in_r = -1;
 	if (o->out && o->out_size)
 		o->out[0] = '\0';
+	if (o->in && o->in_len > RUN_MAX_INPUT)
+		return -E2BIG;
 	if (!reaper_on && (rc = run_reaper_install()) < 0)
 		return rc;
+	if (o->in) {
+		int in_r = -1; /* a local: the analyzer then knows j->argv stays */
+
+		rc = input_pipe(o, &in_r);
+		if (rc < 0)
+			return rc;
+		j->in_r = in_r;
+	}
 	if (o->out && o->out_size >= 4 && !(o->flags & (RUN_OUT_CONSOLE | RUN_CTTY))) {
 		int p[2];
 
@@ -379,6 +413,7 @@ out:
 	close_fd(&j->out_w);
 	close_fd(&j->err_r);
 	close_fd(&j->err_w);
+	close_fd(&j->in_r);
 	return rc;
 }
 

@@ -27,6 +27,7 @@
 #define RUN_GRACE_MS 2000   /* SIGTERM → SIGKILL when opts.grace_ms is 0 */
 #define RUN_REAP_MS 5000    /* SIGKILL → giving up when opts.reap_ms is 0 */
 #define RUN_MAX_ARGS 64     /* cap on argv entries */
+#define RUN_MAX_INPUT 4096  /* cap on opts.in: less than a pipe holds, so writing never blocks */
 
 enum run_flags {
 	/* fd 0 is ours (the console) instead of /dev/null: a passphrase prompt */
@@ -44,6 +45,8 @@ struct run_opts {
 	int timeout_ms;                /* <= 0: none */
 	int grace_ms;                  /* SIGTERM → SIGKILL; 0: RUN_GRACE_MS */
 	int reap_ms;                   /* SIGKILL → stuck; 0: RUN_REAP_MS */
+	const void *in;                /* the child's stdin: these in_len bytes, then end of */
+	size_t in_len;                 /* file (a secret on a pipe, never on argv); NULL: as flags */
 	char *out;                     /* stdout + stderr captured here (NUL-terminated), */
 	size_t out_size;               /* the last out_size - 1 bytes; NULL/0: to /dev/null */
 };
@@ -62,7 +65,8 @@ struct run_result {
 /* Runs argv[0] with argv (argv[0] without '/' is searched in PATH; never through a
  * shell) and waits per o (NULL: no timeout, output to /dev/null). 0 when it ran and
  * r says how it ended; -ENOENT, -EACCES, ... when it could not be executed (r is
- * then filled too, exit_code 127); -EINVAL for an empty or over-long argv; -errno
+ * then filled too, exit_code 127); -EINVAL for an empty or over-long argv; -E2BIG for
+ * in_len over RUN_MAX_INPUT; -errno
  * when the fork or a pipe failed. */
 int run_argv(const char *const argv[], const struct run_opts *o, struct run_result *r);
 

@@ -116,6 +116,14 @@ int blkdev_scan(const char *sysfs, struct blkdev *out, int max)
 	return n;
 }
 
+static bool same_node(const char *path, const struct blkdev *d)
+{
+	struct stat st;
+
+	return strncmp(path, "/dev/", 5) == 0 && stat(path, &st) == 0 && S_ISBLK(st.st_mode) &&
+	       major(st.st_rdev) == d->major && minor(st.st_rdev) == d->minor;
+}
+
 const struct blkdev *blkdev_find(const struct blkdev *list, int n, const struct rootspec *rs)
 {
 	for (int i = 0; i < n; i++) {
@@ -131,7 +139,13 @@ const struct blkdev *blkdev_find(const struct blkdev *list, int n, const struct 
 			if (d->major == rs->major && d->minor == rs->minor)
 				return d;
 			continue;
-		case ROOT_PATH: v = d->path; break;
+		case ROOT_PATH:
+			/* /dev/mapper/NAME, /dev/VG/LV: nodes and links lvm and libdevmapper
+			 * made for what the kernel calls dm-N; the same device number */
+			if (!rootspec_match(rs, d->path) && same_node(rs->value, d))
+				return d;
+			v = d->path;
+			break;
 		case ROOT_NONE: return NULL;
 		}
 		if (rootspec_match(rs, v))

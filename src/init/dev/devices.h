@@ -31,8 +31,15 @@ struct devices_nodriver {
 	char *modalias;
 };
 
+struct blkdev;
+
 struct devices {
 	struct modload *ml;   /* not owned */
+	/* called by devwait after each scan of the block devices that did not find what it
+	 * waits for (the storage layers: a RAID, LUKS or LVM member may be in the list); > 0
+	 * scan again at once, < 0 stop waiting with that error. NULL: none. */
+	int (*scan_hook)(void *ctx, const struct blkdev *list, int n);
+	void *scan_ctx;
 	const char *sysfs;    /* "/sys", or a test's tree: devices/ and class/block/ below it */
 	struct devices_nodriver *nodriver;
 	size_t nnodriver, capnodriver;

@@ -60,6 +60,14 @@ int devwait_blkdev(struct devices *dv, int fd, int limit_ms, const char *what, c
 			*found = *d;
 			return 0;
 		}
+		if (dv->scan_hook && n > 0) {
+			int h = dv->scan_hook(dv->scan_ctx, list, n);
+
+			if (h < 0)
+				return h;
+			if (h > 0)
+				continue; /* a layer came up: its device is there to scan */
+		}
 		uint64_t waited_ms = monoclock_ms() - start;
 		if (limit_ms >= 0 && waited_ms >= (uint64_t)limit_ms)
 			break;
