@@ -41,22 +41,14 @@ if [ $strict = 1 ]; then
 fi
 
 # --- the test kernel, from one place ----------------------------------------------------------
-unset KVER KERNEL MODDIR
-if kenv=$(scripts/test-kernel.sh --env --no-fetch 2>&1); then
-	while IFS= read -r line; do
-		case $line in
-		KVER=*) KVER=${line#KVER=} ;;
-		KERNEL=*) KERNEL=${line#KERNEL=} ;;
-		MODDIR=*) MODDIR=${line#MODDIR=} ;;
-		esac
-	done <<<"$kenv"
-fi
-if [ -n "${KVER:-}" ] && [ -f "${KERNEL:-}" ] && [ -d "${MODDIR:-}" ]; then
+# shellcheck source=kernel.sh
+. tests/kernel.sh
+if kernel_env .; then
 	export KVER KERNEL MODDIR
 	echo "run.sh: test kernel $KVER ($KERNEL, modules $MODDIR)"
 else
 	unset KVER KERNEL MODDIR
-	echo "run.sh: no test kernel: ${kenv:-scripts/test-kernel.sh printed nothing}"
+	echo "run.sh: no test kernel: $KERNEL_WHY"
 	if [ $strict = 1 ]; then
 		echo "run.sh: --strict: every test that needs it fails"
 	else

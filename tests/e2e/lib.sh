@@ -24,6 +24,8 @@
 # then never downloads. Missing, it is a SKIP, or a FAIL when SPROUT_REQUIRE_KERNEL=1.
 
 E2E_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=../kernel.sh
+. "$E2E_REPO/tests/kernel.sh"
 # For the test scripts, which build paths under the repository.
 # shellcheck disable=SC2034
 REPO=$E2E_REPO
@@ -581,26 +583,14 @@ e2e_ktime() {
 # else from scripts/test-kernel.sh --env --no-fetch. False, with the reason in E2E_KERNEL_WHY,
 # when there is no usable test kernel.
 e2e__kernel_env() {
-	local line out
-	E2E_KERNEL_WHY=
-	if [ -z "${KVER:-}" ] || [ -z "${KERNEL:-}" ] || [ -z "${MODDIR:-}" ]; then
-		KVER='' KERNEL='' MODDIR=''
-		if ! out=$("$E2E_REPO/scripts/test-kernel.sh" --env --no-fetch 2>&1); then
-			E2E_KERNEL_WHY=$out
-			return 1
-		fi
-		while IFS= read -r line; do
-			case $line in
-			KVER=*) KVER=${line#KVER=} ;;
-			KERNEL=*) KERNEL=${line#KERNEL=} ;;
-			MODDIR=*) MODDIR=${line#MODDIR=} ;;
-			esac
-		done <<<"$out"
+	local ok=0
+	if [ -n "${KVER:-}" ] && [ -n "${KERNEL:-}" ] && [ -n "${MODDIR:-}" ]; then
+		kernel_env_check || ok=1
+	else
+		kernel_env "$E2E_REPO" || ok=1
 	fi
-	if [ -z "$KVER" ] || [ ! -f "$KERNEL" ] || [ ! -f "$MODDIR/modules.dep" ]; then
-		E2E_KERNEL_WHY="KVER=$KVER KERNEL=$KERNEL MODDIR=$MODDIR: no kernel file or no modules.dep"
-		return 1
-	fi
+	E2E_KERNEL_WHY=${KERNEL_WHY:-}
+	return $ok
 }
 
 # E2E_PVH=1: boot the ELF kernel inside the bzImage through QEMU's PVH entry instead; under TCG
