@@ -189,7 +189,9 @@ int phase_handover(struct boot *b)
 	b->uevent_fd = -1;
 	log_memory();
 	save_timeline(b);
-	log_info("handover: switching to %s, running %s", SYSROOT, init);
+	char e_init[ESCAPE_SIZE(sizeof(b->cfg.init))];
+	escape_str(init, e_init, sizeof(e_init)); /* init= comes from the command line */
+	log_info("handover: switching to %s, running %s", SYSROOT, e_init);
 
 	/* From here on there is no way back to the initramfs. */
 	move_mounts();
@@ -211,6 +213,6 @@ int phase_handover(struct boot *b)
 		argv[i + 1] = b->cfg.init_argv[i];
 	argv[b->cfg.init_argc + 1] = NULL;
 	execv(init, argv);
-	log_err("handover: exec %s failed: %m", init);
+	log_err("handover: exec %s failed: %m", e_init);
 	rescue_halt(b);
 }

@@ -140,6 +140,28 @@ static int visit_slaves(struct walk *w, const char *name, int depth)
 	return r;
 }
 
+/* A partition (its sysfs entry has a "partition" file) stands on the device above it in
+ * sysfs: a partitioned md array's md0p1 has neither md/ nor slaves/, md0 has them. 0 for
+ * a partition of a plain disk or anything that is not a partition. */
+static int visit_partition_parent(struct walk *w, const char *name, int depth)
+{
+	char path[PATH_MAX], real[PATH_MAX], *slash;
+
+	if (snprintf(path, sizeof(path), "%s/class/block/%s/partition", w->sysfs, name) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (access(path, F_OK) < 0)
+		return 0;
+	*strrchr(path, '/') = '\0';
+	if (!realpath(path, real) || !(slash = strrchr(real, '/')) || slash == real)
+		return 0;
+	*slash = '\0'; /* the directory above the partition's: its device, or the class dir */
+	slash = strrchr(real, '/');
+	if (!slash || !strcmp(slash + 1, "block"))
+		return 0; /* not nested under a device (a fake sysfs of plain directories) */
+	return visit(w, slash + 1, depth + 1);
+}
+
 static int visit(struct walk *w, const char *name, int depth)
 {
 	struct stack_found *f = w->out;
@@ -176,7 +198,7 @@ static int visit(struct walk *w, const char *name, int depth)
 	}
 	r = attr(w, name, "md/level", val, sizeof(val));
 	if (r == -ENOENT)
-		return 0; /* a disk or partition */
+		return visit_partition_parent(w, name, depth); /* a disk or partition */
 	if (r == 0)
 		r = add_level(w, name, val);
 	if (r < 0)

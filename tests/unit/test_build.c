@@ -541,6 +541,44 @@ static void test_host_only_lvm_on_luks(void **state)
 				    "cryptsetup"));
 }
 
+/* A root on a partition of an md array (md0p1): sysfs nests the partition under its
+ * array, and the partition has neither md/ nor slaves/: the walk goes up to md0. */
+static void test_host_only_md_partition(void **state)
+{
+	static const char *const raid1[] = {
+		"devices/virtual/block/md0/dev", "9:0\n",
+		"devices/virtual/block/md0/md/level", "raid1\n",
+		"devices/virtual/block/md0/md/metadata_version", "1.2\n",
+		"devices/virtual/block/md0/slaves/vda1/", "",
+		"devices/virtual/block/md0/md0p1/dev", "259:0\n",
+		"devices/virtual/block/md0/md0p1/partition", "1\n",
+		"class/block/vda1/dev", "252:1\n",
+	};
+	struct fixture *f = *state;
+	char out[256], err[1024], sysfs[256], mounts[256];
+	struct build_report rep;
+	struct build_opts o;
+
+	if (!f->dir[0] || !f->real_modules)
+		skip();
+	machine(f, "mdpart", "/dev/md0p1 / ext4 rw 0 0\n", raid1, N(raid1), sysfs, mounts);
+	assert_int_equal(run("ln -s ../../devices/virtual/block/md0 '%s/class/block/md0' && "
+			     "ln -s ../../devices/virtual/block/md0/md0p1 '%s/class/block/md0p1'",
+			     sysfs, sysfs), 0);
+	snprintf(out, sizeof(out), "%s/mdpart.img", f->dir);
+	o = opts(f, out);
+	o.host_only = true;
+	o.sysfs = sysfs;
+	o.mounts = mounts;
+	o.tool_path = f->tools;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(rep.with, STACK_MD);
+	assert_non_null(strstr(rep.found.chain, "md0 (raid1)"));
+	assert_true(selected(&rep, "md_mod") && selected(&rep, "raid1"));
+	build_report_free(&rep);
+}
+
 static void test_host_only_md(void **state)
 {
 	static const char *const raid1[] = {
@@ -780,6 +818,7 @@ int main(void)
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_host_only_lvm_on_luks),
 		cmocka_unit_test(test_host_only_md),
+		cmocka_unit_test(test_host_only_md_partition),
 		cmocka_unit_test(test_host_only_refused),
 		cmocka_unit_test(test_stack_helpers),
 		cmocka_unit_test(test_include),

@@ -364,8 +364,10 @@ static int spawn(struct job *j, struct run_result *r)
 	if (o->out && o->out_size >= 4 && !(o->flags & (RUN_OUT_CONSOLE | RUN_CTTY))) {
 		int p[2];
 
-		if (pipe2(p, O_CLOEXEC) < 0)
-			return -errno;
+		if (pipe2(p, O_CLOEXEC) < 0) {
+			rc = -errno; /* out: closes the input pipe, which may hold a passphrase */
+			goto out;
+		}
 		j->out_r = p[0];
 		j->out_w = p[1];
 	}

@@ -65,9 +65,9 @@ struct run_result {
 /* Runs argv[0] with argv (argv[0] without '/' is searched in PATH; never through a
  * shell) and waits per o (NULL: no timeout, output to /dev/null). 0 when it ran and
  * r says how it ended; -ENOENT, -EACCES, ... when it could not be executed (r is
- * then filled too, exit_code 127); -EINVAL for an empty or over-long argv; -E2BIG for
- * in_len over RUN_MAX_INPUT; -errno
- * when the fork or a pipe failed. */
+ * then filled too, exit_code 127); -EINVAL for an empty argv; -E2BIG for more than
+ * RUN_MAX_ARGS arguments or in_len over RUN_MAX_INPUT; -errno when the fork or a pipe
+ * failed. */
 int run_argv(const char *const argv[], const struct run_opts *o, struct run_result *r);
 
 /* The same for fn(arg) in a child process (for a system call that may block for

@@ -18,6 +18,10 @@
 #include "rootspec.h"
 #include "storage.h"
 
+/* how long a key on another device (rd.luks.key=PATH:DEVICE) is waited for before the
+ * passphrase is asked instead */
+#define LUKS_KEYDEV_WAIT_MS 10000
+
 #define LUKS_TRIES 3
 #define KEYDEV_DIR "/run/sprout/keydev"
 
@@ -104,10 +108,19 @@ static int open_with_key(struct boot *b, const struct blkdev *d, const char *nam
 	if (dev[0]) {
 		kd = key_device(dev, list, n);
 		if (!kd) {
-			if (!b->storage.said_keydev)
-				log_info("storage: rd.luks.key=%s: waiting for the key's device", esc);
+			uint64_t now = monoclock_ms();
+
+			if (!b->storage.said_keydev) {
+				log_info("storage: rd.luks.key=%s: waiting up to %d s for the key's device",
+					 esc, LUKS_KEYDEV_WAIT_MS / 1000);
+				b->storage.keydev_since_ms = now;
+			}
 			b->storage.said_keydev = true;
-			return -EAGAIN;
+			if (now - b->storage.keydev_since_ms < LUKS_KEYDEV_WAIT_MS)
+				return -EAGAIN;
+			log_warn("storage: rd.luks.key=%s: the key's device did not appear; asking for "
+				 "the passphrase of %s instead", esc, d->path);
+			return 0;
 		}
 		mkdir(KEYDEV_DIR, 0700);
 		if (boot_ensure_fs(b, kd->type) < 0 ||
@@ -129,11 +142,14 @@ static int open_with_key(struct boot *b, const struct blkdev *d, const char *nam
 			 esc);
 		r = crypt_open(b, d, name, full, NULL, 0);
 	}
+	/* decided before the unmount: the key may live on the key device */
+	bool key_refused = r > 0 && access(full, R_OK) == 0;
+
 	if (mounted)
 		umount2(KEYDEV_DIR, MNT_DETACH);
 	if (r == 0)
 		return 1;
-	if (r > 0 && access(full, R_OK) == 0)
+	if (key_refused)
 		log_warn("storage: the key file %s did not open %s (cryptsetup status %d); asking "
 			 "for the passphrase", esc, d->path, r);
 	return 0;
@@ -197,9 +213,10 @@ int luks_volume(struct boot *b, const struct blkdev *d, const struct blkdev *lis
 		return 0;
 	}
 	storage_modules(b, &b->storage.crypt_modules, dm_crypt_modules, "LUKS");
-	if (cpu_has_aes())
+	if (!b->storage.crypt_modules_hw && cpu_has_aes())
 		storage_modules(b, &b->storage.crypt_modules_hw, aesni_modules, "LUKS");
-	log_info("storage: %s is LUKS volume %s: opening it as %s", d->path, uuid, node);
+	if (!b->storage.said_keydev) /* said once, not on every scan of a wait for the key */
+		log_info("storage: %s is LUKS volume %s: opening it as %s", d->path, uuid, node);
 	r = b->cfg.luks_key[0] ? open_with_key(b, d, name, list, n) : 0;
 	if (r == 0)
 		r = open_with_passphrase(b, d, name, uuid);

@@ -19,7 +19,8 @@ static const char lvm_config[] =
 static const char *const dm_modules[] = { "dm_mod", NULL };
 
 /* argv = lvm COMMAND -ay --sysinit --config ... then the comma list's items, each a
- * piece of buf. The count of arguments. */
+ * piece of buf. The count of arguments, or -E2BIG when items were left out (argv full;
+ * argv then holds those that fit). */
 static int build(const char *argv[], size_t max, const char *command, const char *list,
 		 char *buf, size_t bufsz)
 {
@@ -31,9 +32,13 @@ static int build(const char *argv[], size_t max, const char *command, const char
 	argv[k++] = "--sysinit";
 	argv[k++] = "--config";
 	argv[k++] = lvm_config;
-	for (const char *p = list; *p && k + 1 < max; p += *p == ',') {
+	const char *p = list;
+
+	for (; *p; p += *p == ',') {
 		size_t n = strcspn(p, ",");
 
+		if (n && k + 1 >= max)
+			break; /* argv is full */
 		if (n && used + n + 1 <= bufsz) {
 			memcpy(buf + used, p, n);
 			buf[used + n] = '\0';
@@ -43,7 +48,7 @@ static int build(const char *argv[], size_t max, const char *command, const char
 		p += n;
 	}
 	argv[k] = NULL;
-	return (int)k;
+	return *p ? -E2BIG : (int)k;
 }
 
 static int activate(const char *command, const char *list)
@@ -51,7 +56,9 @@ static int activate(const char *command, const char *list)
 	static char buf[CMDLINE_MAX_VALUE];
 	const char *argv[RUN_MAX_ARGS];
 
-	build(argv, RUN_MAX_ARGS, command, list, buf, sizeof(buf));
+	if (build(argv, RUN_MAX_ARGS, command, list, buf, sizeof(buf)) < 0)
+		log_err("storage: lvm: more than %d names in one rd.lvm list; the ones after %s are "
+			"not activated", RUN_MAX_ARGS - 7, argv[RUN_MAX_ARGS - 2]);
 	return storage_run("storage: lvm", argv, NULL, 0, STORAGE_TOOL_MS);
 }
 

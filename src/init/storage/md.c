@@ -20,7 +20,8 @@
 
 #define MD_MAX_SLOTS 64 /* slots looked at in one array */
 
-static const char *const md_modules[] = { "md_mod", "raid1", "raid0", "raid10", "raid456", NULL };
+/* every personality --with md carries (the kernel cannot request one itself: no modprobe here) */
+static const char *const md_modules[] = { "md_mod", "linear", "raid1", "raid0", "raid10", "raid456", NULL };
 
 /* Reads SYSFS/block/NAME/md/ATTR (one line) into out[n]; 0 or -errno. */
 static int md_attr(const char *sysfs, const char *name, const char *attr, char *out, size_t n)

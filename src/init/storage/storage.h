@@ -37,6 +37,7 @@ struct storage {
 	unsigned tools_missing;   /* bit per tool already said to be missing */
 	bool md_modules, dm_modules, crypt_modules, crypt_modules_hw;
 	bool said_keydev;         /* "waiting for the key's device" logged */
+	uint64_t keydev_since_ms; /* when that wait began (monoclock_ms), 0: not waiting */
 };
 
 struct boot;

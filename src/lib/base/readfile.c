@@ -53,11 +53,11 @@ int readfile_at(int dirfd, const char *path, size_t max, char **out, size_t *len
 		r = -errno;
 	else if (!S_ISREG(st.st_mode))
 		r = -EINVAL;
-	else if ((unsigned long long)st.st_size > max)
-		r = -EFBIG;
 	else if (st.st_size > 0) {
-		/* one byte more than the size, to see a file that grew */
-		cap = (size_t)st.st_size + 1;
+		/* The size is a hint only: sysfs says PAGE_SIZE for a few bytes (4K, 16K or 64K
+		 * pages), so what counts is what is read, never more than max + 1 bytes. One byte
+		 * more than the size, to see a file that grew. */
+		cap = ((unsigned long long)st.st_size < max ? (size_t)st.st_size : max) + 1;
 		buf = malloc(cap + 1);
 		if (!buf)
 			r = -ENOMEM;
