@@ -45,8 +45,11 @@ static const struct crypttab_entry *match(const struct crypttab *t, const struct
 		if (crypttab_source_uuid(&t->e[i], uuid, sizeof(uuid)) == 0 &&
 		    !strcmp(uuid, l->uuid))
 			return &t->e[i];
+	/* by name only an entry whose source names no UUID: one naming another UUID is
+	 * another device, whatever it is called */
 	for (size_t i = 0; l->name[0] && i < t->n; i++)
-		if (!strcmp(t->e[i].name, l->name))
+		if (!strcmp(t->e[i].name, l->name) &&
+		    crypttab_source_uuid(&t->e[i], uuid, sizeof(uuid)) < 0)
 			return &t->e[i];
 	return NULL;
 }

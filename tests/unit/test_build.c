@@ -640,9 +640,11 @@ static void test_host_only_crypttab(void **state)
 	assert_false(has(&l, track));
 	assert_non_null(strstr(notes, "keyscript=/lib/cryptsetup/scripts/passdev ignored: "
 				      "sprout-init never runs scripts"));
-	/* no entry (or no file): a note, nothing baked in */
-	if (crypttab_build(f, "other UUID=3b000000-0000-4000-8000-000000000001 none\n", &l, notes,
-			   sizeof(notes), err, sizeof(err)) != 0)
+	/* no entry (or no file): a note, nothing baked in; the dm name with another UUID
+	 * is another device */
+	if (crypttab_build(f, "luks-2a000000-0000-4000-8000-000000000001 UUID=3b000000-0000-"
+			   "4000-8000-000000000001 none\n", &l, notes, sizeof(notes), err,
+			   sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_false(has(&l, "etc/sprout/cmdline.d/05-crypttab.conf"));
 	assert_non_null(strstr(notes, "has no entry in"));
