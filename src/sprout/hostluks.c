@@ -37,6 +37,16 @@ static void dashed(const char *hex, char *out)
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 }
 
+/* What sprout-init's rd.luks.name= takes as a name. */
+static bool mapper_name_ok(const char *name)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "0123456789+_.-";
+
+	return name[0] != '-' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+	       strspn(name, ok) == strlen(name);
+}
+
 static const struct crypttab_entry *match(const struct crypttab *t, const struct stack_luks *l)
 {
 	char uuid[33];
@@ -91,6 +101,12 @@ static int plan_key(const struct crypttab_entry *e, struct hostluks *out, const 
 			addf(out->words, sizeof(out->words), " rd.luks.key=%s:%s", e->key, e->key_dev);
 		return 0;
 	}
+	if (strpbrk(e->key, "\"'\\") || strpbrk(e->key_dev, "\"'\\")) {
+		addf(out->notes, sizeof(out->notes), "note: %s: key %s ignored: a quote or "
+		     "backslash in it cannot be passed on the command line (the passphrase is "
+		     "asked at boot)\n", what, key);
+		return 0;
+	}
 	if (!strncmp(e->key, "/dev/", 5) || !strncmp(e->key, "/proc/", 6) ||
 	    !strncmp(e->key, "/sys/", 5)) {
 		addf(out->notes, sizeof(out->notes), "note: %s: key %s ignored: not a file "
@@ -133,7 +149,12 @@ static int plan_one(const struct crypttab_entry *e, const struct stack_luks *l,
 	dashed(l->uuid, uuid);
 	escape_str(e->name, name, sizeof(name));
 	snprintf(what, sizeof(what), "crypttab line %u (%s)", e->line, name);
-	addf(out->words, sizeof(out->words), " rd.luks.name=%s=%s", uuid, e->name);
+	if (mapper_name_ok(e->name))
+		addf(out->words, sizeof(out->words), " rd.luks.name=%s=%s", uuid, e->name);
+	else
+		addf(out->notes, sizeof(out->notes), "note: %s: the name cannot be passed to "
+		     "sprout-init (rd.luks.name= takes letters, digits, '+', '_', '.' and '-', not "
+		     "first): the image opens it as luks-%s\n", what, uuid);
 	if (e->flags & CRYPTTAB_DISCARD)
 		discard[0]++;
 	else

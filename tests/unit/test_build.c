@@ -629,6 +629,12 @@ static void test_host_only_crypttab(void **state)
 			    "luks-2a000000-0000-4000-8000-000000000001\n");
 	assert_string_equal(notes, "");
 	assert_false(has(&l, track));
+	/* a name sprout-init's rd.luks.name= does not take: a note, the rest kept */
+	if (crypttab_build(f, "x~y UUID=2a000000-0000-4000-8000-000000000001 none discard\n", &l,
+			   notes, sizeof(notes), err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_non_null(strstr(l.crypt, "--host-only)\nrd.luks.options=discard\n"));
+	assert_non_null(strstr(notes, "note: crypttab line 1 (x~y): the name cannot be passed"));
 	/* keyscript=: a note, no key in the image */
 	snprintf(text, sizeof(text), "vda2_crypt UUID=2a000000-0000-4000-8000-000000000001 %s "
 		 "luks,keyscript=/lib/cryptsetup/scripts/passdev\n", key);
