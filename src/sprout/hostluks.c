@@ -113,12 +113,10 @@ static int plan_key(const struct crypttab_entry *e, struct hostluks *out, const 
 		     "(the passphrase is asked at boot)\n", what, key);
 		return 0;
 	}
-	if (stat(e->key, &st) < 0)
+	if (stat(e->key, &st) < 0 || (S_ISREG(st.st_mode) && access(e->key, R_OK) < 0))
 		r = -errno;
 	else if (!S_ISREG(st.st_mode))
 		r = -EINVAL;
-	else if (access(e->key, R_OK) < 0)
-		r = -errno;
 	if (r < 0)
 		return errmsg(err, errsz, r, "%s: key file %s: %s (expected a regular file "
 			      "this user can read: run sprout build as root)", what, key,

@@ -126,9 +126,9 @@ static void add_luks(struct walk *w, const char *name, const char *uuid)
 	struct stack_found *f = w->out;
 	struct stack_luks *l = &f->luks[f->n_luks];
 	const char *hex = uuid + strlen("CRYPT-LUKS2-");
+	size_t n = strspn(hex, "0123456789abcdef");
 
-	if (f->n_luks == STACK_MAX_LUKS || strlen(hex) < 32 ||
-	    strspn(hex, "0123456789abcdef") < 32 || (hex[32] && hex[32] != '-'))
+	if (f->n_luks == STACK_MAX_LUKS || n != 32 || (hex[n] != '\0' && hex[n] != '-'))
 		return;
 	memcpy(l->uuid, hex, 32);
 	l->uuid[32] = '\0';
@@ -162,7 +162,7 @@ static int visit_slaves(struct walk *w, const char *name, int depth)
 static int visit(struct walk *w, const char *name, int depth)
 {
 	struct stack_found *f = w->out;
-	char val[STACK_MAX_LINE], esc[ESCAPE_SIZE(96)];
+	char val[STACK_MAX_LINE] = "", esc[ESCAPE_SIZE(96)];
 	const char *what;
 	unsigned part;
 	int r;
