@@ -422,6 +422,27 @@ static int add_includes(struct tree *t, const struct build_opts *o)
 	return r;
 }
 
+/* Host-only with LUKS under the root: the host's crypttab entries for it, as boot
+ * arguments and a key file kept readable by root only (hostluks.h). */
+static int add_crypttab(struct tree *t, const struct build_opts *o, struct build_report *rep)
+{
+	struct hostluks *h = &rep->luks;
+	char text[HOSTLUKS_WORDS + 64];
+	int n, r;
+
+	if (!o->host_only || !rep->found.n_luks)
+		return 0;
+	r = hostluks_plan(o->crypttab, &rep->found, h, t->err, t->errsz);
+	if (r < 0 || !h->words[0])
+		return r;
+	n = snprintf(text, sizeof(text), "# from the build host's crypttab (sprout build "
+		     "--host-only)\n%s\n", h->words);
+	r = add_text(t, "etc/sprout/cmdline.d/05-crypttab.conf", text, (size_t)n);
+	if (r == 0 && h->key[0])
+		r = add(t, h->key, S_IFREG | 0600, h->key, NULL, 0);
+	return r;
+}
+
 /* --- writing --------------------------------------------------------------------------- */
 
 static int archive(struct tree *t, uint32_t mtime, struct cpio_buf *cb)
@@ -633,6 +654,8 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 		r = add_configs(&t, o, rep->with, &rep->mdadm_conf_host);
 	if (r == 0)
 		r = add_includes(&t, o);
+	if (r == 0)
+		r = add_crypttab(&t, o, rep);
 	if (r == 0)
 		r = add_parents(&t);
 	if (r == 0)

@@ -17,6 +17,10 @@
  *                                 (stack.h; a real /sbin directory, whatever the host's
  *                                 /usr layout), etc/lvm/lvm.conf, etc/mdadm/mdadm.conf
  *   DST                          with --include SRC:DST (a regular file, its mode kept)
+ *   etc/sprout/cmdline.d/05-crypttab.conf, KEYFILE (0600)   host-only with a LUKS root:
+ *                                 the rd.luks.* words and key file of the build host's
+ *                                 /etc/crypttab entries for it (hostluks.h); --cmdline
+ *                                 (10-build.conf) wins over them
  *
  * Reproducible: entries are sorted by name (parents before children), owned by
  * 0:0, all with the same mtime (SOURCE_DATE_EPOCH, or 0), inode numbers assigned in
@@ -30,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hostluks.h"
 #include "kmodsel.h"
 #include "stack.h"
 
@@ -56,6 +61,7 @@ struct build_opts {
 				* BUILD_TOOL_PATH */
 	const char *mdadm_conf;   /* the host's, copied into host-only images; NULL:
 				   * /etc/mdadm/mdadm.conf */
+	const char *crypttab;  /* host-only: the host's crypttab; NULL: /etc/crypttab */
 	const char *const *include;   /* SRC[:DST] */
 	size_t n_include;
 	uint32_t mtime;        /* of every entry; also build_time in etc/sprout/image */
@@ -71,6 +77,7 @@ struct build_report {
 	unsigned detected;     /* those host-only found under the root (and not asked for) */
 	struct stack_found found;   /* host-only: the root and its stack */
 	bool mdadm_conf_host;  /* the host's mdadm.conf was copied */
+	struct hostluks luks;  /* host-only: what crypttab gave the root's LUKS devices */
 };
 
 /* Returns 0 or -errno with one line in err naming the input and the problem.

@@ -55,6 +55,8 @@ static const char usage_build[] =
 	"                       root filesystem and, for an NFS root, the NFS client\n"
 	"  --sysfs DIR          sysfs to read in --host-only mode (default /sys)\n"
 	"  --mounts FILE        mount table for the root's type (default /proc/self/mounts)\n"
+	"  --crypttab FILE      crypttab giving the root's LUKS devices their names, key\n"
+	"                       file and discard in --host-only mode (default /etc/crypttab)\n"
 	"  --firmware-dir DIR   where module firmware is looked for (default /lib/firmware)\n"
 	"  --compress KIND      zstd (default), gzip, xz, lz4 or none\n"
 	"  --add-modules A,B    more modules, by name or alias (repeatable)\n"
@@ -122,7 +124,7 @@ enum {
 	OPT_FIRST = 256, /* past every short option's character */
 	OPT_KVER = OPT_FIRST, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
-	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_HELP,
+	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_HELP,
 };
 
 static const struct option build_options[] = {
@@ -143,6 +145,7 @@ static const struct option build_options[] = {
 	{ "with", required_argument, NULL, OPT_WITH },
 	{ "include", required_argument, NULL, OPT_INCLUDE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "crypttab", required_argument, NULL, OPT_CRYPTTAB },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -151,7 +154,7 @@ static const struct option build_options[] = {
 /* What the flags say that settings files do not carry. */
 struct cli {
 	struct settings set;
-	const char *output, *sysfs, *mounts, *firmware_dir, *config;
+	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab;
 	bool verbose, help;
 };
 
@@ -180,6 +183,7 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	case OPT_MOUNTS: c->mounts = arg; return 0;
 	case OPT_FIRMWARE: c->firmware_dir = arg; return 0;
 	case OPT_CONFIG: c->config = arg; return 0;
+	case OPT_CRYPTTAB: c->crypttab = arg; return 0;
 	case OPT_ADD_BINARY:
 		/* one path per flag: a path may hold spaces, unlike the file's list */
 		if (settings_add_binary(&c->set, arg) < 0)
@@ -349,6 +353,18 @@ static void report_stack(const struct build_report *rep, bool host_only)
 		fprintf(stderr, "sprout: note: host-only: the root's device %s is not in the "
 			"sysfs read; no storage stack under it was looked for\n",
 			escape_str(rep->found.root_dev, dev, sizeof(dev)));
+	for (const char *p = rep->luks.notes; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(stderr, "sprout: %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	if (rep->luks.words[0]) {
+		char words[ESCAPE_SIZE(HOSTLUKS_WORDS)];
+
+		fprintf(stderr, "sprout: host-only: from crypttab, the image's boot arguments: %s\n",
+			escape_str(rep->luks.words, words, sizeof(words)));
+	}
 	if (rep->mdadm_conf_host)
 		fprintf(stderr, "sprout: note: the host's mdadm.conf is in the image: its ARRAY "
 			"lines decide which arrays sprout-init assembles\n");
@@ -383,6 +399,7 @@ static int run_build(const struct cli *c, struct settings *set)
 		.sysfs = c->sysfs,
 		.mounts = c->mounts,
 		.firmware_dir = c->firmware_dir,
+		.crypttab = c->crypttab,
 		.compress = set->compress,
 		.add_modules = (const char *const *)set->add_modules,
 		.n_add_modules = set->n_add_modules,

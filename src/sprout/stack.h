@@ -29,6 +29,7 @@ enum {
 #define STACK_MAX_DEVICES 64    /* block devices visited in one detection */
 #define STACK_MAX_LEVELS 8      /* distinct md levels remembered */
 #define STACK_MAX_LINE 4096     /* longest sysfs attribute or mount field read */
+#define STACK_MAX_LUKS 8        /* LUKS devices remembered under the root */
 
 /* Parses a comma (or space) separated list of part names into *parts (OR'ed in).
  * Returns 0 or -EINVAL with msg naming the word ("resume" and "fsck": not
@@ -72,6 +73,13 @@ int stack_find_tool(const char *path, const char *name, char *out, size_t outsz)
 
 /* --- detection ------------------------------------------------------------------------- */
 
+/* A LUKS device under the root: its LUKS UUID (32 hex digits, as the dm uuid
+ * CRYPT-LUKS2-<uuid>-<name> holds it) and its device-mapper name now. */
+struct stack_luks {
+	char uuid[33];
+	char name[128];
+};
+
 struct stack_found {
 	unsigned parts;                     /* STACK_* the root needs */
 	char md_levels[STACK_MAX_LEVELS][16];  /* "raid1", ...: md personalities in use */
@@ -80,6 +88,8 @@ struct stack_found {
 	char root_type[64];                 /* and its filesystem type */
 	char chain[512];                    /* "dm-1 (LVM) on dm-0 (LUKS2) on md0 (raid1)" */
 	bool unresolved;                    /* a /dev/ root this sysfs does not show */
+	struct stack_luks luks[STACK_MAX_LUKS];   /* the LUKS devices in the chain */
+	size_t n_luks;
 };
 
 /* Detects the stack under "/" (see above). mounts: the mount table file; sysfs: its

@@ -118,6 +118,25 @@ static int add_level(struct walk *w, const char *name, const char *level)
 	return 0;
 }
 
+/* Remembers a LUKS device of the chain: the UUID from its dm uuid
+ * (CRYPT-LUKSn-<32 hex>-<name>), its name from dm/name. One whose uuid is not of that
+ * form is left out (nothing to match a crypttab entry by). */
+static void add_luks(struct walk *w, const char *name, const char *uuid)
+{
+	struct stack_found *f = w->out;
+	struct stack_luks *l = &f->luks[f->n_luks];
+	const char *hex = uuid + strlen("CRYPT-LUKS2-");
+	size_t n = strspn(hex, "0123456789abcdef");
+
+	if (f->n_luks == STACK_MAX_LUKS || n != 32 || (hex[n] != '\0' && hex[n] != '-'))
+		return;
+	memcpy(l->uuid, hex, 32);
+	l->uuid[32] = '\0';
+	if (attr(w, name, "dm/name", l->name, sizeof(l->name)) < 0)
+		l->name[0] = '\0';
+	f->n_luks++;
+}
+
 static int visit(struct walk *w, const char *name, int depth);
 
 static int visit_slaves(struct walk *w, const char *name, int depth)
@@ -165,7 +184,7 @@ static int visit_partition_parent(struct walk *w, const char *name, int depth)
 static int visit(struct walk *w, const char *name, int depth)
 {
 	struct stack_found *f = w->out;
-	char val[STACK_MAX_LINE], esc[ESCAPE_SIZE(96)];
+	char val[STACK_MAX_LINE] = "", esc[ESCAPE_SIZE(96)];
 	const char *what;
 	unsigned part;
 	int r;
@@ -184,6 +203,8 @@ static int visit(struct walk *w, const char *name, int depth)
 				      w->dev, what, name, esc);
 		f->parts |= part;
 		chain_add(f, name, what);
+		if (part == STACK_LUKS)
+			add_luks(w, name, val);
 		return visit_slaves(w, name, depth);
 	}
 	if (r != -ENOENT)

@@ -371,7 +371,12 @@ struct listing {
 	size_t len;
 	char image[512], lvm[2048], mdadm[512], key[64];
 	uint32_t key_mode;
+	char crypt[1024];          /* etc/sprout/cmdline.d/05-crypttab.conf */
+	char tracked[64];          /* the file named by track, and its mode */
+	uint32_t tracked_mode;
 };
+
+static const char *track; /* a path in the image whose data and mode collect keeps */
 
 static void keep(char *dst, size_t size, const struct cpio_entry *e)
 {
@@ -391,6 +396,12 @@ static int collect(const struct cpio_entry *e, void *ctx)
 		keep(l->lvm, sizeof(l->lvm), e);
 	if (is(e, "etc/mdadm/mdadm.conf"))
 		keep(l->mdadm, sizeof(l->mdadm), e);
+	if (is(e, "etc/sprout/cmdline.d/05-crypttab.conf"))
+		keep(l->crypt, sizeof(l->crypt), e);
+	if (track && is(e, track)) {
+		keep(l->tracked, sizeof(l->tracked), e);
+		l->tracked_mode = e->mode;
+	}
 	if (is(e, "etc/luks1.key")) {
 		keep(l->key, sizeof(l->key), e);
 		l->key_mode = e->mode;
@@ -539,6 +550,129 @@ static void test_host_only_lvm_on_luks(void **state)
 	build_report_free(&rep);
 	assert_non_null(strstr(err, "the root's luks layer (found by --host-only) needs "
 				    "cryptsetup"));
+}
+
+/* A host-only build of the LVM-on-LUKS machine with crypttab text (NULL: no file); the
+ * report's notes in notes, the image listed in l. Returns build_image's result. */
+static int crypttab_build(const struct fixture *f, const char *text, struct listing *l,
+			  char *notes, size_t notesz, char *err, size_t errsz)
+{
+	char out[256], sysfs[256], mounts[256], ct[256];
+	struct build_report rep;
+	struct build_opts o;
+	int r;
+
+	machine(f, "ct", "/dev/mapper/vg-root / ext4 rw 0 0\n", lvm_on_luks, N(lvm_on_luks),
+		sysfs, mounts);
+	snprintf(ct, sizeof(ct), "%s/ct/crypttab", f->dir);
+	snprintf(out, sizeof(out), "%s/ct.img", f->dir);
+	unlink(out);
+	if (text)
+		assert_int_equal(put(f->dir, "ct/crypttab", text), 0);
+	o = opts(f, out);
+	o.cmdline = NULL;
+	o.host_only = true;
+	o.sysfs = sysfs;
+	o.mounts = mounts;
+	o.tool_path = f->tools;
+	o.crypttab = ct;
+	r = build_image(&o, &rep, err, errsz);
+	if (r == 0) {
+		assert_int_equal(rep.found.n_luks, 1);
+		assert_string_equal(rep.found.luks[0].uuid, "2a000000000040008000000000000001");
+		assert_string_equal(rep.found.luks[0].name,
+				    "luks-2a000000-0000-4000-8000-000000000001");
+		snprintf(notes, notesz, "%s", rep.luks.notes);
+		list_image(out, l);
+	} else {
+		assert_int_equal(access(out, F_OK), -1);
+	}
+	build_report_free(&rep);
+	return r;
+}
+
+static void test_host_only_crypttab(void **state)
+{
+	struct fixture *f = *state;
+	char text[1024], key[256], want[1024], notes[HOSTLUKS_NOTES], err[1024];
+	struct listing l;
+
+	if (!f->dir[0] || !f->real_modules)
+		skip();
+	snprintf(key, sizeof(key), "%s/ct-keys/root.key", f->dir);
+	assert_int_equal(put(f->dir, "ct-keys/root.key", "sesame"), 0);
+	assert_int_equal(chmod(key, 0640), 0);
+	/* matched by UUID: the name, discard and the key file; tries= named as ignored */
+	snprintf(text, sizeof(text), "# host\nswap /dev/vda3 /dev/urandom swap\n"
+		 "vda2_crypt UUID=2A000000-0000-4000-8000-000000000001 %s luks,discard,tries=3\n",
+		 key);
+	track = key + 1;
+	if (crypttab_build(f, text, &l, notes, sizeof(notes), err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	snprintf(want, sizeof(want), "# from the build host's crypttab (sprout build "
+		 "--host-only)\nrd.luks.name=2a000000-0000-4000-8000-000000000001=vda2_crypt "
+		 "rd.luks.key=%s rd.luks.options=discard\n", key);
+	assert_string_equal(l.crypt, want);
+	assert_string_equal(l.tracked, "sesame");
+	assert_int_equal(l.tracked_mode, S_IFREG | 0600);
+	assert_non_null(strstr(notes, "note: crypttab line 3 (vda2_crypt): options tries=3 "
+				      "ignored"));
+	assert_non_null(strstr(notes, "warning: crypttab line 3 (vda2_crypt): the image now "
+				      "holds its key file"));
+	assert_non_null(strstr(notes, "is readable by others on this host (mode 0640)"));
+	/* matched by the dm name; no discard, no key */
+	if (crypttab_build(f, "luks-2a000000-0000-4000-8000-000000000001 /dev/vda2 none luks\n",
+			   &l, notes, sizeof(notes), err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(l.crypt, "# from the build host's crypttab (sprout build "
+			    "--host-only)\nrd.luks.name=2a000000-0000-4000-8000-000000000001="
+			    "luks-2a000000-0000-4000-8000-000000000001\n");
+	assert_string_equal(notes, "");
+	assert_false(has(&l, track));
+	/* a name sprout-init's rd.luks.name= does not take: a note, the rest kept */
+	if (crypttab_build(f, "x~y UUID=2a000000-0000-4000-8000-000000000001 none discard\n", &l,
+			   notes, sizeof(notes), err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_non_null(strstr(l.crypt, "--host-only)\nrd.luks.options=discard\n"));
+	assert_non_null(strstr(notes, "note: crypttab line 1 (x~y): the name cannot be passed"));
+	/* keyscript=: a note, no key in the image */
+	snprintf(text, sizeof(text), "vda2_crypt UUID=2a000000-0000-4000-8000-000000000001 %s "
+		 "luks,keyscript=/lib/cryptsetup/scripts/passdev\n", key);
+	if (crypttab_build(f, text, &l, notes, sizeof(notes), err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_non_null(strstr(l.crypt, "\nrd.luks.name=2a000000-0000-4000-8000-000000000001="
+					"vda2_crypt\n"));
+	assert_null(strstr(l.crypt, "rd.luks.key"));
+	assert_false(has(&l, track));
+	assert_non_null(strstr(notes, "keyscript=/lib/cryptsetup/scripts/passdev ignored: "
+				      "sprout-init never runs scripts"));
+	/* no entry (or no file): a note, nothing baked in; the dm name with another UUID
+	 * is another device */
+	if (crypttab_build(f, "luks-2a000000-0000-4000-8000-000000000001 UUID=3b000000-0000-"
+			   "4000-8000-000000000001 none\n", &l, notes, sizeof(notes), err,
+			   sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_false(has(&l, "etc/sprout/cmdline.d/05-crypttab.conf"));
+	assert_non_null(strstr(notes, "has no entry in"));
+	assert_non_null(strstr(notes, "opens it as luks-2a000000-0000-4000-8000-000000000001, so "
+				      "an /etc/fstab naming /dev/mapper/luks-2a000000-0000-4000-"
+				      "8000-000000000001 will not match"));
+	assert_int_equal(run("rm -f '%s/ct/crypttab'", f->dir), 0);
+	if (crypttab_build(f, NULL, &l, notes, sizeof(notes), err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_false(has(&l, "etc/sprout/cmdline.d/05-crypttab.conf"));
+	assert_non_null(strstr(notes, "has no entry in"));
+	/* a malformed crypttab or an unreadable key: no image */
+	assert_int_equal(crypttab_build(f, "vda2_crypt\n", &l, notes, sizeof(notes), err,
+					sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "ct/crypttab: line 1: too few fields"));
+	snprintf(text, sizeof(text), "vda2_crypt UUID=2a000000-0000-4000-8000-000000000001 "
+		 "%s/ct-keys luks\n", f->dir);
+	assert_int_equal(crypttab_build(f, text, &l, notes, sizeof(notes), err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "crypttab line 1 (vda2_crypt): key file"));
+	assert_non_null(strstr(err, "not a regular file"));
+	track = NULL;
 }
 
 /* A root on a partition of an md array (md0p1): sysfs nests the partition under its
@@ -817,6 +951,7 @@ int main(void)
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_host_only_lvm_on_luks),
+		cmocka_unit_test(test_host_only_crypttab),
 		cmocka_unit_test(test_host_only_md),
 		cmocka_unit_test(test_host_only_md_partition),
 		cmocka_unit_test(test_host_only_refused),
