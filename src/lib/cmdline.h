@@ -101,6 +101,7 @@ struct config {
 	 * every occurrence adds to (across buffers too), each item once; UUIDs are kept as
 	 * written without a "luks-" prefix and compare by their hex digits alone. */
 	bool luks_off, md_off, lvm_off;     /* rd.luks=0, rd.md=0, rd.lvm=0 (last word wins) */
+	bool fsck_mode_set, fsck_repair_set; /* fsck.mode=, fsck.repair= given (for the summary) */
 	char luks_uuid[CMDLINE_MAX_VALUE];  /* rd.luks.uuid= */
 	char luks_name[CMDLINE_MAX_VALUE];  /* rd.luks.name=UUID=NAME, as "UUID=NAME,..." */
 	char luks_key[CMDLINE_MAX_VALUE];   /* rd.luks.key=PATH[:DEVICE] as written; last wins */
@@ -109,9 +110,7 @@ struct config {
 	char lvm_vg[CMDLINE_MAX_VALUE];     /* rd.lvm.vg= */
 	char lvm_lv[CMDLINE_MAX_VALUE];     /* rd.lvm.lv=VG/LV */
 	enum cmdline_fsck_mode fsck_mode;   /* fsck.mode=auto|force|skip (last wins) */
-	bool fsck_mode_set;
 	enum cmdline_fsck_repair fsck_repair; /* fsck.repair=preen|yes|no (last wins) */
-	bool fsck_repair_set;
 	unsigned parse_pass;                /* cmdline_parse calls so far (for ip=) */
 	unsigned ip_pass;                   /* the call that stored ip[] */
 
