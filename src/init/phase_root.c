@@ -1,5 +1,6 @@
 /* phase root: find the device root= names (waiting for it, loading drivers for
- * devices that appear meanwhile), probe its filesystem, mount it on /sysroot. */
+ * devices that appear meanwhile), probe its filesystem, check it (fsck.h), mount it
+ * on /sysroot. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "blkdev.h"
 #include "boot.h"
 #include "devwait.h"
+#include "fsck.h"
 #include "log.h"
 #include "nfsroot.h"
 #include "rootspec.h"
@@ -37,6 +39,8 @@ static int mount_root(struct boot *b, const struct blkdev *d)
 		return -EINVAL;
 	}
 	rc = boot_ensure_fs(b, type);
+	if (rc == 0)
+		rc = fsck_root(b, d->path, type);
 	if (rc < 0)
 		return rc;
 	mkdir(SYSROOT, 0755);

@@ -51,6 +51,12 @@ enum cmdline_nfs_select {
 	NFS_SELECT_ORDER,    /* as listed: the first server, then the next on failure */
 };
 
+/* fsck.mode= and fsck.repair= as systemd spells them: whether the root is checked
+ * before it is mounted (auto: when the filesystem says so), and what the checker may
+ * repair (preen: what is safe without asking). */
+enum cmdline_fsck_mode { FSCK_MODE_AUTO = 0, FSCK_MODE_FORCE, FSCK_MODE_SKIP };
+enum cmdline_fsck_repair { FSCK_REPAIR_PREEN = 0, FSCK_REPAIR_YES, FSCK_REPAIR_NO };
+
 struct config {
 	char root[CMDLINE_MAX_VALUE];       /* root=, "" if not given */
 	char rootfstype[64];                /* rootfstype= */
@@ -95,6 +101,7 @@ struct config {
 	 * every occurrence adds to (across buffers too), each item once; UUIDs are kept as
 	 * written without a "luks-" prefix and compare by their hex digits alone. */
 	bool luks_off, md_off, lvm_off;     /* rd.luks=0, rd.md=0, rd.lvm=0 (last word wins) */
+	bool fsck_mode_set, fsck_repair_set; /* fsck.mode=, fsck.repair= given (for the summary) */
 	char luks_uuid[CMDLINE_MAX_VALUE];  /* rd.luks.uuid= */
 	char luks_name[CMDLINE_MAX_VALUE];  /* rd.luks.name=UUID=NAME, as "UUID=NAME,..." */
 	char luks_key[CMDLINE_MAX_VALUE];   /* rd.luks.key=PATH[:DEVICE] as written; last wins */
@@ -102,6 +109,8 @@ struct config {
 	char md_uuid[CMDLINE_MAX_VALUE];    /* rd.md.uuid= */
 	char lvm_vg[CMDLINE_MAX_VALUE];     /* rd.lvm.vg= */
 	char lvm_lv[CMDLINE_MAX_VALUE];     /* rd.lvm.lv=VG/LV */
+	enum cmdline_fsck_mode fsck_mode;   /* fsck.mode=auto|force|skip (last wins) */
+	enum cmdline_fsck_repair fsck_repair; /* fsck.repair=preen|yes|no (last wins) */
 	unsigned parse_pass;                /* cmdline_parse calls so far (for ip=) */
 	unsigned ip_pass;                   /* the call that stored ip[] */
 
@@ -159,7 +168,7 @@ int cmdline_notes(const struct config *cfg, cmdline_note_fn fn, void *ctx);
 #define CMDLINE_UUID_MAX 64         /* longest UUID value we accept */
 #define CMDLINE_MAX_LUKS_NAMES 16   /* rd.luks.name= kept (a summary line stays bounded) */
 
-/* Reads one storage key (rd.luks*, rd.md*, rd.lvm*) into cfg. 1 when key is one of
+/* Reads one storage key (rd.luks*, rd.md*, rd.lvm*, fsck.mode, fsck.repair) into cfg. 1 when key is one of
  * them and value was taken; 0 when key is not a storage key; -EINVAL / -ENAMETOOLONG
  * with why[n] saying what was expected (the value escaped) when it was refused. */
 int cmdline_storage_set(struct config *cfg, const char *key, const char *value, char *why,
@@ -170,6 +179,10 @@ int cmdline_storage_flag(struct config *cfg, const char *key);
 
 /* Is key one of the storage keys (for the "too long" message)? */
 bool cmdline_storage_known(const char *key);
+
+/* "auto", "force", "skip"; "preen", "yes", "no". Never NULL ("?" out of range). */
+const char *cmdline_fsck_mode_name(enum cmdline_fsck_mode mode);
+const char *cmdline_fsck_repair_name(enum cmdline_fsck_repair repair);
 
 /* Do two UUIDs name the same thing? Only their hex digits count, without case, so
  * mdadm's 3a000000:00000000:40000000:00000001 equals blkid's

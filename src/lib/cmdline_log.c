@@ -128,6 +128,10 @@ static void put_storage(struct strbuf *o, const struct config *cfg)
 		put_kv(o, "rd.lvm.vg", cfg->lvm_vg);
 	if (cfg->lvm_lv[0])
 		put_kv(o, "rd.lvm.lv", cfg->lvm_lv);
+	if (cfg->fsck_mode_set)
+		put(o, "fsck.mode=%s", cmdline_fsck_mode_name(cfg->fsck_mode));
+	if (cfg->fsck_repair_set)
+		put(o, "fsck.repair=%s", cmdline_fsck_repair_name(cfg->fsck_repair));
 }
 
 static void put_sprout(struct strbuf *o, const struct config *cfg)

@@ -1,5 +1,5 @@
-/* cmdline_storage: dracut's keys for storage stacks (LUKS, md RAID, LVM), checked and
- * kept in struct config. Pure. See cmdline.h. */
+/* cmdline_storage: dracut's keys for storage stacks (LUKS, md RAID, LVM) and systemd's
+ * fsck.mode= / fsck.repair=, checked and kept in struct config. Pure. See cmdline.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -205,6 +205,55 @@ static int set_luks_key(struct config *cfg, const char *value)
 	return parse_copy(cfg->luks_key, sizeof(cfg->luks_key), value, strlen(value));
 }
 
+static const char *const fsck_modes[] = { "auto", "force", "skip" };
+static const char *const fsck_repairs[] = { "preen", "yes", "no" };
+
+/* value one of names[0..count): its index into *out, else -EINVAL. */
+static int set_choice(const char *value, const char *const *names, unsigned count,
+		      unsigned *out)
+{
+	for (unsigned i = 0; i < count; i++)
+		if (!strcmp(value, names[i])) {
+			*out = i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int set_fsck_mode(struct config *cfg, const char *value)
+{
+	unsigned i;
+	int r = set_choice(value, fsck_modes, 3, &i);
+
+	if (r == 0) {
+		cfg->fsck_mode = (enum cmdline_fsck_mode)i;
+		cfg->fsck_mode_set = true;
+	}
+	return r;
+}
+
+static int set_fsck_repair(struct config *cfg, const char *value)
+{
+	unsigned i;
+	int r = set_choice(value, fsck_repairs, 3, &i);
+
+	if (r == 0) {
+		cfg->fsck_repair = (enum cmdline_fsck_repair)i;
+		cfg->fsck_repair_set = true;
+	}
+	return r;
+}
+
+const char *cmdline_fsck_mode_name(enum cmdline_fsck_mode mode)
+{
+	return (unsigned)mode < 3 ? fsck_modes[mode] : "?";
+}
+
+const char *cmdline_fsck_repair_name(enum cmdline_fsck_repair repair)
+{
+	return (unsigned)repair < 3 ? fsck_repairs[repair] : "?";
+}
+
 int cmdline_storage_set(struct config *cfg, const char *key, const char *value, char *why,
 			size_t n)
 {
@@ -241,6 +290,12 @@ int cmdline_storage_set(struct config *cfg, const char *key, const char *value, 
 	} else if (!strcmp(key, "rd.lvm.lv")) {
 		r = add_items(cfg->lvm_lv, sizeof(cfg->lvm_lv), value, lv_ok, false);
 		expected = "a comma list of VG/LV";
+	} else if (!strcmp(key, "fsck.mode")) {
+		r = set_fsck_mode(cfg, value);
+		expected = "auto, force or skip";
+	} else if (!strcmp(key, "fsck.repair")) {
+		r = set_fsck_repair(cfg, value);
+		expected = "preen, yes or no";
 	} else {
 		return 0;
 	}
@@ -269,7 +324,8 @@ bool cmdline_storage_known(const char *key)
 {
 	static const char *const keys[] = {
 		"rd.luks", "rd.luks.uuid", "rd.luks.name", "rd.luks.key", "rd.luks.options",
-		"rd.md", "rd.md.uuid", "rd.lvm", "rd.lvm.vg", "rd.lvm.lv",
+		"rd.md", "rd.md.uuid", "rd.lvm", "rd.lvm.vg", "rd.lvm.lv", "fsck.mode",
+		"fsck.repair",
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)

@@ -273,7 +273,7 @@ static int add_modules(struct tree *t, const struct build_opts *o, const struct 
 
 /* The host paths of the parts' tools, in stack_tools() order ("" when not wanted). */
 struct tools {
-	char path[3][PATH_MAX];
+	char path[4][PATH_MAX];
 };
 
 static int find_tools(struct tree *t, const struct build_opts *o, unsigned with,

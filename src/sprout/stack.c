@@ -1,4 +1,4 @@
-/* stack: what `--with luks,lvm,md` carries, and the tools' lookup. See stack.h;
+/* stack: what `--with luks,lvm,md,fsck` carries, and the tools' lookup. See stack.h;
  * the detection under a host's root is in stack_detect.c. */
 #include "stack.h"
 
@@ -19,6 +19,7 @@ static const struct {
 	{ STACK_LUKS, "luks" },
 	{ STACK_LVM, "lvm" },
 	{ STACK_MD, "md" },
+	{ STACK_FSCK, "fsck" },
 };
 
 /* glibc's pthread_exit unwinds through libgcc_s, which it dlopens: libargon2 (the
@@ -36,6 +37,7 @@ static const struct stack_tool tools[] = {
 	{ STACK_LUKS, "cryptsetup", "/sbin/cryptsetup", "cryptsetup-bin", cryptsetup_dlopen },
 	{ STACK_LVM, "lvm", "/sbin/lvm", "lvm2", no_dlopen },
 	{ STACK_MD, "mdadm", "/sbin/mdadm", "mdadm", no_dlopen },
+	{ STACK_FSCK, "e2fsck", "/sbin/e2fsck", "e2fsprogs", no_dlopen },
 };
 
 /* dm-crypt with LUKS's default cipher aes-xts-plain64 (and cbc-essiv:sha256 of old
@@ -144,12 +146,11 @@ int stack_parse_with(const char *list, unsigned *parts, char *msg, size_t msgsz)
 
 		if (n && !part) {
 			char word[ESCAPE_SIZE(32)];
-			bool later = (n == 6 && !memcmp(p, "resume", 6)) ||
-				     (n == 4 && !memcmp(p, "fsck", 4));
+			bool later = n == 6 && !memcmp(p, "resume", 6);
 
 			escape_bytes(p, n, word, sizeof(word));
-			return errmsg(msg, msgsz, -EINVAL, "with \"%s\": %s; expected luks, lvm "
-				      "or md", word, later ? "not supported yet" : "unknown part");
+			return errmsg(msg, msgsz, -EINVAL, "with \"%s\": %s; expected luks, lvm, "
+				      "md or fsck", word, later ? "not supported yet" : "unknown part");
 		}
 		*parts |= part;
 		p += n;

@@ -3,7 +3,7 @@
  *
  * A part is what sprout-init needs to bring one layer up: a host tool placed at a
  * fixed path in the image (the contract with sprout-init: /sbin/cryptsetup,
- * /sbin/lvm, /sbin/mdadm, with their libraries through elfdeps), kernel modules,
+ * /sbin/lvm, /sbin/mdadm, /sbin/e2fsck, with their libraries through elfdeps), kernel modules,
  * and configuration text. What each part carries, and why, is in stack.c's table.
  *
  * Detection reads only files: the mount table's entry for "/" (device and type)
@@ -22,7 +22,8 @@ enum {
 	STACK_LUKS = 1u << 0,
 	STACK_LVM = 1u << 1,
 	STACK_MD = 1u << 2,
-	STACK_ALL = STACK_LUKS | STACK_LVM | STACK_MD,
+	STACK_FSCK = 1u << 3,   /* e2fsck: checks an ext2/3/4 root before it is mounted */
+	STACK_ALL = STACK_LUKS | STACK_LVM | STACK_MD | STACK_FSCK,
 };
 
 #define STACK_MAX_DEPTH 16      /* layers followed below the root */
@@ -32,11 +33,11 @@ enum {
 #define STACK_MAX_LUKS 8        /* LUKS devices remembered under the root */
 
 /* Parses a comma (or space) separated list of part names into *parts (OR'ed in).
- * Returns 0 or -EINVAL with msg naming the word ("resume" and "fsck": not
- * supported yet). Pure. */
+ * Returns 0 or -EINVAL with msg naming the word ("resume": not supported yet).
+ * Pure. */
 int stack_parse_with(const char *list, unsigned *parts, char *msg, size_t msgsz);
 
-/* "luks,lvm,md" for a set of parts (the empty string for none); out has room for
+/* "luks,lvm,md,fsck" for a set of parts (the empty string for none); out has room for
  * at least 16 bytes. */
 void stack_with_string(unsigned parts, char *out, size_t outsz);
 

@@ -86,7 +86,7 @@ static int setup(void **state)
 	/* the parts' tools: any dynamic program does, under their names */
 	snprintf(f->tools, sizeof(f->tools), "%s/tools", f->dir);
 	snprintf(f->notools, sizeof(f->notools), "%s/notools", f->dir);
-	if (run("mkdir -p '%s' '%s' && for t in cryptsetup lvm mdadm; do cp /bin/true \"%s/$t\"; done",
+	if (run("mkdir -p '%s' '%s' && for t in cryptsetup lvm mdadm e2fsck; do cp /bin/true \"%s/$t\"; done",
 		f->tools, f->notools, f->tools) != 0)
 		return -1;
 	if (f->real_modules)
@@ -848,6 +848,51 @@ static void test_host_only_refused(void **state)
 	}
 }
 
+/* --with fsck: the host's e2fsck at /sbin/e2fsck, no module, recorded in with=; a
+ * host without it: no image, the package named. */
+static void test_with_fsck(void **state)
+{
+	struct fixture *f = *state;
+	char out[256], err[1024];
+	struct build_report rep;
+	struct build_opts o;
+	struct listing l;
+	size_t mods;
+
+	if (!f->dir[0])
+		skip();
+	snprintf(out, sizeof(out), "%s/fsck.img", f->dir);
+	o = opts(f, out);
+	o.with = STACK_FSCK;
+	o.tool_path = f->tools;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(rep.with, STACK_FSCK);
+	mods = rep.sel->n_mods;
+	build_report_free(&rep);
+	/* no module of its own: the same selection as without it */
+	o.with = 0;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(rep.sel->n_mods, mods);
+	build_report_free(&rep);
+	o.with = STACK_FSCK;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	build_report_free(&rep);
+	list_image(out, &l);
+	assert_true(has(&l, "sbin/e2fsck"));
+	assert_false(has(&l, "sbin/cryptsetup") || has(&l, "sbin/lvm") || has(&l, "sbin/mdadm"));
+	assert_non_null(strstr(l.image, "with=fsck\n"));
+	assert_int_equal(unlink(out), 0);
+	o.tool_path = f->notools;
+	assert_int_equal(build_image(&o, &rep, err, sizeof(err)), -ENOENT);
+	build_report_free(&rep);
+	assert_non_null(strstr(err, "--with fsck needs e2fsck, which is not on this host"));
+	assert_non_null(strstr(err, "install the package e2fsprogs"));
+	assert_int_equal(access(out, F_OK), -1);
+}
+
 /* The pure helpers of stack.h. */
 static void test_stack_helpers(void **state)
 {
@@ -877,7 +922,7 @@ static void test_stack_helpers(void **state)
 		assert_string_equal(what, kinds[i].what);
 	}
 	stack_with_string(STACK_ALL, out, sizeof(out));
-	assert_string_equal(out, "luks,lvm,md");
+	assert_string_equal(out, "luks,lvm,md,fsck");
 	stack_with_string(STACK_MD | STACK_LUKS, out, sizeof(out));
 	assert_string_equal(out, "luks,md");
 	stack_with_string(0, out, sizeof(out));
@@ -955,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(test_host_only_md),
 		cmocka_unit_test(test_host_only_md_partition),
 		cmocka_unit_test(test_host_only_refused),
+		cmocka_unit_test(test_with_fsck),
 		cmocka_unit_test(test_stack_helpers),
 		cmocka_unit_test(test_include),
 	};

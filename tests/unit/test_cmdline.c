@@ -619,6 +619,9 @@ static void test_format_largest(void **state)
 	fill(c.lvm_vg, sizeof(c.lvm_vg));
 	fill(c.lvm_lv, sizeof(c.lvm_lv));
 	c.luks_off = c.md_off = c.lvm_off = c.luks_discard = true;
+	c.fsck_mode_set = c.fsck_repair_set = true;
+	c.fsck_mode = FSCK_MODE_FORCE;
+	c.fsck_repair = FSCK_REPAIR_PREEN;
 	c.rw = RW_RO;
 	c.rootwait = c.panic_set = c.rd_debug = c.quiet = c.rd_timeout_set = true;
 	c.rd_neednet = c.rd_retry_set = c.nfs_select_set = c.nfs_timeout_set = true;
@@ -937,6 +940,51 @@ static void test_storage_lookups(void **state)
 	assert_false(cmdline_lvm_wanted(&c, "vg", "root"));
 }
 
+/* fsck.mode= and fsck.repair= (systemd's words): last wins, a bad value is refused
+ * and the earlier one kept; the summary says them again. */
+static void test_fsck_keys(void **state)
+{
+	static const struct {
+		const char *in;
+		enum cmdline_fsck_mode mode;
+		enum cmdline_fsck_repair repair;
+		unsigned errors;
+		const char *summary, *error_has;
+	} t[] = {
+		{ "", FSCK_MODE_AUTO, FSCK_REPAIR_PREEN, 0, "", NULL },
+		{ "fsck.mode=skip", FSCK_MODE_SKIP, FSCK_REPAIR_PREEN, 0, "fsck.mode=skip", NULL },
+		{ "fsck.mode=force fsck.repair=yes", FSCK_MODE_FORCE, FSCK_REPAIR_YES, 0,
+		  "fsck.mode=force fsck.repair=yes", NULL },
+		{ "fsck.repair=no fsck.mode=skip fsck.mode=auto", FSCK_MODE_AUTO, FSCK_REPAIR_NO, 0,
+		  "fsck.mode=auto fsck.repair=no", NULL },
+		{ "fsck.mode=force fsck.mode=Skip", FSCK_MODE_FORCE, FSCK_REPAIR_PREEN, 1,
+		  "fsck.mode=force", "fsck.mode=Skip: expected auto, force or skip; ignored" },
+		{ "fsck.repair=preen fsck.repair= fsck.repair=y\001", FSCK_MODE_AUTO,
+		  FSCK_REPAIR_PREEN, 2, "fsck.repair=preen",
+		  "fsck.repair=: expected preen, yes or no" },
+		{ "fsck.mode fsck.repair", FSCK_MODE_AUTO, FSCK_REPAIR_PREEN, 0, "", NULL },
+	};
+	char out[256];
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		struct config c;
+
+		cmdline_init(&c);
+		cmdline_parse(&c, t[i].in, strlen(t[i].in));
+		assert_int_equal(cmdline_format(&c, out, sizeof(out)), (int)strlen(t[i].summary));
+		if (c.fsck_mode != t[i].mode || c.fsck_repair != t[i].repair ||
+		    c.errors != t[i].errors || strcmp(out, t[i].summary) ||
+		    (t[i].error_has && !strstr(c.first_error, t[i].error_has)))
+			fail_msg("case %zu: mode %d repair %d errors %u '%s' (%s)", i, c.fsck_mode,
+				 c.fsck_repair, c.errors, out, c.first_error);
+	}
+	assert_string_equal(cmdline_fsck_mode_name(FSCK_MODE_SKIP), "skip");
+	assert_string_equal(cmdline_fsck_repair_name(FSCK_REPAIR_NO), "no");
+	assert_string_equal(cmdline_fsck_mode_name((enum cmdline_fsck_mode)7), "?");
+	assert_string_equal(cmdline_fsck_repair_name((enum cmdline_fsck_repair)-1), "?");
+}
+
 static void test_bootif_and_lists(void **state)
 {
 	static const struct {
@@ -1000,6 +1048,7 @@ int main(void)
 		cmocka_unit_test(test_storage_keys),
 		cmocka_unit_test(test_storage_limits),
 		cmocka_unit_test(test_storage_lookups),
+		cmocka_unit_test(test_fsck_keys),
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_notes_long),
 		cmocka_unit_test(test_summary),

@@ -144,7 +144,7 @@ static void test_merge(void **state)
 	settings_free(&flags);
 }
 
-/* with= accumulates parts; resume and fsck are refused as not supported yet. */
+/* with= accumulates parts; resume is refused as not supported yet. */
 static void test_with(void **state)
 {
 	static const struct {
@@ -154,12 +154,14 @@ static void test_with(void **state)
 		const char *with, *err;
 	} with_cases[] = {
 		{ "with=luks,lvm\n", 0, STACK_LUKS | STACK_LVM, "luks,lvm", NULL },
-		{ "with=md\nwith= lvm ,, luks\n", 0, STACK_ALL, "luks,lvm,md", NULL },
+		{ "with=md\nwith= lvm ,, luks\n", 0, STACK_LUKS | STACK_LVM | STACK_MD, "luks,lvm,md",
+		  NULL },
+		{ "with=fsck,md\n", 0, STACK_FSCK | STACK_MD, "md,fsck", NULL },
 		{ "with=\n", 0, 0, "", NULL },
 		{ "with=md\nwith=resume\n", -EINVAL, STACK_MD, "md",
-		  "t.conf:2: with \"resume\": not supported yet; expected luks, lvm or md" },
-		{ "with=luks,fsck", -EINVAL, STACK_LUKS, "luks",
-		  "t.conf:1: with \"fsck\": not supported yet" },
+		  "t.conf:2: with \"resume\": not supported yet; expected luks, lvm, md or fsck" },
+		{ "with=luks,resume", -EINVAL, STACK_LUKS, "luks",
+		  "t.conf:1: with \"resume\": not supported yet" },
 		{ "with=zfs", -EINVAL, 0, "", "t.conf:1: with \"zfs\": unknown part" },
 		{ "with=LUKS", -EINVAL, 0, "", "unknown part" },
 		{ "with=lu\001ks", -EINVAL, 0, "", "with \"lu\\x01ks\"" },  /* escaped */
