@@ -257,5 +257,13 @@ else
 		test "$(e2e_sum "$E2E_TMP/luks2.img")" = "$sum"
 fi
 
+# An image without the storage tools: no disk is probed for layers up front, and when the
+# root does not appear the root wait still finds the LVM member and names the tool it needs.
+copy lvm
+e2e_sprout_image "$E2E_TMP/plain.img" --generic
+boot notools "$E2E_TMP/plain.img" "root=/dev/sproutvg/root rd.timeout=5" lvm || true
+check_log notools-named "no message naming the missing lvm and --with lvm" notools \
+	'has no /sbin/lvm.*sprout build --with lvm'
+
 # No boot wrote to the cached set.
 check disks-untouched "a test changed the cached disk set" sums_ok
