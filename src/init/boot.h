@@ -58,6 +58,10 @@ struct rootspec;
  * seconds (0: no limit); else the default. */
 int boot_wait_ms(const struct config *cfg);
 
+/* How long the resume device is waited for, in ms: sprout.resume.timeout=N seconds,
+ * else the default (boot_wait.c), or the root's wait when that is shorter. Never -1. */
+int boot_resume_wait_ms(const struct config *cfg);
+
 /* Finds the block device rs names (spec as written, what = "root" or the argument
  * that named it, for messages), waiting per rootwait / rd.timeout while hotplug
  * events load drivers. 0, or -ENODEV after logging every device there is. */

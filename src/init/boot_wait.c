@@ -6,6 +6,10 @@
 #include "devwait.h"
 
 #define ROOT_WAIT_DEFAULT_S 15
+/* The resume device is a local disk (or a layer on one) like the root: 10 s cover a slow
+ * controller or USB disk and the layers built over it, while a swap that is gone costs a
+ * boot at most that, not the root's 15 s or the no-limit of rootwait. */
+#define RESUME_WAIT_DEFAULT_S 10
 
 int boot_wait_ms(const struct config *cfg)
 {
@@ -14,6 +18,16 @@ int boot_wait_ms(const struct config *cfg)
 	if (cfg->rd_timeout_set)
 		return cfg->rd_timeout && ms_from_seconds(cfg->rd_timeout, &ms) == 0 ? ms : -1;
 	return cfg->rootwait ? -1 : ROOT_WAIT_DEFAULT_S * 1000;
+}
+
+int boot_resume_wait_ms(const struct config *cfg)
+{
+	int ms, root = boot_wait_ms(cfg);
+
+	if (cfg->resume_timeout_set)
+		return ms_from_seconds(cfg->resume_timeout, &ms) == 0 ? ms : 0;
+	ms = RESUME_WAIT_DEFAULT_S * 1000;
+	return root >= 0 && root < ms ? root : ms;
 }
 
 void boot_wait_events(struct boot *b, int ms)

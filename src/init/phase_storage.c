@@ -1,7 +1,8 @@
 /* phase storage: the layers between the disks and the root (md RAID, LUKS, LVM),
  * brought up from the members present now, layer after layer; and from here on the
  * root wait steps the same machinery on every scan, so members that appear later
- * (a slow disk, the second half of a mirror) still build their stack. */
+ * (a slow disk, the second half of a mirror) still build their stack. Then resume
+ * from hibernation (resume.c), when resume= asks for it. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,7 +25,7 @@ static bool asked_for(const struct config *c)
 	return c->luks_uuid[0] || c->md_uuid[0] || c->lvm_vg[0] || c->lvm_lv[0];
 }
 
-int phase_storage(struct boot *b)
+static int layers(struct boot *b)
 {
 	static struct blkdev list[BLKDEV_MAX];
 	int n, r = 0;
@@ -62,5 +63,18 @@ int phase_storage(struct boot *b)
 		return r;
 	if (b->storage.nseen == 0)
 		log_info("storage: no RAID, LUKS or LVM members among the block devices yet");
+	return 0;
+}
+
+/* Resume comes last: its device may stand on the layers (a swap LV on LUKS on RAID1),
+ * and it must come before anything is mounted or checked (the root phase, an overlay
+ * on a disk). An NFS root resumes the same way when resume= names a local device. */
+int phase_storage(struct boot *b)
+{
+	int r = layers(b);
+
+	if (r < 0)
+		return r;
+	resume_from_hibernation(b);
 	return 0;
 }

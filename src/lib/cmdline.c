@@ -309,6 +309,19 @@ static void add_modules(struct config *cfg, const char *key, char *list, size_t 
 	memcpy(list, tmp, len + 1);
 }
 
+/* resume_offset=: where in the device the swap header is, in pages (a swap file). */
+static void set_resume_offset(struct config *cfg, const char *value)
+{
+	char buf[ESC_SHORT];
+
+	if (parse_u64(value, UINT64_MAX, &cfg->resume_offset) < 0) {
+		reject(cfg, "resume_offset=%s is not a whole number of pages; ignored",
+		       esc(value, buf));
+		return;
+	}
+	cfg->resume_offset_set = true;
+}
+
 static bool set_kernel_value(struct config *cfg, const char *key, const char *value)
 {
 	if (!strcmp(key, "root"))
@@ -329,6 +342,8 @@ static bool set_kernel_value(struct config *cfg, const char *key, const char *va
 		set_string(cfg, key, cfg->nfsroot, sizeof(cfg->nfsroot), value);
 	else if (!strcmp(key, "resume"))
 		set_string(cfg, key, cfg->resume, sizeof(cfg->resume), value);
+	else if (!strcmp(key, "resume_offset"))
+		set_resume_offset(cfg, value);
 	else if (!strcmp(key, "BOOTIF"))
 		set_bootif(cfg, value);
 	else
@@ -392,6 +407,8 @@ static bool set_sprout_value(struct config *cfg, const char *key, const char *va
 		set_nfs_select(cfg, value);
 	else if (!strcmp(key, "sprout.nfs.timeout"))
 		set_seconds(cfg, key, 1, &cfg->nfs_timeout, &cfg->nfs_timeout_set, value);
+	else if (!strcmp(key, "sprout.resume.timeout"))
+		set_seconds(cfg, key, 0, &cfg->resume_timeout, &cfg->resume_timeout_set, value);
 	else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
 		if (parse_bool(value, &on) < 0) {
 			reject(cfg, "%s= is not 0 or 1; ignored", key[0] == 'A' ? "AUFS" : "INIT_DEBUG");
@@ -433,6 +450,8 @@ static void set_flag(struct config *cfg, const char *key)
 		cfg->rd_break = PHASE_HANDOVER;
 	else if (!strcmp(key, "rd.neednet"))
 		cfg->rd_neednet = true;
+	else if (!strcmp(key, "noresume"))
+		cfg->noresume = true;
 	else if (!strcmp(key, "--"))
 		cfg->init_argc = 0; /* a later "--" states the init arguments anew */
 	else
@@ -446,7 +465,7 @@ static bool known_key(const char *key)
 		"rd.break", "rd.shell", "ip", "nfsroot", "resume", "BOOTIF", "rd.retry",
 		"rd.neednet", "rd.driver.blacklist", "rd.driver.pre", "sprout.overlay",
 		"sprout.overlay.size", "sprout.nfs.select", "sprout.nfs.timeout", "AUFS",
-		"INIT_DEBUG",
+		"INIT_DEBUG", "resume_offset", "sprout.resume.timeout",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)

@@ -96,7 +96,14 @@ struct config {
 	bool nfs_select_set;
 	unsigned nfs_timeout;               /* sprout.nfs.timeout= seconds per server, >= 1 */
 	bool nfs_timeout_set;
-	char resume[CMDLINE_MAX_SHORT];     /* resume= as written */
+	char resume[CMDLINE_MAX_SHORT];     /* resume= as written, checked by cmdline_resume
+	                                     * ("" cancels an earlier one) */
+	uint64_t resume_offset;             /* resume_offset= pages into the device (a swap file) */
+	bool resume_offset_set;
+	bool noresume;                      /* noresume: never resume, whatever resume= says */
+	unsigned resume_timeout;            /* sprout.resume.timeout= seconds to wait for the
+	                                     * resume device (0: only if it is there now) */
+	bool resume_timeout_set;
 	/* storage stacks (dracut's keys, cmdline_storage.c). The lists are comma lists that
 	 * every occurrence adds to (across buffers too), each item once; UUIDs are kept as
 	 * written without a "luks-" prefix and compare by their hex digits alone. */
@@ -154,13 +161,27 @@ int cmdline_format(const struct config *cfg, char *out, size_t n);
  * or -ENAMETOOLONG (out "") when the summary itself is too long. */
 int cmdline_summary(const struct config *cfg, char *out, size_t n);
 
-/* What cfg holds but this init does not act on: one line each for rd.break=early|cmdline (the config is read after they
- * began), resume= (no resume from hibernation) and the second to fourth ip= (one
- * interface is configured), saying it is ignored and why; values escaped. Calls
+/* What cfg holds but this init does not act on: one line each for rd.break=early|cmdline
+ * (the config is read after they began) and the second to fourth ip= (one interface is
+ * configured), saying it is ignored and why; values escaped. Calls
  * fn(line, ctx) for each line; returns how many. */
 #define CMDLINE_NOTE_MAX 640 /* longest note line, NUL included */
 typedef void (*cmdline_note_fn)(const char *line, void *ctx);
 int cmdline_notes(const struct config *cfg, cmdline_note_fn fn, void *ctx);
+
+/* ---- resume from hibernation (cmdline_resume.c) ---- */
+
+#define CMDLINE_RESUME_WHY 320 /* room for cmdline_resume's message */
+
+/* What the boot does about resume: CMDLINE_RESUME_NONE (no resume= given),
+ * CMDLINE_RESUME_SKIP (noresume: why says so), CMDLINE_RESUME_DEVICE (*rs names the
+ * device: the root= forms of rootspec.h; why is empty), or -EINVAL / -ENAMETOOLONG
+ * with why[n] naming the value and the forms expected (the boot goes on without
+ * resume). A resume_offset= without resume= is named in why with
+ * CMDLINE_RESUME_NONE. Pure. */
+enum { CMDLINE_RESUME_NONE = 0, CMDLINE_RESUME_SKIP = 1, CMDLINE_RESUME_DEVICE = 2 };
+struct rootspec;
+int cmdline_resume(const struct config *cfg, struct rootspec *rs, char *why, size_t n);
 
 /* ---- storage keys (cmdline_storage.c) ---- */
 

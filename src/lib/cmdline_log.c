@@ -90,6 +90,12 @@ static void put_network(struct strbuf *o, const struct config *cfg)
 		put_kv(o, "rd.driver.pre", cfg->driver_pre);
 	if (cfg->resume[0])
 		put_kv(o, "resume", cfg->resume);
+	if (cfg->resume_offset_set)
+		put(o, "resume_offset=%llu", (unsigned long long)cfg->resume_offset);
+	if (cfg->noresume)
+		put(o, "noresume");
+	if (cfg->resume_timeout_set)
+		put(o, "sprout.resume.timeout=%u", cfg->resume_timeout);
 }
 
 /* Each rd.luks.name= as a word of its own (the list holds UUID=NAME items). */
@@ -244,14 +250,9 @@ static int note_ip(const struct config *cfg, cmdline_note_fn fn, void *ctx)
 
 int cmdline_notes(const struct config *cfg, cmdline_note_fn fn, void *ctx)
 {
-	char v[NOTE_VALUE];
 	int n = 0;
 
 	n += note_break(cfg, fn, ctx);
-	if (cfg->resume[0])
-		n += note(fn, ctx, "resume=%s is ignored: resuming from hibernation is not "
-				   "supported yet; the system boots afresh",
-			  escape_str(cfg->resume, v, sizeof(v)));
 	n += note_ip(cfg, fn, ctx);
 	return n;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "rootspec.h"
 
 static void must(int cond)
 {
@@ -143,6 +144,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	must(cfg.nfs_select == NFS_SELECT_HASH || cfg.nfs_select == NFS_SELECT_ORDER);
 	must(!cfg.nfs_timeout_set || (cfg.nfs_timeout >= 1 && cfg.nfs_timeout <= CMDLINE_MAX_SECONDS));
 	must(cfg.rd_retry <= CMDLINE_MAX_SECONDS);
+	must(!cfg.resume_timeout_set || cfg.resume_timeout <= CMDLINE_MAX_SECONDS);
+
+	/* resume=: a device in root='s forms, or a message; never both, never neither. */
+	{
+		static char why[CMDLINE_RESUME_WHY];
+		struct rootspec rs;
+		int r = cmdline_resume(&cfg, &rs, why, sizeof(why));
+
+		must(memchr(why, '\0', sizeof(why)) != NULL);
+		check_printable(why, sizeof(why));
+		if (r == CMDLINE_RESUME_DEVICE)
+			must(!why[0] && rs.kind != ROOT_NONE && cfg.resume[0] && !cfg.noresume);
+		else if (r == CMDLINE_RESUME_SKIP)
+			must(cfg.noresume && why[0]);
+		else if (r == CMDLINE_RESUME_NONE)
+			must(!cfg.resume[0] && (why[0] != 0) == cfg.resume_offset_set);
+		else
+			must((r == -EINVAL || r == -ENAMETOOLONG) && why[0] && cfg.resume[0]);
+	}
 
 	/* Notes and the escaped summary are printable lines; at most one note per kind. */
 	{

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "base/monoclock.h"
+#include "rootspec.h"
 #include "cmdline.h"
 #include "modindex.h"
 
@@ -543,6 +544,8 @@ static void test_format(void **state)
 		  "rd.lvm.vg=vg rd.lvm.lv=vg/root" },
 		{ "sprout.overlay=\"LABEL=my scratch\" sprout.nfs.select=order",
 		  "sprout.overlay=\"LABEL=my scratch\" sprout.nfs.select=order" },
+		{ "noresume sprout.resume.timeout=3 resume_offset=34816 resume=UUID=5a",
+		  "resume=UUID=5a resume_offset=34816 noresume sprout.resume.timeout=3" },
 	};
 	char out[512];
 
@@ -728,16 +731,13 @@ static const struct {
 	{ "rd.break=early", 1,
 	  { "rd.break=early is ignored: the command line is read in the cmdline phase" } },
 	{ "rd.break=cmdline", 1, { "rd.break=cmdline is ignored" } },
-	{ "resume=UUID=ab-12", 1,
-	  { "resume=UUID=ab-12 is ignored: resuming from hibernation is not supported yet" } },
-	{ "resume=/dev/\x1b[2J\\x", 1, { "resume=/dev/\\x1b[2J\\x5cx is ignored" } },
+	{ "resume=UUID=ab-12 resume_offset=8 noresume", 0, { NULL } }, /* acted on: resume.c */
 	{ "ip=eth0:dhcp ip=eth1:dhcp", 1,
 	  { "ip=eth1:dhcp is ignored: only the first ip= (ip=eth0:dhcp) is used" } },
 	{ "ip=a ip=b ip=c ip=d ip=e", 1,
 	  { "ip=b ip=c ip=d are ignored: only the first ip= (ip=a) is used" } },
 	{ "ip=\x01 ip=\x7f", 1, { "ip=\\x7f is ignored: only the first ip= (ip=\\x01)" } },
-	{ "rd.break=early resume=/dev/sda2 ip=a ip=b", 3,
-	  { "rd.break=early", "resume=/dev/sda2", "ip=b is ignored" } },
+	{ "rd.break=early resume=/dev/sda2 ip=a ip=b", 2, { "rd.break=early", "ip=b is ignored" } },
 };
 
 static void test_notes(void **state)
@@ -985,6 +985,110 @@ static void test_fsck_keys(void **state)
 	assert_string_equal(cmdline_fsck_repair_name((enum cmdline_fsck_repair)-1), "?");
 }
 
+/* resume=, resume_offset=, noresume, sprout.resume.timeout=: what cmdline_resume makes of
+ * them; the device forms are root='s. */
+static const struct {
+	const char *in;
+	int want;                 /* CMDLINE_RESUME_* or -errno */
+	enum rootspec_kind kind;
+	const char *value;        /* rs.value */
+	const char *why;          /* substring of the message ("" for none) */
+} resume_cases[] = {
+	{ "", CMDLINE_RESUME_NONE, ROOT_NONE, "", "" },
+	{ "resume=/dev/vda2", CMDLINE_RESUME_DEVICE, ROOT_PATH, "/dev/vda2", "" },
+	{ "resume=UUID=5a000000-0000-4000-8000-0000000000f2", CMDLINE_RESUME_DEVICE, ROOT_UUID,
+	  "5a000000-0000-4000-8000-0000000000f2", "" },
+	{ "resume=LABEL=swap", CMDLINE_RESUME_DEVICE, ROOT_LABEL, "swap", "" },
+	{ "resume=PARTUUID=0a-02", CMDLINE_RESUME_DEVICE, ROOT_PARTUUID, "0a-02", "" },
+	{ "resume=PARTLABEL=swap", CMDLINE_RESUME_DEVICE, ROOT_PARTLABEL, "swap", "" },
+	{ "resume=254:3", CMDLINE_RESUME_DEVICE, ROOT_DEVNUM, "254:3", "" },
+	{ "resume=/dev/stackvg/swap resume_offset=34816", CMDLINE_RESUME_DEVICE, ROOT_PATH,
+	  "/dev/stackvg/swap", "" },
+	{ "resume=/dev/disk/by-uuid/ab-12", CMDLINE_RESUME_DEVICE, ROOT_UUID, "ab-12", "" },
+	/* the last resume= wins; an empty one cancels a baked-in one */
+	{ "resume=/dev/vda2 resume=/dev/vdb2", CMDLINE_RESUME_DEVICE, ROOT_PATH, "/dev/vdb2", "" },
+	{ "resume=/dev/vda2 resume=", CMDLINE_RESUME_NONE, ROOT_NONE, "", "" },
+	{ "noresume", CMDLINE_RESUME_SKIP, ROOT_NONE, "", "noresume: not resuming" },
+	{ "resume=/dev/vda2 noresume", CMDLINE_RESUME_SKIP, ROOT_NONE, "",
+	  "(resume=/dev/vda2 not looked at)" },
+	{ "noresume resume=/dev/vda2", CMDLINE_RESUME_SKIP, ROOT_NONE, "", "noresume" },
+	{ "resume_offset=8", CMDLINE_RESUME_NONE, ROOT_NONE, "",
+	  "resume_offset=8 is ignored: no resume=" },
+	{ "resume=swap", -EINVAL, ROOT_NONE, "",
+	  "resume=swap: not a device; expected /dev/NAME, UUID=" },
+	{ "resume=254", -EINVAL, ROOT_NONE, "", "the boot goes on without resume" },
+	{ "resume=UUID=", -EINVAL, ROOT_NONE, "", "resume=UUID=: not a device" },
+	{ "resume=99999:1", -EINVAL, ROOT_NONE, "", "resume=99999:1: not a device" },
+	{ "resume=\"\x1b[2J\"", -EINVAL, ROOT_NONE, "", "resume=\\x1b[2J: not a device" },
+};
+
+static void test_resume(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N(resume_cases); i++) {
+		struct rootspec rs;
+		struct config c;
+		char why[CMDLINE_RESUME_WHY];
+		int r;
+
+		cmdline_init(&c);
+		cmdline_parse(&c, resume_cases[i].in, strlen(resume_cases[i].in));
+		assert_int_equal(c.errors, 0);
+		memset(&rs, 0, sizeof(rs));
+		r = cmdline_resume(&c, &rs, why, sizeof(why));
+		if (r != resume_cases[i].want)
+			fail_msg("case %zu (%s): %d, want %d (%s)", i, resume_cases[i].in, r,
+				 resume_cases[i].want, why);
+		if (r == CMDLINE_RESUME_DEVICE &&
+		    (rs.kind != resume_cases[i].kind || strcmp(rs.value, resume_cases[i].value)))
+			fail_msg("case %zu: kind %d value '%s'", i, rs.kind, rs.value);
+		if (!strstr(why, resume_cases[i].why) || (!resume_cases[i].why[0] && why[0]))
+			fail_msg("case %zu: message '%s' lacks '%s'", i, why, resume_cases[i].why);
+	}
+}
+
+/* Bad numbers are rejected with a message naming them; the boot keeps what it had. */
+static void test_resume_numbers(void **state)
+{
+	static const struct {
+		const char *in;
+		bool offset_set;
+		uint64_t offset;
+		unsigned timeout;
+		bool timeout_set;
+		unsigned errors;
+		const char *err;
+	} num_cases[] = {
+		{ "resume_offset=0", true, 0, 0, false, 0, "" },
+		{ "resume_offset=18446744073709551615", true, UINT64_MAX, 0, false, 0, "" },
+		{ "resume_offset=18446744073709551616", false, 0, 0, false, 1,
+		  "resume_offset=18446744073709551616 is not a whole number of pages" },
+		{ "resume_offset=-1", false, 0, 0, false, 1, "resume_offset=-1 is not" },
+		{ "resume_offset=8 resume_offset=x", true, 8, 0, false, 1, "resume_offset=x" },
+		{ "sprout.resume.timeout=0", false, 0, 0, true, 0, "" },
+		{ "sprout.resume.timeout=30", false, 0, 30, true, 0, "" },
+		{ "sprout.resume.timeout=3000000", false, 0, 0, false, 1,
+		  "sprout.resume.timeout=3000000 is more than 2147483 seconds" },
+		{ "sprout.resume.timeout=ten", false, 0, 0, false, 1,
+		  "sprout.resume.timeout=ten is not a whole number of seconds" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(num_cases); i++) {
+		struct config c;
+
+		cmdline_init(&c);
+		cmdline_parse(&c, num_cases[i].in, strlen(num_cases[i].in));
+		if (c.resume_offset_set != num_cases[i].offset_set || c.resume_offset != num_cases[i].offset ||
+		    c.resume_timeout != num_cases[i].timeout ||
+		    c.resume_timeout_set != num_cases[i].timeout_set || c.errors != num_cases[i].errors ||
+		    !strstr(c.first_error, num_cases[i].err))
+			fail_msg("case %zu (%s): offset %d/%llu timeout %d/%u errors %u '%s'", i,
+				 num_cases[i].in, c.resume_offset_set, (unsigned long long)c.resume_offset,
+				 c.resume_timeout_set, c.resume_timeout, c.errors, c.first_error);
+	}
+}
+
 static void test_bootif_and_lists(void **state)
 {
 	static const struct {
@@ -1050,6 +1154,8 @@ int main(void)
 		cmocka_unit_test(test_storage_lookups),
 		cmocka_unit_test(test_fsck_keys),
 		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_resume),
+		cmocka_unit_test(test_resume_numbers),
 		cmocka_unit_test(test_notes_long),
 		cmocka_unit_test(test_summary),
 	};

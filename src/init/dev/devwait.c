@@ -45,6 +45,13 @@ static void say_not_found(const struct devices *dv, const char *what, const char
 int devwait_blkdev(struct devices *dv, int fd, int limit_ms, const char *what, const char *spec,
 		   const struct rootspec *rs, struct blkdev *found)
 {
+	return devwait_blkdev_for(dv, fd, limit_ms, "root", false, what, spec, rs, found);
+}
+
+int devwait_blkdev_for(struct devices *dv, int fd, int limit_ms, const char *tag, bool optional,
+		       const char *what, const char *spec, const struct rootspec *rs,
+		       struct blkdev *found)
+{
 	static struct blkdev list[BLKDEV_MAX];
 	uint64_t start = monoclock_ms();
 	bool said_waiting = false;
@@ -74,14 +81,17 @@ int devwait_blkdev(struct devices *dv, int fd, int limit_ms, const char *what, c
 		if (!said_waiting) {
 			escape_str(spec, esc, sizeof(esc));
 			if (limit_ms < 0)
-				log_info("root: waiting for %s=%s (rootwait: no time limit)", what, esc);
+				log_info("%s: waiting for %s=%s (rootwait: no time limit)", tag, what,
+					 esc);
 			else
-				log_info("root: waiting up to %d s for %s=%s", limit_ms / 1000, what, esc);
+				log_info("%s: waiting up to %d s for %s=%s", tag, limit_ms / 1000,
+					 what, esc);
 			said_waiting = true;
 		}
 		devwait_events(dv, fd, DEVWAIT_SCAN_MS);
 	}
-	say_not_found(dv, what, spec, limit_ms, list, n);
+	if (!optional)
+		say_not_found(dv, what, spec, limit_ms, list, n);
 	return -ENODEV;
 }
 

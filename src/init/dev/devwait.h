@@ -4,6 +4,8 @@
 #ifndef SPROUT_DEVWAIT_H
 #define SPROUT_DEVWAIT_H
 
+#include <stdbool.h>
+
 #include "blkdev.h"
 #include "devices.h"
 #include "rootspec.h"
@@ -21,6 +23,12 @@ void devwait_events(struct devices *dv, int fd, int ms);
  * -ENODEV after logging every block device there is and the devices no module drives. */
 int devwait_blkdev(struct devices *dv, int fd, int limit_ms, const char *what, const char *spec,
 		   const struct rootspec *rs, struct blkdev *found);
+
+/* The same for another device than the root: log lines start with tag ("resume"); an
+ * optional device not found returns -ENODEV without the messages (the caller warns). */
+int devwait_blkdev_for(struct devices *dv, int fd, int limit_ms, const char *tag, bool optional,
+		       const char *what, const char *spec, const struct rootspec *rs,
+		       struct blkdev *found);
 
 /* Makes filesystem type usable: known to the kernel (/proc/filesystems), or its fs-TYPE
  * module loaded. 0, or -errno after logging. */

@@ -89,4 +89,10 @@ int luks_volume(struct boot *b, const struct blkdev *d, const struct blkdev *lis
 /* lvm.c: activates what the command line asks for (or every VG); 1, or -errno. */
 int lvm_member(struct boot *b, const struct blkdev *d);
 
+/* resume.c: resume= / resume_offset= / noresume (cmdline_resume): waits for the device
+ * (boot_resume_wait_ms), hands it to the kernel, which restores a hibernation image on
+ * it and never returns here; without one (or without the device) the boot goes on,
+ * after a log line saying what was done and how long it took. */
+void resume_from_hibernation(struct boot *b);
+
 #endif
