@@ -15,9 +15,10 @@
 #   raid-a.img, raid-b.img  64 MiB  RAID1, metadata 1.2, array 3a000000:00000000:40000000:00000001
 #                       > ext4 3a…f1
 #   lvm.img     64 MiB  PV > VG sproutvg > LV root > ext4 4a…f1
-#   stack-a.img, stack-b.img  96 MiB  RAID1 5a000000:00000000:40000000:00000001 > LUKS2
+#   stack-a.img, stack-b.img  192 MiB  RAID1 5a000000:00000000:40000000:00000001 > LUKS2
 #                       5a000000-0000-4000-8000-000000000002 > PV > VG stackvg > LV root (ext4
-#                       5a…f1) and LV swap (swap 5a…f2)
+#                       5a…f1) and LV swap (128 MiB, swap 5a…f2, label swap: room for the
+#                       hibernation image of a 256 MiB guest, tests/e2e/test_resume.sh)
 # Each ext4 holds the busybox root of tests/e2e/lib.sh (its init prints SPROUT-E2E-ROOT: ok).
 # Also in the directory: blkid.txt (blkid -p of each image, as the host sees it), SHA256SUMS,
 # KEY-INPUTS (what the key was made from), guest.log (the guest's console).
@@ -134,7 +135,7 @@ done
 out=$dir.tmp
 rm -rf "$out"
 mkdir -p "$out"
-for d in luks2:64 luks1:64 raid-a:64 raid-b:64 lvm:64 stack-a:96 stack-b:96; do
+for d in luks2:64 luks1:64 raid-a:64 raid-b:64 lvm:64 stack-a:192 stack-b:192; do
 	truncate -s "${d#*:}M" "$out/${d%%:*}.img"
 done
 head -c 64 /dev/urandom >"$out/luks1.key"
@@ -270,7 +271,7 @@ cat >"$ird/init" <<-'EOF'
 	step "pvcreate stack" lvm pvcreate -q -y /dev/mapper/stackcrypt
 	step "vgcreate stackvg" lvm vgcreate -q stackvg /dev/mapper/stackcrypt
 	step "lvcreate stackvg/root" lvm lvcreate -q -y -W n -Z n -n root -L 40M stackvg
-	step "lvcreate stackvg/swap" lvm lvcreate -q -y -W n -Z n -n swap -L 16M stackvg
+	step "lvcreate stackvg/swap" lvm lvcreate -q -y -W n -Z n -n swap -L 128M stackvg
 	step "mknodes stackvg" lvm vgmknodes stackvg
 	step "write stack root" $bb dd if=$disk_fs_5a of=/dev/stackvg/root bs=1M conv=fsync
 	step "mkswap stack swap" /sbin/mkswap -L swap -U 5a000000-0000-4000-8000-0000000000f2 \

@@ -443,6 +443,20 @@ static int add_crypttab(struct tree *t, const struct build_opts *o, struct build
 	return r;
 }
 
+/* Host-only with a resume device: resume=UUID= of its swap, before --cmdline's words
+ * (10-build.conf), which win. */
+static int add_resume(struct tree *t, const struct build_opts *o, const struct build_report *rep)
+{
+	char text[sizeof(rep->resume.word) + 64];
+	int n;
+
+	if (!o->host_only || !rep->resume.word[0])
+		return 0;
+	n = snprintf(text, sizeof(text), "# the build host's resume device (sprout build "
+		     "--host-only)\n%s\n", rep->resume.word);
+	return add_text(t, "etc/sprout/cmdline.d/05-resume.conf", text, (size_t)n);
+}
+
 /* --- writing --------------------------------------------------------------------------- */
 
 static int archive(struct tree *t, uint32_t mtime, struct cpio_buf *cb)
@@ -606,6 +620,48 @@ static int pack(struct tree *t, const struct build_opts *o, struct build_report 
 	return r;
 }
 
+/* The resume device's stack joins the root's: its parts, md levels and LUKS devices
+ * (each once), so the modules, tools and crypttab words cover both. */
+static void merge_stack(struct stack_found *into, const struct stack_found *from)
+{
+	into->parts |= from->parts;
+	for (size_t i = 0; i < from->n_md_levels; i++) {
+		size_t k = 0;
+
+		while (k < into->n_md_levels && strcmp(into->md_levels[k], from->md_levels[i]))
+			k++;
+		if (k == into->n_md_levels && k < STACK_MAX_LEVELS)
+			memcpy(into->md_levels[into->n_md_levels++], from->md_levels[i],
+			       sizeof(from->md_levels[i]));
+	}
+	for (size_t i = 0; i < from->n_luks; i++) {
+		size_t k = 0;
+
+		while (k < into->n_luks && strcmp(into->luks[k].uuid, from->luks[i].uuid))
+			k++;
+		if (k == into->n_luks && k < STACK_MAX_LUKS)
+			into->luks[into->n_luks++] = from->luks[i];
+	}
+}
+
+/* Host-only: the resume device (hostresume.h), read from the running system, or from
+ * --proc with a test's sysfs. */
+static int plan_resume(const struct build_opts *o, struct build_report *rep)
+{
+	const char *sysfs = o->sysfs ? o->sysfs : "/sys";
+	const char *proc = o->proc ? o->proc : !strcmp(sysfs, "/sys") ? "/proc" : NULL;
+	int r;
+
+	if (!proc)
+		return 0;
+	r = hostresume_plan(sysfs, proc, &rep->resume);
+	if (r < 0 || !rep->resume.word[0])
+		return r;
+	merge_stack(&rep->found, &rep->resume.found);
+	rep->found.parts |= STACK_RESUME;
+	return 0;
+}
+
 /* The parts: those asked for, and in host-only mode those of the root's stack. A
  * root sprout-init cannot boot fails the build here, before anything is written. */
 static int decide_parts(struct tree *t, const struct build_opts *o, struct build_report *rep)
@@ -620,6 +676,9 @@ static int decide_parts(struct tree *t, const struct build_opts *o, struct build
 			 &rep->found, msg, sizeof(msg));
 	if (r < 0)
 		return fail(t, r, "--host-only: %s; no image written", msg);
+	r = plan_resume(o, rep);
+	if (r < 0)
+		return fail(t, r, "--host-only: the resume device: %s", strerror(-r));
 	rep->detected = rep->found.parts & ~rep->with;
 	rep->with |= rep->found.parts;
 	return 0;
@@ -656,6 +715,8 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 		r = add_includes(&t, o);
 	if (r == 0)
 		r = add_crypttab(&t, o, rep);
+	if (r == 0)
+		r = add_resume(&t, o, rep);
 	if (r == 0)
 		r = add_parents(&t);
 	if (r == 0)

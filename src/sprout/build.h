@@ -21,6 +21,8 @@
  *                                 the rd.luks.* words and key file of the build host's
  *                                 /etc/crypttab entries for it (hostluks.h); --cmdline
  *                                 (10-build.conf) wins over them
+ *   etc/sprout/cmdline.d/05-resume.conf   host-only with a resume device: resume=UUID=
+ *                                 of its swap (hostresume.h)
  *
  * Reproducible: entries are sorted by name (parents before children), owned by
  * 0:0, all with the same mtime (SOURCE_DATE_EPOCH, or 0), inode numbers assigned in
@@ -35,6 +37,7 @@
 #include <stdint.h>
 
 #include "hostluks.h"
+#include "hostresume.h"
 #include "kmodsel.h"
 #include "stack.h"
 
@@ -62,6 +65,9 @@ struct build_opts {
 	const char *mdadm_conf;   /* the host's, copied into host-only images; NULL:
 				   * /etc/mdadm/mdadm.conf */
 	const char *crypttab;  /* host-only: the host's crypttab; NULL: /etc/crypttab */
+	const char *proc;      /* host-only: where cmdline and swaps are read for the resume
+				* device; NULL: /proc with the running system's sysfs, and no
+				* resume detection with another --sysfs (a test's) */
 	const char *const *include;   /* SRC[:DST] */
 	size_t n_include;
 	uint32_t mtime;        /* of every entry; also build_time in etc/sprout/image */
@@ -78,6 +84,7 @@ struct build_report {
 	struct stack_found found;   /* host-only: the root and its stack */
 	bool mdadm_conf_host;  /* the host's mdadm.conf was copied */
 	struct hostluks luks;  /* host-only: what crypttab gave the root's LUKS devices */
+	struct hostresume resume;  /* host-only: the resume device, its stack and word */
 };
 
 /* Returns 0 or -errno with one line in err naming the input and the problem.

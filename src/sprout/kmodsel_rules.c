@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/array.h"
+#include "procswaps.h"
 
 /* --- the rule table ----------------------------------------------------------------
  * Paths relative to kernel/; the longest matching prefix decides. A row is a class
@@ -220,35 +221,6 @@ int kmodsel_dep_walk(const char *buf, size_t len,
 	return 0;
 }
 
-/* Decodes one whitespace-separated field of a mounts line, with \ooo escapes. */
-static int mounts_field(const char **p, const char *end, char *out, size_t outsz)
-{
-	size_t o = 0;
-	const char *s = *p;
-
-	while (s < end && (*s == ' ' || *s == '\t'))
-		s++;
-	if (s == end)
-		return -EBADMSG;
-	while (s < end && *s != ' ' && *s != '\t') {
-		char c = *s++;
-
-		if (c == '\\' && end - s >= 3 && s[0] >= '0' && s[0] <= '3' && s[1] >= '0' &&
-		    s[1] <= '7' && s[2] >= '0' && s[2] <= '7') {
-			c = (char)((s[0] - '0') << 6 | (s[1] - '0') << 3 | (s[2] - '0'));
-			s += 3;
-		}
-		if (c == '\0')
-			return -EBADMSG;
-		if (o + 1 >= outsz)
-			return -ENAMETOOLONG;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	*p = s;
-	return 0;
-}
-
 int kmodsel_root_mount(const char *buf, size_t len, char *dev, size_t devsz, char *type,
 		       size_t typesz)
 {
@@ -263,11 +235,11 @@ int kmodsel_root_mount(const char *buf, size_t len, char *dev, size_t devsz, cha
 		int r;
 
 		if (eol > p) {
-			r = mounts_field(&q, eol, d, sizeof(d));
+			r = procfs_field(&q, eol, d, sizeof(d));
 			if (r == 0)
-				r = mounts_field(&q, eol, mnt, sizeof(mnt));
+				r = procfs_field(&q, eol, mnt, sizeof(mnt));
 			if (r == 0)
-				r = mounts_field(&q, eol, t, sizeof(t));
+				r = procfs_field(&q, eol, t, sizeof(t));
 			if (r < 0)
 				return r == -ENAMETOOLONG ? -EBADMSG : r;
 			if (!strcmp(mnt, "/")) {

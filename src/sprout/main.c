@@ -57,17 +57,21 @@ static const char usage_build[] =
 	"  --mounts FILE        mount table for the root's type (default /proc/self/mounts)\n"
 	"  --crypttab FILE      crypttab giving the root's LUKS devices their names, key\n"
 	"                       file and discard in --host-only mode (default /etc/crypttab)\n"
+	"  --proc DIR           where --host-only reads cmdline and swaps for the resume\n"
+	"                       device (default /proc; none with another --sysfs)\n"
 	"  --firmware-dir DIR   where module firmware is looked for (default /lib/firmware)\n"
 	"  --compress KIND      zstd (default), gzip, xz, lz4 or none\n"
 	"  --add-modules A,B    more modules, by name or alias (repeatable)\n"
 	"  --add-binary PATH    a program, with its libraries and ELF interpreter\n"
 	"                       (repeatable)\n"
-	"  --with luks,lvm,md,fsck  storage stacks the root may stand on, and the root's\n"
-	"                       checker (repeatable): the host's cryptsetup, lvm, mdadm,\n"
-	"                       e2fsck at /sbin/ with their libraries, the modules and\n"
-	"                       configuration each needs;\n"
-	"                       --host-only adds the parts of this machine's root by\n"
-	"                       itself, and fails on a root sprout-init cannot boot\n"
+	"  --with luks,lvm,md,fsck,resume  storage stacks the root may stand on, and the\n"
+	"                       root's checker (repeatable): the host's cryptsetup, lvm,\n"
+	"                       mdadm, e2fsck at /sbin/ with their libraries, the modules\n"
+	"                       and configuration each needs; resume adds nothing of its\n"
+	"                       own (the kernel resumes; the swap's layers are luks,lvm,md);\n"
+	"                       --host-only adds the parts of this machine's root and\n"
+	"                       resume device by itself (with resume=UUID= of the swap), and\n"
+	"                       fails on a root sprout-init cannot boot\n"
 	"  --include SRC[:DST]  a regular file at DST in the image (default: SRC), its\n"
 	"                       mode kept, e.g. a LUKS key file (repeatable)\n"
 	"  --shell BUSYBOX      a busybox for the rescue shell: /bin/busybox, /bin/sh\n"
@@ -125,7 +129,7 @@ enum {
 	OPT_FIRST = 256, /* past every short option's character */
 	OPT_KVER = OPT_FIRST, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
-	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_HELP,
+	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_PROC, OPT_HELP,
 };
 
 static const struct option build_options[] = {
@@ -147,6 +151,7 @@ static const struct option build_options[] = {
 	{ "include", required_argument, NULL, OPT_INCLUDE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "crypttab", required_argument, NULL, OPT_CRYPTTAB },
+	{ "proc", required_argument, NULL, OPT_PROC },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -155,7 +160,7 @@ static const struct option build_options[] = {
 /* What the flags say that settings files do not carry. */
 struct cli {
 	struct settings set;
-	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab;
+	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab, *proc;
 	bool verbose, help;
 };
 
@@ -185,6 +190,7 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	case OPT_FIRMWARE: c->firmware_dir = arg; return 0;
 	case OPT_CONFIG: c->config = arg; return 0;
 	case OPT_CRYPTTAB: c->crypttab = arg; return 0;
+	case OPT_PROC: c->proc = arg; return 0;
 	case OPT_ADD_BINARY:
 		/* one path per flag: a path may hold spaces, unlike the file's list */
 		if (settings_add_binary(&c->set, arg) < 0)
@@ -339,6 +345,17 @@ static char *tool_path(void)
 	return p;
 }
 
+/* "note: ...\n" lines, each as "sprout: note: ...". */
+static void print_notes(const char *notes)
+{
+	for (const char *p = notes; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(stderr, "sprout: %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
 static void report_stack(const struct build_report *rep, bool host_only)
 {
 	char parts[32], dev[ESCAPE_SIZE(96)], type[ESCAPE_SIZE(32)];
@@ -354,17 +371,22 @@ static void report_stack(const struct build_report *rep, bool host_only)
 		fprintf(stderr, "sprout: note: host-only: the root's device %s is not in the "
 			"sysfs read; no storage stack under it was looked for\n",
 			escape_str(rep->found.root_dev, dev, sizeof(dev)));
-	for (const char *p = rep->luks.notes; *p;) {
-		size_t n = strcspn(p, "\n");
-
-		fprintf(stderr, "sprout: %.*s\n", (int)n, p);
-		p += n + (p[n] == '\n');
-	}
+	print_notes(rep->luks.notes);
 	if (rep->luks.words[0]) {
 		char words[ESCAPE_SIZE(HOSTLUKS_WORDS)];
 
 		fprintf(stderr, "sprout: host-only: from crypttab, the image's boot arguments: %s\n",
 			escape_str(rep->luks.words, words, sizeof(words)));
+	}
+	print_notes(rep->resume.notes);
+	if (host_only && rep->resume.word[0]) {
+		char word[ESCAPE_SIZE(320)], chain[ESCAPE_SIZE(128)];
+
+		escape_str(rep->resume.dev, chain, sizeof(chain));
+		fprintf(stderr, "sprout: host-only: the resume device /dev/%s (%s) stands on %s; "
+			"the image's boot arguments: %s\n", chain, rep->resume.source,
+			rep->resume.found.chain[0] ? rep->resume.found.chain : "a plain disk",
+			escape_str(rep->resume.word, word, sizeof(word)));
 	}
 	if (rep->mdadm_conf_host)
 		fprintf(stderr, "sprout: note: the host's mdadm.conf is in the image: its ARRAY "
@@ -401,6 +423,7 @@ static int run_build(const struct cli *c, struct settings *set)
 		.mounts = c->mounts,
 		.firmware_dir = c->firmware_dir,
 		.crypttab = c->crypttab,
+		.proc = c->proc,
 		.compress = set->compress,
 		.add_modules = (const char *const *)set->add_modules,
 		.n_add_modules = set->n_add_modules,

@@ -1,4 +1,4 @@
-/* stack: what `--with luks,lvm,md,fsck` carries, and the tools' lookup. See stack.h;
+/* stack: what `--with luks,lvm,md,fsck,resume` carries, and the tools' lookup. See stack.h;
  * the detection under a host's root is in stack_detect.c. */
 #include "stack.h"
 
@@ -20,6 +20,7 @@ static const struct {
 	{ STACK_LVM, "lvm" },
 	{ STACK_MD, "md" },
 	{ STACK_FSCK, "fsck" },
+	{ STACK_RESUME, "resume" },
 };
 
 /* glibc's pthread_exit unwinds through libgcc_s, which it dlopens: libargon2 (the
@@ -146,11 +147,10 @@ int stack_parse_with(const char *list, unsigned *parts, char *msg, size_t msgsz)
 
 		if (n && !part) {
 			char word[ESCAPE_SIZE(32)];
-			bool later = n == 6 && !memcmp(p, "resume", 6);
 
 			escape_bytes(p, n, word, sizeof(word));
-			return errmsg(msg, msgsz, -EINVAL, "with \"%s\": %s; expected luks, lvm, "
-				      "md or fsck", word, later ? "not supported yet" : "unknown part");
+			return errmsg(msg, msgsz, -EINVAL, "with \"%s\": unknown part; expected luks, "
+				      "lvm, md, fsck or resume", word);
 		}
 		*parts |= part;
 		p += n;

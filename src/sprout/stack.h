@@ -23,7 +23,9 @@ enum {
 	STACK_LVM = 1u << 1,
 	STACK_MD = 1u << 2,
 	STACK_FSCK = 1u << 3,   /* e2fsck: checks an ext2/3/4 root before it is mounted */
-	STACK_ALL = STACK_LUKS | STACK_LVM | STACK_MD | STACK_FSCK,
+	STACK_RESUME = 1u << 4, /* resume from hibernation: no tool, no module of its own (the
+				 * kernel does it); the resume device's layers are luks/lvm/md */
+	STACK_ALL = STACK_LUKS | STACK_LVM | STACK_MD | STACK_FSCK | STACK_RESUME,
 };
 
 #define STACK_MAX_DEPTH 16      /* layers followed below the root */
@@ -33,12 +35,10 @@ enum {
 #define STACK_MAX_LUKS 8        /* LUKS devices remembered under the root */
 
 /* Parses a comma (or space) separated list of part names into *parts (OR'ed in).
- * Returns 0 or -EINVAL with msg naming the word ("resume": not supported yet).
- * Pure. */
+ * Returns 0 or -EINVAL with msg naming the word. Pure. */
 int stack_parse_with(const char *list, unsigned *parts, char *msg, size_t msgsz);
 
-/* "luks,lvm,md,fsck" for a set of parts (the empty string for none); out has room for
- * at least 16 bytes. */
+/* "luks,lvm,md,fsck,resume" for a set of parts (the empty string for none). */
 void stack_with_string(unsigned parts, char *out, size_t outsz);
 
 /* --- what a part carries ----------------------------------------------------------- */
@@ -101,6 +101,20 @@ struct stack_found {
  * one line in err: -ENOTSUP names what sprout-init cannot boot. */
 int stack_detect(const char *sysfs, const char *mounts, struct stack_found *out, char *err,
 		 size_t errsz);
+
+/* The stack under another block device than the root (the resume device): name is
+ * its sysfs name (dm-3); role names it in messages ("resume device"). out->root_dev
+ * is then /dev/NAME. 0 or -errno with one line in err, as stack_detect. */
+int stack_detect_block(const char *sysfs, const char *name, const char *role,
+		       struct stack_found *out, char *err, size_t errsz);
+
+/* The sysfs name of the block device a /dev path names (/dev/vda2, /dev/mapper/NAME,
+ * /dev/VG/LV; on the running system, with sysfs "/sys", any link such as
+ * /dev/disk/by-uuid/X). 0, -ENOENT, -ENAMETOOLONG. */
+int stack_block_name(const char *sysfs, const char *dev, char *out, size_t outsz);
+
+/* Is name a block device of this sysfs (SYSFS/class/block/NAME/dev)? */
+bool stack_is_block(const char *sysfs, const char *name);
 
 /* Classifies a dm uuid (as dm/uuid holds it). Returns STACK_LUKS, STACK_LVM, or 0
  * for one sprout-init cannot bring up; *what names it for a message ("LUKS2",

@@ -23,7 +23,8 @@
 struct walk {
 	const char *sysfs;
 	struct stack_found *out;
-	char dev[ESCAPE_SIZE(96)];   /* the root's device, escaped for messages */
+	const char *role;            /* "root", "resume device": whose stack, for messages */
+	char dev[ESCAPE_SIZE(96)];   /* its device, escaped for messages */
 	bool live;                   /* the running system's /sys and mount table */
 	size_t visited;
 	char *err;
@@ -109,9 +110,9 @@ static int add_level(struct walk *w, const char *name, const char *level)
 	if (!*level || strlen(level) >= sizeof(f->md_levels[0]) ||
 	    strspn(level, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(level) ||
 	    !strcmp(level, "container"))
-		return errmsg(w->err, w->errsz, -ENOTSUP, "the root %s stands on md array %s "
+		return errmsg(w->err, w->errsz, -ENOTSUP, "the %s %s stands on md array %s "
 			      "of level \"%s\": sprout-init assembles linear, raid0, raid1, "
-			      "raid4/5/6 and raid10 arrays only", w->dev, name, esc);
+			      "raid4/5/6 and raid10 arrays only", w->role, w->dev, name, esc);
 	if (f->n_md_levels == STACK_MAX_LEVELS)
 		return errmsg(w->err, w->errsz, -E2BIG, "more than %d md levels", STACK_MAX_LEVELS);
 	memcpy(f->md_levels[f->n_md_levels++], level, strlen(level) + 1); /* fits: checked */
@@ -191,16 +192,16 @@ static int visit(struct walk *w, const char *name, int depth)
 
 	if (depth > STACK_MAX_DEPTH || ++w->visited > STACK_MAX_DEVICES)
 		return errmsg(w->err, w->errsz, -ELOOP, "%s: more than %d layers or %d devices "
-			      "under the root %s", w->sysfs, STACK_MAX_DEPTH, STACK_MAX_DEVICES,
-			      w->dev);
+			      "under the %s %s", w->sysfs, STACK_MAX_DEPTH, STACK_MAX_DEVICES,
+			      w->role, w->dev);
 	r = attr(w, name, "dm/uuid", val, sizeof(val));
 	if (r == 0) {
 		part = stack_dm_kind(val, &what);
 		escape_str(val, esc, sizeof(esc));
 		if (!part)
-			return errmsg(w->err, w->errsz, -ENOTSUP, "the root %s stands on %s (%s, "
+			return errmsg(w->err, w->errsz, -ENOTSUP, "the %s %s stands on %s (%s, "
 				      "dm uuid \"%s\"), which sprout-init cannot bring up",
-				      w->dev, what, name, esc);
+				      w->role, w->dev, what, name, esc);
 		f->parts |= part;
 		chain_add(f, name, what);
 		if (part == STACK_LUKS)
@@ -213,9 +214,9 @@ static int visit(struct walk *w, const char *name, int depth)
 	r = attr(w, name, "md/metadata_version", val, sizeof(val));
 	if (r == 0 && !strncmp(val, "external:", 9)) {
 		escape_str(val, esc, sizeof(esc));
-		return errmsg(w->err, w->errsz, -ENOTSUP, "the root %s stands on md array %s with "
+		return errmsg(w->err, w->errsz, -ENOTSUP, "the %s %s stands on md array %s with "
 			      "external metadata (%s: IMSM or DDF firmware RAID), which needs "
-			      "mdmon; sprout-init does not carry it", w->dev, name, esc);
+			      "mdmon; sprout-init does not carry it", w->role, w->dev, name, esc);
 	}
 	r = attr(w, name, "md/level", val, sizeof(val));
 	if (r == -ENOENT)
@@ -349,7 +350,7 @@ static bool no_block_root(const char *type, const char *dev)
 int stack_detect(const char *sysfs, const char *mounts, struct stack_found *out, char *err,
 		 size_t errsz)
 {
-	struct walk w = { .sysfs = sysfs, .out = out, .err = err, .errsz = errsz,
+	struct walk w = { .sysfs = sysfs, .out = out, .err = err, .errsz = errsz, .role = "root",
 			  .live = !strcmp(sysfs, "/sys") && !strcmp(mounts, "/proc/self/mounts") };
 	char name[256];
 	char *buf;
@@ -379,5 +380,34 @@ int stack_detect(const char *sysfs, const char *mounts, struct stack_found *out,
 		out->unresolved = true;
 		return 0; /* not in this sysfs: nothing to follow */
 	}
+	return visit(&w, name, 0);
+}
+
+int stack_block_name(const char *sysfs, const char *dev, char *out, size_t outsz)
+{
+	struct walk w = { .sysfs = sysfs, .live = !strcmp(sysfs, "/sys") };
+
+	if (strncmp(dev, "/dev/", 5) != 0)
+		return -ENOENT;
+	return root_block(&w, dev, out, outsz);
+}
+
+bool stack_is_block(const char *sysfs, const char *name)
+{
+	struct walk w = { .sysfs = sysfs };
+
+	return !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..") && in_class(&w, name);
+}
+
+int stack_detect_block(const char *sysfs, const char *name, const char *role,
+		       struct stack_found *out, char *err, size_t errsz)
+{
+	struct walk w = { .sysfs = sysfs, .out = out, .err = err, .errsz = errsz, .role = role };
+
+	memset(out, 0, sizeof(*out));
+	if (errsz)
+		err[0] = '\0';
+	snprintf(out->root_dev, sizeof(out->root_dev), "/dev/%s", name);
+	escape_str(out->root_dev, w.dev, sizeof(w.dev));
 	return visit(&w, name, 0);
 }

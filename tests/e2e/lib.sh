@@ -153,7 +153,9 @@ e2e_make_root() {
 	ln -sf busybox "$dir"/bin/sh
 	e2e__root_init >"$dir"/sbin/init
 	cp "$dir"/sbin/init "$dir"/sbin/init2
-	chmod 0755 "$dir"/sbin/init "$dir"/sbin/init2
+	e2e__hibernate_init >"$dir"/sbin/hibernate-test
+	e2e__counter >"$dir"/sbin/counter
+	chmod 0755 "$dir"/sbin/init "$dir"/sbin/init2 "$dir"/sbin/hibernate-test "$dir"/sbin/counter
 	cat >"$dir"/etc/os-release <<-'EOF'
 		NAME="sprout e2e root"
 		ID=sprout-e2e
@@ -187,6 +189,55 @@ e2e__root_init() {
 		say "SPROUT-E2E-RUN: $run"
 		say "SPROUT-E2E-TIME: $up"
 		exec $bb poweroff -f
+	EOF
+}
+
+# An init for the resume test (init=/sbin/hibernate-test): starts /sbin/counter, a process
+# that prints its PID, this boot's random id and a count to the console every second. With
+# the arguments "hibernate SWAP" it swaps on SWAP after three counts and hibernates (the
+# guest powers off once the image is written); when the system comes back from that image
+# the same counter goes on for three more counts, then the guest powers off. Without
+# arguments: three counts, then power off.
+e2e__hibernate_init() {
+	cat <<-'EOF'
+		#!/bin/busybox sh
+		bb=/bin/busybox
+		[ -r /proc/mounts ] || $bb mount -t proc proc /proc
+		[ -d /sys/power ] || $bb mount -t sysfs sys /sys
+		say() { printf '%s\n' "$1" >/dev/console; }
+		id=$($bb cat /proc/sys/kernel/random/boot_id)
+		$bb sh /sbin/counter "$id" &
+		say "SPROUT-E2E-COUNTER: started pid=$! boot=$id"
+		$bb sleep 3
+		if [ "${1:-}" = hibernate ]; then
+			if $bb swapon "$2"; then
+				echo 0 >/sys/power/image_size
+				echo shutdown >/sys/power/disk
+				say "SPROUT-E2E-HIBERNATE: writing the image to $2"
+				if echo disk >/sys/power/state; then
+					say "SPROUT-E2E-RESUMED: boot=$id"
+				else
+					say "SPROUT-E2E-HIBERNATE: failed"
+				fi
+			else
+				say "SPROUT-E2E-HIBERNATE: swapon $2 failed"
+			fi
+			$bb sleep 3
+		fi
+		say "SPROUT-E2E-COUNTER: done boot=$id"
+		exec $bb poweroff -f
+	EOF
+}
+
+e2e__counter() {
+	cat <<-'EOF'
+		#!/bin/busybox sh
+		n=0
+		while :; do
+			n=$((n + 1))
+			printf 'SPROUT-E2E-COUNT: pid=%s boot=%s n=%s\n' $$ "$1" $n >/dev/console
+			/bin/busybox sleep 1
+		done
 	EOF
 }
 

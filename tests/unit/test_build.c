@@ -372,7 +372,7 @@ struct listing {
 	char image[512], lvm[2048], mdadm[512], key[64];
 	uint32_t key_mode;
 	char crypt[1024];          /* etc/sprout/cmdline.d/05-crypttab.conf */
-	char tracked[64];          /* the file named by track, and its mode */
+	char tracked[256];         /* the file named by track, and its mode */
 	uint32_t tracked_mode;
 };
 
@@ -675,6 +675,156 @@ static void test_host_only_crypttab(void **state)
 	track = NULL;
 }
 
+/* The resume device on a fake machine: the root on a plain partition (vda1), swap on an
+ * LV (dm-3, vg-swap) on LUKS2 (dm-2) on vda2. /proc/swaps names the LV's node, which here
+ * is a file holding a swap header (UUID 5a…f2). */
+static const char *const swap_on_lvm_luks[] = {
+	"class/block/vda1/dev", "252:1\n",
+	"class/block/vda2/dev", "252:2\n",
+	"class/block/dm-3/dev", "254:3\n",
+	"class/block/dm-3/dm/name", "vg-swap\n",
+	"class/block/dm-3/dm/uuid", "LVM-AbCdEfGhIjKlMnOpQrStUvWxYz012345SwApSwApSwApSwApSwApSwAp0123\n",
+	"class/block/dm-3/slaves/dm-2/", "",
+	"class/block/dm-2/dev", "254:2\n",
+	"class/block/dm-2/dm/name", "vda2_crypt\n",
+	"class/block/dm-2/dm/uuid", "CRYPT-LUKS2-5a000000000040008000000000000002-vda2_crypt\n",
+	"class/block/dm-2/slaves/vda2/", "",
+	"class/block/zram0/dev", "251:0\n",
+	"power/resume", "0:0\n",
+};
+
+/* proc/swaps, proc/cmdline (NULL: none) and dev/dm-3 (the swap header) under DIR/NAME. */
+static void fake_proc(const struct fixture *f, const char *name, const char *cmdline,
+		      char *proc)
+{
+	static const uint8_t uuid[16] = { 0x5a, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 0xf2 };
+	static uint8_t page[65536];
+	long psz = sysconf(_SC_PAGESIZE);
+	char path[512], swaps[1024];
+	FILE *fp;
+
+	snprintf(proc, 256, "%s/%s/proc", f->dir, name);
+	snprintf(swaps, sizeof(swaps), "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+		 "%s/%s/dev/dm-3 partition\t131068\t\t0\t\t-2\n"
+		 "/dev/zram0 partition\t1048572\t\t0\t\t100\n", f->dir, name);
+	snprintf(path, sizeof(path), "%s/proc/swaps", name);
+	assert_int_equal(put(f->dir, path, swaps), 0);
+	snprintf(path, sizeof(path), "%s/proc/cmdline", name);
+	if (cmdline)
+		assert_int_equal(put(f->dir, path, cmdline), 0);
+	memset(page, 0, sizeof(page));
+	memcpy(page + 1036, uuid, sizeof(uuid));
+	memcpy(page + 1052, "swap", 4);
+	memcpy(page + psz - 10, "SWAPSPACE2", 10);
+	snprintf(path, sizeof(path), "%s/%s/dev/dm-3", f->dir, name);
+	assert_int_equal(run("mkdir -p '%s/%s/dev'", f->dir, name), 0);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(page, 1, (size_t)psz, fp), (size_t)psz);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void test_host_only_resume(void **state)
+{
+	struct fixture *f = *state;
+	char out[256], err[1024], sysfs[256], mounts[256], proc[256], ct[256];
+	struct build_report rep;
+	struct build_opts o;
+	struct listing l;
+
+	if (!f->dir[0] || !f->real_modules)
+		skip();
+	machine(f, "resume", "/dev/vda1 / ext4 rw 0 0\n", swap_on_lvm_luks, N(swap_on_lvm_luks),
+		sysfs, mounts);
+	fake_proc(f, "resume", "BOOT_IMAGE=/vmlinuz root=/dev/vda1 ro quiet\n", proc);
+	snprintf(out, sizeof(out), "%s/resume.img", f->dir);
+	snprintf(ct, sizeof(ct), "%s/resume/crypttab", f->dir);
+	assert_int_equal(put(f->dir, "resume/crypttab",
+			     "vda2_crypt UUID=5a000000-0000-4000-8000-000000000002 none luks\n"), 0);
+	o = opts(f, out);
+	o.host_only = true;
+	o.sysfs = sysfs;
+	o.mounts = mounts;
+	o.proc = proc;
+	o.crypttab = ct;
+	o.tool_path = f->tools;
+	track = "etc/sprout/cmdline.d/05-resume.conf";
+	/* no resume= on the host: the largest swap partition that is not zram */
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(rep.resume.dev, "dm-3");
+	assert_string_equal(rep.resume.source, "the largest active swap area (/proc/swaps)");
+	assert_string_equal(rep.resume.word, "resume=UUID=5a000000-0000-4000-8000-0000000000f2");
+	assert_string_equal(rep.resume.found.chain, "dm-3 (LVM) on dm-2 (LUKS2)");
+	assert_int_equal(rep.with, STACK_LUKS | STACK_LVM | STACK_RESUME);
+	assert_int_equal(rep.detected, STACK_LUKS | STACK_LVM | STACK_RESUME);
+	assert_string_equal(rep.found.chain, ""); /* the root itself stands on a plain disk */
+	assert_true(selected(&rep, "dm_mod") && selected(&rep, "dm_crypt"));
+	assert_false(selected(&rep, "md_mod"));
+	build_report_free(&rep);
+	list_image(out, &l);
+	assert_string_equal(l.tracked, "# the build host's resume device (sprout build "
+			    "--host-only)\nresume=UUID=5a000000-0000-4000-8000-0000000000f2\n");
+	assert_true(has(&l, "sbin/cryptsetup") && has(&l, "sbin/lvm"));
+	assert_false(has(&l, "sbin/mdadm"));
+	/* the swap's LUKS device gets its crypttab name, as the root's would */
+	assert_string_equal(l.crypt, "# from the build host's crypttab (sprout build "
+			    "--host-only)\nrd.luks.name=5a000000-0000-4000-8000-000000000002="
+			    "vda2_crypt\n");
+	assert_non_null(strstr(l.image, "with=luks,lvm,resume\n"));
+	/* the kernel's resume= wins over the swaps, found by its UUID among them */
+	fake_proc(f, "resume", "root=/dev/vda1 resume=UUID=5A000000-0000-4000-8000-0000000000F2\n",
+		  proc);
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(rep.resume.source, "the running kernel's resume=");
+	assert_string_equal(rep.resume.word, "resume=UUID=5a000000-0000-4000-8000-0000000000f2");
+	build_report_free(&rep);
+	/* ... and by device number, through /sys/power/resume */
+	fake_proc(f, "resume", "root=/dev/vda1\n", proc);
+	assert_int_equal(put(sysfs, "power/resume", "254:3\n"), 0);
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(rep.resume.source, "/sys/power/resume");
+	assert_string_equal(rep.resume.dev, "dm-3");
+	build_report_free(&rep);
+	/* noresume on the host: no resume= and no stack for it */
+	fake_proc(f, "resume", "root=/dev/vda1 resume=/dev/mapper/vg-swap noresume\n", proc);
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(rep.resume.word, "");
+	assert_int_equal(rep.with, 0);
+	assert_non_null(strstr(rep.resume.notes, "this host boots with noresume"));
+	build_report_free(&rep);
+	list_image(out, &l);
+	assert_false(has(&l, track));
+	/* a resume= naming nothing there: a warning, the image boots without resume */
+	fake_proc(f, "resume", "resume=/dev/mapper/nothing\n", proc);
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(rep.resume.word, "");
+	assert_non_null(strstr(rep.resume.notes, "warning: this host's resume=/dev/mapper/nothing "
+						 "names no block device"));
+	build_report_free(&rep);
+	/* a swap on a stack sprout-init cannot bring up: a warning, no resume=, an image */
+	assert_int_equal(put(sysfs, "class/block/dm-2/dm/uuid", "mpath-3600a0b80\n"), 0);
+	fake_proc(f, "resume", "root=/dev/vda1\n", proc);
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(rep.resume.word, "");
+	assert_int_equal(rep.with, 0);
+	assert_non_null(strstr(rep.resume.notes, "warning: the resume device /dev/dm-3 stands on "
+						 "multipath"));
+	build_report_free(&rep);
+	/* a test's sysfs without --proc: the build host's /proc is not read */
+	o.proc = NULL;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(rep.resume.word, "");
+	assert_string_equal(rep.resume.notes, "");
+	build_report_free(&rep);
+	track = NULL;
+}
+
 /* A root on a partition of an md array (md0p1): sysfs nests the partition under its
  * array, and the partition has neither md/ nor slaves/: the walk goes up to md0. */
 static void test_host_only_md_partition(void **state)
@@ -922,7 +1072,7 @@ static void test_stack_helpers(void **state)
 		assert_string_equal(what, kinds[i].what);
 	}
 	stack_with_string(STACK_ALL, out, sizeof(out));
-	assert_string_equal(out, "luks,lvm,md,fsck");
+	assert_string_equal(out, "luks,lvm,md,fsck,resume");
 	stack_with_string(STACK_MD | STACK_LUKS, out, sizeof(out));
 	assert_string_equal(out, "luks,md");
 	stack_with_string(0, out, sizeof(out));
@@ -1000,6 +1150,7 @@ int main(void)
 		cmocka_unit_test(test_host_only_md),
 		cmocka_unit_test(test_host_only_md_partition),
 		cmocka_unit_test(test_host_only_refused),
+		cmocka_unit_test(test_host_only_resume),
 		cmocka_unit_test(test_with_fsck),
 		cmocka_unit_test(test_stack_helpers),
 		cmocka_unit_test(test_include),

@@ -144,7 +144,7 @@ static void test_merge(void **state)
 	settings_free(&flags);
 }
 
-/* with= accumulates parts; resume is refused as not supported yet. */
+/* with= accumulates parts; an unknown one is refused, naming the parts there are. */
 static void test_with(void **state)
 {
 	static const struct {
@@ -158,10 +158,11 @@ static void test_with(void **state)
 		  NULL },
 		{ "with=fsck,md\n", 0, STACK_FSCK | STACK_MD, "md,fsck", NULL },
 		{ "with=\n", 0, 0, "", NULL },
-		{ "with=md\nwith=resume\n", -EINVAL, STACK_MD, "md",
-		  "t.conf:2: with \"resume\": not supported yet; expected luks, lvm, md or fsck" },
-		{ "with=luks,resume", -EINVAL, STACK_LUKS, "luks",
-		  "t.conf:1: with \"resume\": not supported yet" },
+		{ "with=md\nwith=resume\n", 0, STACK_MD | STACK_RESUME, "md,resume", NULL },
+		{ "with=luks,resume,lvm,md,fsck", 0, STACK_ALL, "luks,lvm,md,fsck,resume", NULL },
+		{ "with=md\nwith=hibernate\n", -EINVAL, STACK_MD, "md",
+		  "t.conf:2: with \"hibernate\": unknown part; expected luks, lvm, md, fsck or "
+		  "resume" },
 		{ "with=zfs", -EINVAL, 0, "", "t.conf:1: with \"zfs\": unknown part" },
 		{ "with=LUKS", -EINVAL, 0, "", "unknown part" },
 		{ "with=lu\001ks", -EINVAL, 0, "", "with \"lu\\x01ks\"" },  /* escaped */
