@@ -628,7 +628,7 @@ static void merge_stack(struct stack_found *into, const struct stack_found *from
 	for (size_t i = 0; i < from->n_md_levels; i++) {
 		size_t k = 0;
 
-		while (k < into->n_md_levels && strcmp(into->md_levels[k], from->md_levels[i]))
+		while (k < into->n_md_levels && strcmp(into->md_levels[k], from->md_levels[i]) != 0)
 			k++;
 		if (k == into->n_md_levels && k < STACK_MAX_LEVELS)
 			memcpy(into->md_levels[into->n_md_levels++], from->md_levels[i],
@@ -637,7 +637,7 @@ static void merge_stack(struct stack_found *into, const struct stack_found *from
 	for (size_t i = 0; i < from->n_luks; i++) {
 		size_t k = 0;
 
-		while (k < into->n_luks && strcmp(into->luks[k].uuid, from->luks[i].uuid))
+		while (k < into->n_luks && strcmp(into->luks[k].uuid, from->luks[i].uuid) != 0)
 			k++;
 		if (k == into->n_luks && k < STACK_MAX_LUKS)
 			into->luks[into->n_luks++] = from->luks[i];

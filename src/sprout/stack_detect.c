@@ -396,7 +396,8 @@ bool stack_is_block(const char *sysfs, const char *name)
 {
 	struct walk w = { .sysfs = sysfs };
 
-	return !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..") && in_class(&w, name);
+	return !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+	       in_class(&w, name);
 }
 
 int stack_detect_block(const char *sysfs, const char *name, const char *role,
