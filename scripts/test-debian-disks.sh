@@ -3,9 +3,9 @@
 # Debian install lays out: md RAID1 > LUKS2 > LVM (VG sprout-vg: LV root, ext4; LV swap_1, swap).
 # Made inside a QEMU guest running the test kernel (the host kernel has no dm and no md) and
 # cached under $SPROUT_DEBIAN_DISKS_DIR (default /var/cache/sprout/debian-disks)/KEY/, KEY a hash
-# of what they are made from: this script (which also prepares the root for a test, below), the
-# Debian root's key, the test kernel release and the versions of the packages whose tools make
-# them. Remade when missing. The disks are sparse: only what the filesystem uses is written.
+# of what they are made from: this script (which also prepares the root for a test, below) and
+# scripts/cache.sh, the Debian root's key, the test kernel release and the versions of the
+# packages whose tools make them. Remade when missing. The disks are sparse: only what the filesystem uses is written.
 #   test-debian-disks.sh             makes the set if missing; prints its directory on stdout
 #   test-debian-disks.sh --no-build  prints the directory only if the set is there, else exits 1
 #   test-debian-disks.sh --key       prints the key's inputs (stderr) and the key (stdout)
@@ -16,7 +16,8 @@
 #                  > LV swap_1 64 MiB, swap 6a000000-0000-4000-8000-0000000000f2
 # The root is a copy of the cached Debian root, prepared for a test: the serial getty masked, an
 # empty /etc/fstab, and sprout-report.service (after multi-user.target) which writes
-# "SPROUT-DEBIAN: multi-user=STATE failed=N uptime=S" (and the failed units' names) to
+# "SPROUT-DEBIAN: multi-user=STATE failed=N uptime=S", the failed units' names and the root
+# ("SPROUT-DEBIAN-ROOT: DEVICE dm=DM-NAME FSTYPE OPTIONS") to
 # /dev/kmsg, then powers off. No kernel modules in it: the image has loaded what the root needs.
 # Also in the directory: KEY-INPUTS, guest.log, SHA256SUMS. Boot them with QEMU's snapshot=on
 # (or on copies): the cached set must never be written.
@@ -24,19 +25,9 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${SPROUT_DEBIAN_DISKS_DIR:-/var/cache/sprout/debian-disks}
-mode=build
-for a in "$@"; do
-	case $a in
-	--no-build) mode=nobuild ;;
-	--key) mode=key ;;
-	*) echo "test-debian-disks: unknown option '$a' (expected --no-build, --key)" >&2; exit 2 ;;
-	esac
-done
-
-die() {
-	echo "test-debian-disks: $*" >&2
-	exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=cache.sh
+. "$(dirname "$0")/cache.sh"
+cache_options "$@"
 
 TOOLS=(/sbin/cryptsetup /sbin/mdadm /sbin/lvm /sbin/mke2fs /sbin/mkswap /sbin/blkid)
 PKGS=(cryptsetup-bin mdadm lvm2 e2fsprogs util-linux busybox-static)
@@ -62,27 +53,9 @@ key_inputs() {
 	echo "kernel $KVER"
 	dpkg-query -W -f='package ${Package} ${Version}\n' "${PKGS[@]}" 2>&1 || true
 }
-inputs=$(key_inputs)
-key=$(sha256sum <<<"$inputs" | cut -c1-16)
-dir=$cache/$key
-
-case $mode in
-key)
-	echo "$inputs" >&2
-	echo "$key"
-	exit 0
-	;;
-nobuild)
-	[ -f "$dir/SHA256SUMS" ] || die "no Debian disk set at $dir (run scripts/test-debian-disks.sh as root)"
-	echo "$dir"
-	exit 0
-	;;
-esac
-
-if [ -f "$dir/SHA256SUMS" ]; then
-	echo "$dir"
-	exit 0
-fi
+cache_key "$cache" "$(key_inputs)"
+dir=$cache_dir
+cache_answer SHA256SUMS "$dir"
 
 for t in "${TOOLS[@]}" /bin/busybox; do
 	[ -x "$t" ] || die "$t is missing (run scripts/deps.sh as root)"
@@ -90,13 +63,7 @@ done
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing (run scripts/deps.sh)"
 debroot=$("$repo/scripts/test-debian-root.sh") || die "no Debian root (scripts/test-debian-root.sh)"
 
-mkdir -p "$cache" || die "cannot create $cache (run as root, or set SPROUT_DEBIAN_DISKS_DIR)"
-exec {lockfd}>"$cache/.lock"
-flock "$lockfd"
-if [ -f "$dir/SHA256SUMS" ]; then
-	echo "$dir"
-	exit 0
-fi
+cache_lock
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sprout-debdisks.XXXXXX")
 qpid=
@@ -114,7 +81,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-echo "test-debian-disks: making the Debian disk set $key in a QEMU guest (kernel $KVER)" >&2
+echo "test-debian-disks: making the Debian disk set $cache_key in a QEMU guest (kernel $KVER)" >&2
 start=$SECONDS
 
 # --- the root, prepared for a test (on a copy: the cached root is shared) --------------------
@@ -133,7 +100,10 @@ cat >"$r/usr/local/sbin/sprout-report" <<-'EOF'
 	systemctl --failed --no-legend --plain | while read -r unit rest; do
 		echo "<5>SPROUT-DEBIAN-FAILED: $unit $rest" >/dev/kmsg
 	done
-	echo "<5>SPROUT-DEBIAN-ROOT: $(findmnt -n -o SOURCE,FSTYPE,OPTIONS /)" >/dev/kmsg
+	# The root's device and, for a device-mapper one, its name (no dm udev rules in this root).
+	src=$(findmnt -n -o SOURCE /)
+	dm=$(cat "/sys/class/block/${src##*/}/dm/name" 2>/dev/null || echo -)
+	echo "<5>SPROUT-DEBIAN-ROOT: $src dm=$dm $(findmnt -n -o FSTYPE,OPTIONS /)" >/dev/kmsg
 	systemctl --no-block poweroff
 EOF
 chmod 0755 "$r/usr/local/sbin/sprout-report"
@@ -293,11 +263,11 @@ for d in deb-a deb-b; do
 	grep -qxF UUID=6a000000-0000-0000-4000-000000000001 <<<"$got" ||
 		die "$d.img is not a member of md array 6a000000:00000000:40000000:00000001: ${got//$'\n'/ }"
 done
-echo "$inputs" >"$out/KEY-INPUTS"
+echo "$cache_inputs" >"$out/KEY-INPUTS"
 tr -d '\r' <"$log" >"$out/guest.log"
 (cd "$out" && sha256sum -- *.img >SHA256SUMS)
 rm -rf "$dir"
 mv "$out" "$dir"
 echo "test-debian-disks: made $dir in $((SECONDS - start)) s ($(du -sh "$dir" | cut -f1) on disk;" \
-	"$(grep -a '^SDEB: ' "$dir/guest.log" | tr '\n' ' ' | sed 's/SDEB: //g; s/ *$//') of guest uptime)" >&2
+	"$(grep -a '^SDEB: [a-z]* at' "$dir/guest.log" | tr '\n' ' ' | sed 's/SDEB: //g; s/ *$//') of guest uptime)" >&2
 echo "$dir"

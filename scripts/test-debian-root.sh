@@ -19,19 +19,9 @@ VARIANT=minbase
 INCLUDE=systemd-sysv,udev,kmod,iproute2
 
 cache=${SPROUT_DEBIAN_DIR:-/var/cache/sprout/debian}
-mode=build
-for a in "$@"; do
-	case $a in
-	--no-build) mode=nobuild ;;
-	--key) mode=key ;;
-	*) echo "test-debian-root: unknown option '$a' (expected --no-build, --key)" >&2; exit 2 ;;
-	esac
-done
-
-die() {
-	echo "test-debian-root: $*" >&2
-	exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=cache.sh
+. "$(dirname "$0")/cache.sh"
+cache_options "$@"
 
 # The mirror: $SPROUT_DEBIAN_MIRROR, else the first Debian URI of the machine's apt sources
 # (deb822 debian.sources, else a one-line sources.list entry for the suite).
@@ -64,38 +54,13 @@ key_inputs() {
 	echo "release $(release)"
 	echo "debootstrap $(dpkg-query -W -f='${Version}' debootstrap 2>/dev/null || echo missing)"
 }
-inputs=$(key_inputs)
-key=$(sha256sum <<<"$inputs" | cut -c1-16)
-dir=$cache/$key
-
-case $mode in
-key)
-	echo "$inputs" >&2
-	echo "$key"
-	exit 0
-	;;
-nobuild)
-	[ -f "$dir/KEY-INPUTS" ] || die "no Debian root at $dir (run scripts/test-debian-root.sh as root)"
-	echo "$dir/root"
-	exit 0
-	;;
-esac
-
-if [ -f "$dir/KEY-INPUTS" ]; then
-	echo "$dir/root"
-	exit 0
-fi
+cache_key "$cache" "$(key_inputs)"
+dir=$cache_dir
+cache_answer KEY-INPUTS "$dir/root"
 
 command -v debootstrap >/dev/null || die "debootstrap is missing (run scripts/deps.sh as root)"
 [ "$(id -u)" = 0 ] || die "debootstrap needs root"
-mkdir -p "$cache" || die "cannot create $cache (set SPROUT_DEBIAN_DIR)"
-# One builder at a time; a second one waits, then finds the root made.
-exec {lockfd}>"$cache/.lock"
-flock "$lockfd"
-if [ -f "$dir/KEY-INPUTS" ]; then
-	echo "$dir/root"
-	exit 0
-fi
+cache_lock
 
 out=$dir.tmp
 cleanup() {
@@ -118,7 +83,7 @@ fi
 [ -x "$out/root/lib/systemd/systemd" ] && [ -r "$out/root/etc/os-release" ] ||
 	die "debootstrap left no systemd or no /etc/os-release in $out/root"
 rm -f "$out/root/var/cache/apt/archives/"*.deb
-echo "$inputs" >"$out/KEY-INPUTS"
+echo "$cache_inputs" >"$out/KEY-INPUTS"
 rm -rf --one-file-system "$dir"
 mv "$out" "$dir"
 echo "test-debian-root: made $dir in $((SECONDS - start)) s ($(du -sh "$dir/root" | cut -f1))" >&2
