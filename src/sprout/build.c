@@ -276,10 +276,15 @@ struct tools {
 	char path[4][PATH_MAX];
 };
 
+static const char *tool_path(const struct build_opts *o)
+{
+	return o->tool_path ? o->tool_path : BUILD_TOOL_PATH;
+}
+
 static int find_tools(struct tree *t, const struct build_opts *o, unsigned with,
 		      unsigned detected, struct tools *found)
 {
-	const char *path = o->tool_path ? o->tool_path : BUILD_TOOL_PATH;
+	const char *path = tool_path(o);
 	size_t n;
 	const struct stack_tool *tl = stack_tools(&n);
 
@@ -681,6 +686,18 @@ static int decide_parts(struct tree *t, const struct build_opts *o, struct build
 		return fail(t, r, "--host-only: the resume device: %s", strerror(-r));
 	rep->detected = rep->found.parts & ~rep->with;
 	rep->with |= rep->found.parts;
+	/* The root's own check, as --with fsck gives it, when this host has the checker;
+	 * without one the image is still made (the root boots unchecked) and main says so. */
+	if (stack_fsck_part(rep->found.root_type) & ~rep->with) {
+		char e2fsck[PATH_MAX];
+
+		if (stack_find_tool(tool_path(o), "e2fsck", e2fsck, sizeof(e2fsck)) == 0) {
+			rep->detected |= STACK_FSCK;
+			rep->with |= STACK_FSCK;
+		} else {
+			rep->fsck_missing = true;
+		}
+	}
 	return 0;
 }
 

@@ -80,9 +80,11 @@ struct build_report {
 	size_t cpio_bytes;     /* uncompressed archive */
 	size_t image_bytes;    /* the file written */
 	unsigned with;         /* the storage parts in the image */
-	unsigned detected;     /* those host-only found under the root (and not asked for) */
+	unsigned detected;     /* those host-only found under the root (and not asked for):
+				* its stack, and fsck for an ext2/3/4 root */
 	struct stack_found found;   /* host-only: the root and its stack */
 	bool mdadm_conf_host;  /* the host's mdadm.conf was copied */
+	bool fsck_missing;     /* host-only: the root's filesystem has a checker this host lacks */
 	struct hostluks luks;  /* host-only: what crypttab gave the root's LUKS devices */
 	struct hostresume resume;  /* host-only: the resume device, its stack and word */
 };

@@ -360,13 +360,18 @@ static void report_stack(const struct build_report *rep, bool host_only)
 {
 	char parts[32], dev[ESCAPE_SIZE(96)], type[ESCAPE_SIZE(32)];
 
-	if (host_only && rep->found.chain[0]) {
+	if (host_only && (rep->found.chain[0] || rep->detected)) {
 		stack_with_string(rep->detected, parts, sizeof(parts));
-		fprintf(stderr, "sprout: host-only: the root %s (%s) stands on %s%s%s\n",
+		fprintf(stderr, "sprout: host-only: the root %s (%s)%s%s%s%s\n",
 			escape_str(rep->found.root_dev, dev, sizeof(dev)),
-			escape_str(rep->found.root_type, type, sizeof(type)), rep->found.chain,
+			escape_str(rep->found.root_type, type, sizeof(type)),
+			rep->found.chain[0] ? " stands on " : "", rep->found.chain,
 			rep->detected ? "; adding --with " : "", parts);
 	}
+	if (host_only && rep->fsck_missing)
+		fprintf(stderr, "sprout: note: host-only: the root's %s is not checked before it is "
+			"mounted: no e2fsck on this host (install the package e2fsprogs)\n",
+			escape_str(rep->found.root_type, type, sizeof(type)));
 	if (host_only && rep->found.unresolved)
 		fprintf(stderr, "sprout: note: host-only: the root's device %s is not in the "
 			"sysfs read; no storage stack under it was looked for\n",

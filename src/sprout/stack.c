@@ -179,6 +179,16 @@ void stack_with_string(unsigned parts, char *out, size_t outsz)
 	}
 }
 
+unsigned stack_fsck_part(const char *fstype)
+{
+	static const char *const ext[] = { "ext2", "ext3", "ext4" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
+		if (!strcmp(fstype, ext[i]))
+			return STACK_FSCK;
+	return 0;
+}
+
 int stack_find_tool(const char *path, const char *name, char *out, size_t outsz)
 {
 	for (const char *p = path; p && *p;) {

@@ -41,6 +41,12 @@ int stack_parse_with(const char *list, unsigned *parts, char *msg, size_t msgsz)
 /* "luks,lvm,md,fsck,resume" for a set of parts (the empty string for none). */
 void stack_with_string(unsigned parts, char *out, size_t outsz);
 
+/* The part that checks a root of filesystem type fstype before it is mounted: STACK_FSCK
+ * (e2fsck) for ext2, ext3 and ext4; 0 for any other. xfs and btrfs need none (their
+ * fsck.xfs and fsck.btrfs do nothing at boot: the kernel replays the log at mount); for
+ * the rest (vfat, f2fs ...) sprout-init runs no checker. Pure. */
+unsigned stack_fsck_part(const char *fstype);
+
 /* --- what a part carries ----------------------------------------------------------- */
 
 struct stack_tool {

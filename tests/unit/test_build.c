@@ -514,8 +514,9 @@ static void test_host_only_lvm_on_luks(void **state)
 	o.tool_path = f->tools;
 	if (build_image(&o, &rep, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
-	assert_int_equal(rep.with, STACK_LUKS | STACK_LVM);
-	assert_int_equal(rep.detected, STACK_LUKS | STACK_LVM);
+	/* the stack, and the ext4 root's own check */
+	assert_int_equal(rep.with, STACK_LUKS | STACK_LVM | STACK_FSCK);
+	assert_int_equal(rep.detected, STACK_LUKS | STACK_LVM | STACK_FSCK);
 	assert_string_equal(rep.found.chain, "dm-1 (LVM) on dm-0 (LUKS2)");
 	/* exactly the stack's modules: dm-crypt with its cipher, dm_mod; no md */
 	assert_true(selected(&rep, "dm_mod") && selected(&rep, "dm_crypt"));
@@ -530,9 +531,10 @@ static void test_host_only_lvm_on_luks(void **state)
 	assert_non_null(strstr(l.lvm, "udev_sync = 0"));
 	assert_non_null(strstr(l.lvm, "udev_rules = 0"));
 	assert_non_null(strstr(l.image, "mode=host-only\n"));
-	assert_non_null(strstr(l.image, "with=luks,lvm\n"));
+	assert_true(has(&l, "sbin/e2fsck"));
+	assert_non_null(strstr(l.image, "with=luks,lvm,fsck\n"));
 	/* asked for too: not "detected", still in */
-	o.with = STACK_LUKS;
+	o.with = STACK_LUKS | STACK_FSCK;
 	if (build_image(&o, &rep, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_int_equal(rep.detected, STACK_LVM);
@@ -857,7 +859,7 @@ static void test_host_only_md_partition(void **state)
 	o.tool_path = f->tools;
 	if (build_image(&o, &rep, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
-	assert_int_equal(rep.with, STACK_MD);
+	assert_int_equal(rep.with, STACK_MD | STACK_FSCK);
 	assert_non_null(strstr(rep.found.chain, "md0 (raid1)"));
 	assert_true(selected(&rep, "md_mod") && selected(&rep, "raid1"));
 	build_report_free(&rep);
@@ -895,7 +897,7 @@ static void test_host_only_md(void **state)
 	o.mdadm_conf = conf;
 	if (build_image(&o, &rep, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
-	assert_int_equal(rep.with, STACK_MD);
+	assert_int_equal(rep.with, STACK_MD | STACK_FSCK);
 	assert_string_equal(rep.found.chain, "md0 (raid1)");
 	assert_true(rep.mdadm_conf_host);
 	assert_true(selected(&rep, "md_mod") && selected(&rep, "raid1"));
@@ -907,7 +909,7 @@ static void test_host_only_md(void **state)
 	assert_true(has(&l, "sbin/mdadm"));
 	assert_false(has(&l, "sbin/cryptsetup") || has(&l, "sbin/lvm"));
 	assert_string_equal(l.mdadm, "ARRAY /dev/md0 UUID=3a000000:0:40000000:1\n");
-	assert_non_null(strstr(l.image, "with=md\n"));
+	assert_non_null(strstr(l.image, "with=md,fsck\n"));
 	/* a generic image with md: every personality, and not the host's array list */
 	o.host_only = false;
 	o.with = STACK_MD;
@@ -1043,6 +1045,76 @@ static void test_with_fsck(void **state)
 	assert_int_equal(access(out, F_OK), -1);
 }
 
+/* --host-only adds the root's own check as --with fsck does: e2fsck for ext2/3/4 when
+ * the host has it; nothing for xfs and btrfs (no boot-time check) or other types; a
+ * host without e2fsck still gets its image, the root unchecked (fsck_missing). */
+static void test_host_only_fsck(void **state)
+{
+	static const char *const disk[] = { "class/block/vda1/dev", "252:1\n" };
+	static const struct {
+		const char *mounts;
+		bool notools;
+		unsigned with, detected;
+		bool missing;
+	} cases[] = {
+		{ "/dev/vda1 / ext4 rw 0 0\n", false, STACK_FSCK, STACK_FSCK, false },
+		{ "/dev/vda1 / ext3 rw 0 0\n", false, STACK_FSCK, STACK_FSCK, false },
+		{ "/dev/vda1 / ext2 rw 0 0\n", false, STACK_FSCK, STACK_FSCK, false },
+		{ "/dev/vda1 / xfs rw 0 0\n", false, 0, 0, false },
+		{ "/dev/vda1 / btrfs rw 0 0\n", false, 0, 0, false },
+		{ "/dev/vda1 / vfat rw 0 0\n", false, 0, 0, false },
+		{ "/dev/vda1 / ext4 rw 0 0\n", true, 0, 0, true },
+		{ "10.0.0.1:/srv / nfs4 rw 0 0\n", false, 0, 0, false },
+	};
+	struct fixture *f = *state;
+	char out[256], err[1024], sysfs[256], mounts[256];
+	struct build_report rep;
+	struct build_opts o;
+	struct listing l;
+
+	if (!f->dir[0] || !f->real_modules)
+		skip();
+	snprintf(out, sizeof(out), "%s/hofsck.img", f->dir);
+	for (size_t i = 0; i < N(cases); i++) {
+		machine(f, "hofsck", cases[i].mounts, disk, N(disk), sysfs, mounts);
+		o = opts(f, out);
+		o.host_only = true;
+		o.sysfs = sysfs;
+		o.mounts = mounts;
+		o.tool_path = cases[i].notools ? f->notools : f->tools;
+		if (build_image(&o, &rep, err, sizeof(err)) != 0)
+			fail_msg("%s: %s", cases[i].mounts, err);
+		assert_int_equal(rep.with, cases[i].with);
+		assert_int_equal(rep.detected, cases[i].detected);
+		assert_int_equal(rep.fsck_missing, cases[i].missing);
+		assert_string_equal(rep.found.chain, "");
+		build_report_free(&rep);
+		list_image(out, &l);
+		assert_int_equal(has(&l, "sbin/e2fsck"), cases[i].with == STACK_FSCK);
+		assert_non_null(strstr(l.image, cases[i].with ? "with=fsck\n" : "with=\n"));
+	}
+	/* asked for: in, not "detected" */
+	machine(f, "hofsck", "/dev/vda1 / ext4 rw 0 0\n", disk, N(disk), sysfs, mounts);
+	o = opts(f, out);
+	o.host_only = true;
+	o.sysfs = sysfs;
+	o.mounts = mounts;
+	o.tool_path = f->tools;
+	o.with = STACK_FSCK;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(rep.with, STACK_FSCK);
+	assert_int_equal(rep.detected, 0);
+	build_report_free(&rep);
+	/* a generic image adds nothing by itself */
+	o.host_only = false;
+	o.with = 0;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(rep.with, 0);
+	build_report_free(&rep);
+}
+
 /* The pure helpers of stack.h. */
 static void test_stack_helpers(void **state)
 {
@@ -1077,6 +1149,13 @@ static void test_stack_helpers(void **state)
 	assert_string_equal(out, "luks,md");
 	stack_with_string(0, out, sizeof(out));
 	assert_string_equal(out, "");
+	assert_int_equal(stack_fsck_part("ext4"), STACK_FSCK);
+	assert_int_equal(stack_fsck_part("ext2"), STACK_FSCK);
+	assert_int_equal(stack_fsck_part("ext3"), STACK_FSCK);
+	assert_int_equal(stack_fsck_part("ext4dev"), 0);
+	assert_int_equal(stack_fsck_part("xfs"), 0);
+	assert_int_equal(stack_fsck_part("btrfs"), 0);
+	assert_int_equal(stack_fsck_part(""), 0);
 	if (!f->dir[0])
 		return;
 	/* the first executable regular file; empty and relative entries skipped */
@@ -1151,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_host_only_md_partition),
 		cmocka_unit_test(test_host_only_refused),
 		cmocka_unit_test(test_host_only_resume),
+		cmocka_unit_test(test_host_only_fsck),
 		cmocka_unit_test(test_with_fsck),
 		cmocka_unit_test(test_stack_helpers),
 		cmocka_unit_test(test_include),
