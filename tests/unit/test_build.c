@@ -757,8 +757,8 @@ static void test_host_only_resume(void **state)
 	assert_string_equal(rep.resume.source, "the largest active swap area (/proc/swaps)");
 	assert_string_equal(rep.resume.word, "resume=UUID=5a000000-0000-4000-8000-0000000000f2");
 	assert_string_equal(rep.resume.found.chain, "dm-3 (LVM) on dm-2 (LUKS2)");
-	assert_int_equal(rep.with, STACK_LUKS | STACK_LVM | STACK_RESUME);
-	assert_int_equal(rep.detected, STACK_LUKS | STACK_LVM | STACK_RESUME);
+	assert_int_equal(rep.with, STACK_LUKS | STACK_LVM | STACK_RESUME | STACK_FSCK); /* fsck: the ext4 root */
+	assert_int_equal(rep.detected, STACK_LUKS | STACK_LVM | STACK_RESUME | STACK_FSCK);
 	assert_string_equal(rep.found.chain, ""); /* the root itself stands on a plain disk */
 	assert_true(selected(&rep, "dm_mod") && selected(&rep, "dm_crypt"));
 	assert_false(selected(&rep, "md_mod"));
@@ -772,7 +772,7 @@ static void test_host_only_resume(void **state)
 	assert_string_equal(l.crypt, "# from the build host's crypttab (sprout build "
 			    "--host-only)\nrd.luks.name=5a000000-0000-4000-8000-000000000002="
 			    "vda2_crypt\n");
-	assert_non_null(strstr(l.image, "with=luks,lvm,resume\n"));
+	assert_non_null(strstr(l.image, "with=luks,lvm,fsck,resume\n"));
 	/* the kernel's resume= wins over the swaps, found by its UUID among them */
 	fake_proc(f, "resume", "root=/dev/vda1 resume=UUID=5A000000-0000-4000-8000-0000000000F2\n",
 		  proc);
