@@ -96,6 +96,12 @@ struct config {
 	bool nfs_select_set;
 	unsigned nfs_timeout;               /* sprout.nfs.timeout= seconds per server, >= 1 */
 	bool nfs_timeout_set;
+	/* the init wrapper (sprout-init as /sbin/init of a root, no initramfs) */
+	char wrapper_init[CMDLINE_MAX_VALUE]; /* sprout.init=PATH, "" = /sbin/init.real */
+	bool wrapper_off;                   /* sprout.wrapper=off: exec the real init, nothing else */
+	bool wrapper_set;                   /* sprout.wrapper= given (for the summary) */
+	bool wrapper_mode;                  /* not parsed: set by sprout-init when it runs as the
+	                                     * wrapper, so cmdline_notes names what it ignores */
 	char resume[CMDLINE_MAX_SHORT];     /* resume= as written */
 	/* storage stacks (dracut's keys, cmdline_storage.c). The lists are comma lists that
 	 * every occurrence adds to (across buffers too), each item once; UUIDs are kept as
@@ -156,7 +162,9 @@ int cmdline_summary(const struct config *cfg, char *out, size_t n);
 
 /* What cfg holds but this init does not act on: one line each for rd.break=early|cmdline (the config is read after they
  * began), resume= (no resume from hibernation) and the second to fourth ip= (one
- * interface is configured), saying it is ignored and why; values escaped. Calls
+ * interface is configured), saying it is ignored and why; values escaped. With
+ * wrapper_mode: the keys only the initramfs acts on (root=, rd.break=, ...), named in one
+ * line; without it: sprout.init= and sprout.wrapper=, which only the wrapper reads. Calls
  * fn(line, ctx) for each line; returns how many. */
 #define CMDLINE_NOTE_MAX 640 /* longest note line, NUL included */
 typedef void (*cmdline_note_fn)(const char *line, void *ctx);
