@@ -78,8 +78,8 @@ __attribute__((noreturn)) static void exec_init(struct boot *b, const struct ini
 
 		escape_str(p, e, sizeof(e));
 		if (l->self[i]) {
-			if (i == 0)
-				log_err("wrapper: %s is sprout-init itself; not run again", e);
+			if (pid1)
+				log_info("wrapper: %s is sprout-init itself; not run again", e);
 			continue;
 		}
 		if (access(p, X_OK) < 0) {
