@@ -153,6 +153,8 @@ static int switch_to(const char *newroot)
 	if (mount(src, "/run", NULL, MS_MOVE, NULL) < 0)
 		log_err("wrapper: moving /run into the new root failed: %m (the layers stay "
 			"mounted, out of reach)");
+	else
+		rmdir(newroot); /* the overlay's old mount point, now an empty directory in /run */
 	close(runfd);
 	console_attach(false);
 	log_open();
