@@ -70,6 +70,7 @@ static void list_inits(struct boot *b, bool pid1, struct init_list *l)
 __attribute__((noreturn)) static void exec_init(struct boot *b, const struct init_list *l, bool pid1)
 {
 	static char *fallback_argv[2];
+	static char argv0[CMDLINE_MAX_VALUE]; /* argv is char *[]; the paths are constants */
 	char **argv = b->argv;
 	char e[ESCAPE_SIZE(CMDLINE_MAX_VALUE)];
 
@@ -90,7 +91,8 @@ __attribute__((noreturn)) static void exec_init(struct boot *b, const struct ini
 			continue;
 		}
 		if (b->argc < 1) {
-			fallback_argv[0] = (char *)(uintptr_t)p;
+			snprintf(argv0, sizeof(argv0), "%s", p);
+			fallback_argv[0] = argv0;
 			argv = fallback_argv;
 		}
 		if (pid1)

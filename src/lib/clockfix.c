@@ -51,7 +51,7 @@ int clockfix_rtc_seconds(int year, int mon, int mday, int hour, int min, int sec
 		return -EINVAL;
 	if (sec == 60)
 		sec = 59;
-	*out = days_from_civil(y, mon + 1, mday) * 86400 + hour * 3600 + min * 60 + sec;
+	*out = days_from_civil(y, mon + 1, mday) * 86400 + (int64_t)hour * 3600 + (int64_t)min * 60 + sec;
 	return 0;
 }
 

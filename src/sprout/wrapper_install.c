@@ -259,7 +259,7 @@ int wrapper_cli(int argc, char **argv, char *(*find_init)(void))
 	for (int i = 2; i < argc; i++) {
 		const char **slot = !strcmp(argv[i], "--root") ? &root : !strcmp(argv[i], "--init") ? &init : NULL;
 
-		if (!slot || i + 1 >= argc || (slot == &init && strcmp(cmd, "install"))) {
+		if (!slot || i + 1 >= argc || (slot == &init && strcmp(cmd, "install") != 0)) {
 			fprintf(stderr, "sprout: wrapper: %s: %s\n%s", argv[i],
 				slot ? "needs a value (or is only for install)" : "unknown option",
 				usage_wrapper);
@@ -267,7 +267,7 @@ int wrapper_cli(int argc, char **argv, char *(*find_init)(void))
 		}
 		*slot = argv[++i];
 	}
-	if ((strcmp(cmd, "install") && strcmp(cmd, "uninstall")) || !root) {
+	if ((strcmp(cmd, "install") != 0 && strcmp(cmd, "uninstall") != 0) || !root) {
 		fprintf(stderr, "sprout: wrapper: %s\n%s",
 			root ? "install or uninstall?" : "--root DIR is required (--root / for this machine)",
 			usage_wrapper);
