@@ -5,8 +5,10 @@
 # to /sbin/init — the wrapper, which finds it is not in an image and acts as one.
 # Boots (three): the wrapper with arguments, its RAM layer (from the root's own
 # /etc/sprout/cmdline.d), drivers from the root's /lib/modules, a second call as not-PID-1
-# and a clock from 1999; sprout.wrapper=off; a root without /sbin/init.real. And, with no
-# boot: install then uninstall on a Debian-shaped copy of a root leaves it as it was.
+# and a clock from 1999 set by the initramfs; sprout.wrapper=off; a root without
+# /sbin/init.real behind a busybox initramfs that leaves nothing mounted and the clock in
+# 1999 (the wrapper mounts, sets the clock, makes the layer, falls back to /etc/init). And,
+# with no boot: install then uninstall on a Debian-shaped copy of a root leaves it as it was.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_init wrapper
@@ -61,6 +63,32 @@ root_modules() {
 	depmod -b "$dir" "$KVER"
 }
 
+# An initramfs that is not sprout's: busybox loads the disk's drivers from the generic
+# image's modules, mounts the root, unmounts /proc /sys /dev and switch_roots to
+# /sbin/init — so the wrapper finds nothing mounted, and a clock nobody has checked.
+busybox_initrd() {
+	local out=$1 dir=$E2E_TMP/bbinitrd
+	"$S" extract "$IMG" "$dir" >&2 2>/dev/null
+	mknod -m 600 "$dir/dev/console" c 5 1
+	mknod -m 666 "$dir/dev/null" c 1 3
+	mkdir -p "$dir/newroot"
+	cat >"$dir/init" <<-'EOF2'
+		#!/bin/busybox sh
+		bb=/bin/busybox
+		$bb mount -t proc proc /proc
+		$bb mount -t sysfs sysfs /sys
+		$bb mount -t devtmpfs devtmpfs /dev
+		for m in virtio_pci virtio_blk crc32c_generic ext4; do $bb modprobe "$m"; done
+		i=0
+		while [ ! -b /dev/vda ] && [ $i -lt 300 ]; do $bb sleep 0.1; i=$((i + 1)); done
+		$bb mount -o ro /dev/vda /newroot || $bb poweroff -f
+		$bb umount /proc /sys /dev
+		exec $bb switch_root /newroot /sbin/init "$@"
+	EOF2
+	chmod 0755 "$dir/init"
+	e2e_cpio "$dir" "$out"
+}
+
 e2e_make_root "$ROOT"
 real_init >"$ROOT/sbin/init"
 chmod 0755 "$ROOT/sbin/init"
@@ -70,8 +98,14 @@ echo 'sprout.overlay=tmpfs' >"$ROOT/etc/sprout/cmdline.d/50-test.conf"
 # the second root: no /sbin/init.real, so the wrapper falls back to the kernel's list
 cp -a "$ROOT" "$ROOT2"
 rm -f "$ROOT2/etc/sprout/cmdline.d/50-test.conf"
-printf '#!/bin/busybox sh\necho "WRAP-FALLBACK: pid=$$ init=$0 args=$*" >/dev/console\nexec /bin/busybox poweroff -f\n' \
-	>"$ROOT2/etc/init"
+cat >"$ROOT2/etc/init" <<-'EOF2'
+	#!/bin/busybox sh
+	bb=/bin/busybox
+	kfs=$($bb awk '$2 ~ /^\/(proc|sys|dev|run)$/ { print $2 "=" $3 }' /proc/mounts | $bb sort | $bb tr '\n' ' ')
+	root=$($bb awk '$2 == "/" { l = $3 } END { print l }' /proc/mounts)
+	echo "WRAP-FALLBACK: pid=$$ init=$0 args=$* root=$root date=$($bb date +%s) kfs=$kfs" >/dev/console
+	exec $bb poweroff -f
+EOF2
 chmod 0755 "$ROOT2/etc/init"
 
 if ! "$S" wrapper install --root "$ROOT" >&2 || ! "$S" wrapper install --root "$ROOT2" >&2; then
@@ -88,6 +122,7 @@ bin_epoch=$("$S" --version | sed -n 's/.*(build time \([0-9]*\)).*/\1/p')
 img_epoch=$((bin_epoch + 86400))
 SOURCE_DATE_EPOCH=$img_epoch e2e_sprout_image "$CLOCK_IMG" --generic
 e2e_disk_ext4 "$E2E_TMP/root.img" "$ROOT" -U "$UUID"
+busybox_initrd "$E2E_TMP/initrd-busybox.img"
 e2e_disk_ext4 "$E2E_TMP/root2.img" "$ROOT2" -U "$UUID2"
 disk_sum=$(e2e_sum "$E2E_TMP/root.img")
 
@@ -138,11 +173,12 @@ else
 	e2e_fail off "the real init was not reached with sprout.wrapper=off" off
 fi
 
-# 3. No /sbin/init.real: /sbin/init is sprout-init itself (not run again), /etc/init is.
-# sprout.overlay=tmpfs on the kernel's command line: the initramfs makes the layer, and the
-# wrapper sees it is there.
-e2e_boot fallback --initrd "$IMG" --disk "$E2E_TMP/root2.img" --timeout 180 \
-	--append "root=UUID=$UUID2 sprout.overlay=tmpfs -- delta"
+# 3. Behind busybox's initramfs (nothing mounted, the clock in 1999), with no
+# /sbin/init.real: the wrapper mounts the kernel filesystems, sets the clock to its own build
+# time, puts the RAM layer (kernel command line) over the root, skips /sbin/init (itself)
+# and runs /etc/init.
+e2e_boot fallback --initrd "$E2E_TMP/initrd-busybox.img" --disk "$E2E_TMP/root2.img" --timeout 180 \
+	--append "sprout.overlay=tmpfs -- delta" --extra "-rtc base=1999-01-01"
 e2e_wait fallback || true
 if e2e_log_has fallback 'WRAP-FALLBACK: '; then
 	check_log fallback-missing "the missing real init not named" fallback \
@@ -151,9 +187,15 @@ if e2e_log_has fallback 'WRAP-FALLBACK: '; then
 		'sprout: wrapper: /sbin/init is sprout-init itself; not run again'
 	check_log fallback-run "the fallback not named" fallback 'sprout: wrapper: running /etc/init \(fallback\)'
 	check_log fallback-args "the fallback init did not get the arguments" fallback \
-		'WRAP-FALLBACK: pid=1 init=/etc/init args=delta'
-	check_log fallback-overlay "the wrapper did not see the initramfs's RAM layer" fallback \
-		'sprout: wrapper: / is an overlay already'
+		'WRAP-FALLBACK: pid=1 init=/etc/init args=delta '
+	check_log fallback-mounts "the wrapper did not mount /dev /proc /run /sys" fallback \
+		'WRAP-FALLBACK: .* kfs=/dev=devtmpfs /proc=proc /run=tmpfs /sys=sysfs '
+	check_log fallback-overlay "no RAM layer from the wrapper alone" fallback 'WRAP-FALLBACK: .* root=overlay '
+	check_log fallback-clock-log "the wrapper did not say it set the clock from 1999" fallback \
+		"sprout: clock: 1999-01-01 .* was earlier than sprout-init's build time .* set to .* \\(the build time\\)"
+	fb_date=$(e2e__text fallback | sed -n 's/.*WRAP-FALLBACK: .* date=\([0-9]*\).*/\1/p' | head -n 1)
+	check fallback-clock "the clock ($fb_date) is not at sprout-init's build time ($bin_epoch)" \
+		test -n "$fb_date" -a "${fb_date:-0}" -ge "$bin_epoch" -a "${fb_date:-0}" -lt $((bin_epoch + 900))
 else
 	e2e_fail fallback "no fallback init reached without /sbin/init.real" fallback
 fi
