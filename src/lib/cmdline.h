@@ -42,7 +42,7 @@ enum cmdline_rw { RW_DEFAULT = 0, RW_RO, RW_RW };
 #define CMDLINE_MAX_IP 4           /* ip= words kept (dracut: one per interface) */
 #define CMDLINE_MAX_SHORT 256      /* size of the shorter string fields, NUL included */
 /* A cmdline_format buffer this size holds the summary of any config. */
-#define CMDLINE_FORMAT_MAX (CMDLINE_MAX_VALUE * (18 + CMDLINE_MAX_IP) + \
+#define CMDLINE_FORMAT_MAX (CMDLINE_MAX_VALUE * (19 + CMDLINE_MAX_IP) + \
 			    CMDLINE_MAX_SHORT * 4 + CMDLINE_MAX_ARGS * (CMDLINE_MAX_INIT_ARG + 3) + 512)
 
 /* sprout.nfs.select=: how a client orders the NFS servers of a list. */
