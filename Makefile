@@ -81,6 +81,17 @@ $(B)/libdir.txt: FORCE
 	@mkdir -p $(B)
 	@echo '$(LIBDIR)/sprout' | cmp -s - $@ || echo '$(LIBDIR)/sprout' > $@
 
+# The build time the clock check trusts as a lower bound (src/lib/buildinfo.c):
+# SOURCE_DATE_EPOCH, else the source's commit time, else its newest file; never the
+# compiler's date, so builds stay reproducible. Only buildinfo.o sees it.
+BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),$(shell find src -type f -printf '%T@\n' 2>/dev/null | sort -n | tail -n 1 | cut -d. -f1),0)
+$(B)/host/lib/buildinfo.o $(B)/init/lib/buildinfo.o: $(B)/epoch.txt
+$(B)/host/lib/buildinfo.o: HOST_CFLAGS += -DSPROUT_BUILD_EPOCH=$(BUILD_EPOCH)
+$(B)/init/lib/buildinfo.o: INIT_CFLAGS += -DSPROUT_BUILD_EPOCH=$(BUILD_EPOCH)
+$(B)/epoch.txt: FORCE
+	@mkdir -p $(B)
+	@echo '$(BUILD_EPOCH)' | cmp -s - $@ || echo '$(BUILD_EPOCH)' > $@
+
 $(B)/init/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(INIT_CFLAGS) $(call inc,$<) -c -o $@ $<

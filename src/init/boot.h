@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cmdline.h"
 #include "devices.h"
@@ -41,6 +42,7 @@ struct boot {
 	struct dhcp_lease lease;
 	char cmdline_raw[8192];    /* MODULE.PARAM= words of the defaults and /proc/cmdline */
 	size_t cmdline_len;
+	bool wrapper;              /* running as the init wrapper (wrapper.c), not in an image */
 	int argc;                  /* our own arguments, as the kernel gave them */
 	char **argv;
 };
@@ -71,6 +73,26 @@ int boot_find_device(struct boot *b, const char *what, const char *spec, const s
 /* Makes filesystem type usable: known to the kernel, or its fs-TYPE module loaded.
  * 0, or -errno after logging. */
 int boot_ensure_fs(struct boot *b, const char *type);
+
+/* phase_overlay.c: the layers over the root mounted on root (SYSROOT, or the wrapper's
+ * bind mount of "/"): it moves to OVERLAY_LOWER, read-only; the upper layer per
+ * sprout.overlay=; overlayfs of both mounted on root. 0, or -errno after logging. */
+int overlay_stack(struct boot *b, const char *root);
+
+/* clock.c: when the system clock is earlier than floor (seconds; 0 = unknown), sets it
+ * from the RTC (/dev/rtc0) when that is later, else to floor; logs what it read and did.
+ * what names the floor in the log ("the image's build time"). Never fails the boot. */
+void boot_clock(const char *what, int64_t floor);
+
+/* The boot's clock floor in the initramfs: the later of the image's build_time= and
+ * sprout-init's own build time; logs and calls boot_clock. */
+void boot_clock_initramfs(void);
+
+/* wrapper.c: sprout-init as /sbin/init of an ordinary root (no initramfs). */
+bool wrapper_mode_detect(void);
+/* Prepares the machine as far as it can (every failure logged), then execs the real
+ * init with argv as the kernel gave it; never returns. */
+__attribute__((noreturn)) void wrapper_main(struct boot *b);
 
 /* The phases, in boot order, one file each (phase_NAME.c). Each returns 0, or
  * -errno after logging what failed (what was looked for, what was found, what to do). */

@@ -54,17 +54,20 @@ int main(int argc, char **argv)
 {
 	static struct boot b = { .uevent_fd = -1 };
 
+	cmdline_init(&b.cfg); /* rd.shell=1 etc. hold even before the cmdline phase */
+	b.argc = argc;
+	b.argv = argv;
+	if (wrapper_mode_detect())
+		wrapper_main(&b); /* /sbin/init of a root: prepares, then execs the real init */
 	if (getpid() != 1) {
 		fprintf(stderr, "sprout-init: this is the /init of a sprout image and runs as process 1; "
 				"use `sprout build` to make an image with it\n");
 		return 2;
 	}
-	cmdline_init(&b.cfg); /* rd.shell=1 etc. hold even before the cmdline phase */
-	b.argc = argc;
-	b.argv = argv;
 	run_phase(&b, PHASE_EARLY, phase_early);
 	run_phase(&b, PHASE_CMDLINE, phase_cmdline);
 	run_phase(&b, PHASE_DEVICES, phase_devices);
+	boot_clock_initramfs(); /* after the drivers: the RTC may be one of them */
 	run_phase(&b, PHASE_STORAGE, phase_storage);
 	run_phase(&b, PHASE_NETWORK, phase_network);
 	run_phase(&b, PHASE_ROOT, phase_root);

@@ -100,6 +100,7 @@ int phase_cmdline(struct boot *b)
 	int n;
 
 	cmdline_init(&b->cfg);
+	b->cfg.wrapper_mode = b->wrapper;
 	b->cmdline_raw[0] = '\0';
 	b->cmdline_len = 0;
 	n = scandir(DEFAULTS_DIR, &names, filter_conf, alphasort);

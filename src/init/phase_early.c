@@ -1,4 +1,5 @@
-/* phase early: the kernel filesystems, the console, the process environment. */
+/* phase early: the kernel filesystems (those not mounted yet), the console, the process
+ * environment. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "boot.h"
 #include "console.h"
 #include "log.h"
+#include "mountpoint.h"
 #include "run.h"
 
 struct kmount {
@@ -48,6 +50,9 @@ int phase_early(struct boot *b)
 	for (size_t i = 0; i < ARRAY_SIZE(kernel_mounts); i++) {
 		const struct kmount *m = &kernel_mounts[i];
 
+		/* as the wrapper, the kernel (devtmpfs) or the initramfs may have mounted it */
+		if (mountpoint_is(m->dir))
+			continue;
 		mkdir(m->dir, 0755);
 		if (mount(m->src, m->dir, m->type, m->flags, m->data) < 0 && errno != EBUSY) {
 			int err = -errno;

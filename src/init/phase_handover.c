@@ -18,7 +18,7 @@
 #include "base/escape.h"
 #include "boot.h"
 #include "console.h"
-#include "inroot.h"
+#include "base/inroot.h"
 #include "log.h"
 #include "rescue.h"
 

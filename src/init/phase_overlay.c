@@ -1,5 +1,5 @@
-/* phase overlay (sprout.overlay=tmpfs | DEVICE): the root mounted on /sysroot moves
- * to /run/sprout/lower, the upper layer is mounted on /run/sprout/upper (a tmpfs of
+/* phase overlay (sprout.overlay=tmpfs | DEVICE): the root mounted on /sysroot (or, for
+ * the wrapper, a bind mount of the running root) moves to /run/sprout/lower, the upper layer is mounted on /run/sprout/upper (a tmpfs of
  * sprout.overlay.size=, or a local filesystem so writes survive a reboot), and the
  * overlayfs of both is mounted on /sysroot. Safe to run again after a failure. */
 #include <errno.h>
@@ -13,26 +13,18 @@
 #include "blkdev.h"
 #include "boot.h"
 #include "log.h"
+#include "mountpoint.h"
 #include "overlay.h"
 #include "rootspec.h"
 
-static bool is_mountpoint(const char *path)
+/* The root mounted on root becomes the lower layer (read-only, whatever it was). */
+static int move_root_to_lower(const char *root)
 {
-	struct stat a, p;
-	char parent[256];
-
-	snprintf(parent, sizeof(parent), "%s/..", path);
-	return stat(path, &a) == 0 && stat(parent, &p) == 0 && a.st_dev != p.st_dev;
-}
-
-/* The root on /sysroot becomes the lower layer (read-only, whatever it was). */
-static int move_root_to_lower(void)
-{
-	if (is_mountpoint(OVERLAY_LOWER))
+	if (mountpoint_is(OVERLAY_LOWER))
 		return 0; /* a previous attempt moved it already */
 	mkdir(OVERLAY_LOWER, 0755);
-	if (mount(SYSROOT, OVERLAY_LOWER, NULL, MS_MOVE, NULL) < 0) {
-		log_err("overlay: moving the root from %s to %s failed: %m", SYSROOT, OVERLAY_LOWER);
+	if (mount(root, OVERLAY_LOWER, NULL, MS_MOVE, NULL) < 0) {
+		log_err("overlay: moving the root from %s to %s failed: %m", root, OVERLAY_LOWER);
 		return -errno;
 	}
 	if (mount(NULL, OVERLAY_LOWER, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
@@ -93,7 +85,7 @@ static int mount_upper(struct boot *b)
 	int rc;
 
 	mkdir(OVERLAY_UPPER, 0755);
-	if (!is_mountpoint(OVERLAY_UPPER)) {
+	if (!mountpoint_is(OVERLAY_UPPER)) {
 		rc = strcmp(b->cfg.overlay, "tmpfs") == 0 ? mount_upper_tmpfs(b) : mount_upper_device(b);
 		if (rc < 0)
 			return rc;
@@ -106,25 +98,30 @@ static int mount_upper(struct boot *b)
 	return 0;
 }
 
-int phase_overlay(struct boot *b)
+int overlay_stack(struct boot *b, const char *root)
 {
 	char data[512];
 	int rc;
 
-	if (!b->cfg.overlay[0])
-		return 0;
-	if ((rc = move_root_to_lower()) < 0 || (rc = mount_upper(b)) < 0)
+	if ((rc = move_root_to_lower(root)) < 0 || (rc = mount_upper(b)) < 0)
 		return rc;
 	if ((rc = boot_ensure_fs(b, "overlay")) < 0)
 		return rc;
 	if (overlay_mount_data(OVERLAY_LOWER, OVERLAY_UPPER, data, sizeof(data)) < 0)
 		return -ENAMETOOLONG;
-	if (mount("overlay", SYSROOT, "overlay", 0, data) < 0) {
+	if (mount("overlay", root, "overlay", 0, data) < 0) {
 		rc = -errno;
-		log_err("overlay: mounting overlayfs on %s (%s) failed: %s", SYSROOT, data, strerror(-rc));
+		log_err("overlay: mounting overlayfs on %s (%s) failed: %s", root, data, strerror(-rc));
 		return rc;
 	}
-	log_info("overlay: %s is %s (read-only) under %s/root (writable)", SYSROOT, OVERLAY_LOWER,
+	log_info("overlay: %s is %s (read-only) under %s/root (writable)", root, OVERLAY_LOWER,
 		 OVERLAY_UPPER);
 	return 0;
+}
+
+int phase_overlay(struct boot *b)
+{
+	if (!b->cfg.overlay[0])
+		return 0;
+	return overlay_stack(b, SYSROOT);
 }

@@ -394,6 +394,17 @@ static void set_nfs_select(struct config *cfg, const char *value)
 	cfg->nfs_select_set = true;
 }
 
+/* sprout.init=PATH: an absolute path (it is exec'd by PID 1 before anything else could
+ * say what a relative one meant). */
+static void set_init_path(struct config *cfg, const char *value)
+{
+	if (value[0] != '/') {
+		reject(cfg, "sprout.init= is not an absolute path; ignored");
+		return;
+	}
+	set_string(cfg, "sprout.init", cfg->wrapper_init, sizeof(cfg->wrapper_init), value);
+}
+
 /* sprout.* keys, and the seed's AUFS= and INIT_DEBUG= kept for old boot entries. */
 static bool set_sprout_value(struct config *cfg, const char *key, const char *value)
 {
@@ -409,6 +420,16 @@ static bool set_sprout_value(struct config *cfg, const char *key, const char *va
 		set_seconds(cfg, key, 1, &cfg->nfs_timeout, &cfg->nfs_timeout_set, value);
 	else if (!strcmp(key, "sprout.resume.timeout"))
 		set_seconds(cfg, key, 0, &cfg->resume_timeout, &cfg->resume_timeout_set, value);
+	else if (!strcmp(key, "sprout.init"))
+		set_init_path(cfg, value);
+	else if (!strcmp(key, "sprout.wrapper")) {
+		if (parse_bool(value, &on) < 0) {
+			reject(cfg, "sprout.wrapper= is on or off; ignored");
+			return true;
+		}
+		cfg->wrapper_off = !on;
+		cfg->wrapper_set = true;
+	}
 	else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
 		if (parse_bool(value, &on) < 0) {
 			reject(cfg, "%s= is not 0 or 1; ignored", key[0] == 'A' ? "AUFS" : "INIT_DEBUG");
@@ -465,7 +486,8 @@ static bool known_key(const char *key)
 		"rd.break", "rd.shell", "ip", "nfsroot", "resume", "BOOTIF", "rd.retry",
 		"rd.neednet", "rd.driver.blacklist", "rd.driver.pre", "sprout.overlay",
 		"sprout.overlay.size", "sprout.nfs.select", "sprout.nfs.timeout", "AUFS",
-		"INIT_DEBUG", "resume_offset", "sprout.resume.timeout",
+		"sprout.init", "sprout.wrapper", "INIT_DEBUG",
+		"resume_offset", "sprout.resume.timeout",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)

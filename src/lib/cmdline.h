@@ -42,7 +42,7 @@ enum cmdline_rw { RW_DEFAULT = 0, RW_RO, RW_RW };
 #define CMDLINE_MAX_IP 4           /* ip= words kept (dracut: one per interface) */
 #define CMDLINE_MAX_SHORT 256      /* size of the shorter string fields, NUL included */
 /* A cmdline_format buffer this size holds the summary of any config. */
-#define CMDLINE_FORMAT_MAX (CMDLINE_MAX_VALUE * (18 + CMDLINE_MAX_IP) + \
+#define CMDLINE_FORMAT_MAX (CMDLINE_MAX_VALUE * (19 + CMDLINE_MAX_IP) + \
 			    CMDLINE_MAX_SHORT * 4 + CMDLINE_MAX_ARGS * (CMDLINE_MAX_INIT_ARG + 3) + 512)
 
 /* sprout.nfs.select=: how a client orders the NFS servers of a list. */
@@ -104,6 +104,12 @@ struct config {
 	unsigned resume_timeout;            /* sprout.resume.timeout= seconds to wait for the
 	                                     * resume device (0: only if it is there now) */
 	bool resume_timeout_set;
+	/* the init wrapper (sprout-init as /sbin/init of a root, no initramfs) */
+	char wrapper_init[CMDLINE_MAX_VALUE]; /* sprout.init=PATH, "" = /sbin/init.real */
+	bool wrapper_off;                   /* sprout.wrapper=off: exec the real init, nothing else */
+	bool wrapper_set;                   /* sprout.wrapper= given (for the summary) */
+	bool wrapper_mode;                  /* not parsed: set by sprout-init when it runs as the
+	                                     * wrapper, so cmdline_notes names what it ignores */
 	/* storage stacks (dracut's keys, cmdline_storage.c). The lists are comma lists that
 	 * every occurrence adds to (across buffers too), each item once; UUIDs are kept as
 	 * written without a "luks-" prefix and compare by their hex digits alone. */
@@ -163,7 +169,9 @@ int cmdline_summary(const struct config *cfg, char *out, size_t n);
 
 /* What cfg holds but this init does not act on: one line each for rd.break=early|cmdline
  * (the config is read after they began) and the second to fourth ip= (one interface is
- * configured), saying it is ignored and why; values escaped. Calls
+ * configured), saying it is ignored and why; values escaped. With
+ * wrapper_mode: the keys only the initramfs acts on (root=, rd.break=, ...), named in one
+ * line; without it: sprout.init= and sprout.wrapper=, which only the wrapper reads. Calls
  * fn(line, ctx) for each line; returns how many. */
 #define CMDLINE_NOTE_MAX 640 /* longest note line, NUL included */
 typedef void (*cmdline_note_fn)(const char *line, void *ctx);

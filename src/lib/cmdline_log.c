@@ -150,6 +150,10 @@ static void put_sprout(struct strbuf *o, const struct config *cfg)
 		put(o, "sprout.nfs.select=%s", cfg->nfs_select == NFS_SELECT_ORDER ? "order" : "hash");
 	if (cfg->nfs_timeout_set)
 		put(o, "sprout.nfs.timeout=%u", cfg->nfs_timeout);
+	if (cfg->wrapper_init[0])
+		put_kv(o, "sprout.init", cfg->wrapper_init);
+	if (cfg->wrapper_set)
+		put(o, "sprout.wrapper=%s", cfg->wrapper_off ? "off" : "on");
 }
 
 int cmdline_format(const struct config *cfg, char *out, size_t n)
@@ -248,10 +252,46 @@ static int note_ip(const struct config *cfg, cmdline_note_fn fn, void *ctx)
 		    escape_str(cfg->ip[0], first, sizeof(first)));
 }
 
+/* The wrapper prepares devices, the clock and the RAM layer; the keys that find and mount
+ * a root, or stop the boot, are the initramfs's (which has acted on them already when
+ * there is one). */
+static int note_wrapper(const struct config *cfg, cmdline_note_fn fn, void *ctx)
+{
+	char list[CMDLINE_NOTE_MAX];
+	struct strbuf sb;
+
+	if (!cfg->wrapper_mode) {
+		if (!cfg->wrapper_init[0] && !cfg->wrapper_set)
+			return 0;
+		return note(fn, ctx, "%s%s%s: for the init wrapper (sprout-init as /sbin/init of "
+				     "the root), which reads them after the handover; the initramfs "
+				     "runs init= (or /sbin/init)",
+			    cfg->wrapper_init[0] ? "sprout.init=" : "",
+			    cfg->wrapper_init[0] && cfg->wrapper_set ? " and " : "",
+			    cfg->wrapper_set ? "sprout.wrapper=" : "");
+	}
+	strbuf_init(&sb, list, sizeof(list));
+	if (cfg->root[0])
+		strbuf_addf(&sb, " root=");
+	if (cfg->rd_break != PHASE_NONE)
+		strbuf_addf(&sb, " rd.break=");
+	if (cfg->ip_count > 0 || cfg->nfsroot[0])
+		strbuf_addf(&sb, " ip=/nfsroot=");
+	if (cfg->luks_uuid[0] || cfg->md_uuid[0] || cfg->lvm_vg[0] || cfg->lvm_lv[0])
+		strbuf_addf(&sb, " rd.luks/md/lvm");
+	if (strbuf_finish(&sb) <= 0)
+		return 0;
+	return note(fn, ctx, "wrapper mode: the root is mounted already; ignored here (the "
+			     "initramfs's or the kernel's):%s", list);
+}
+
 int cmdline_notes(const struct config *cfg, cmdline_note_fn fn, void *ctx)
 {
 	int n = 0;
 
+	n += note_wrapper(cfg, fn, ctx);
+	if (cfg->wrapper_mode)
+		return n;
 	n += note_break(cfg, fn, ctx);
 	n += note_ip(cfg, fn, ctx);
 	return n;

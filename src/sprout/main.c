@@ -14,12 +14,14 @@
 
 #include "base/escape.h"
 #include "build.h"
+#include "buildinfo.h"
 #include "compress.h"
 #include "image.h"
 #include "parse.h"
 #include "pxe.h"
 #include "rank.h"
 #include "settings.h"
+#include "wrapper_install.h"
 
 /* LIBDIR/sprout of the build (the Makefile passes it from PREFIX): the last place
  * sprout-init is looked for. */
@@ -36,6 +38,7 @@ static const char usage_main[] =
 	"       sprout pxe --image FILE --kernel FILE --out DIR [--cmdline \"ARGS\"]\n"
 	"                                                   write a PXE/iPXE boot root\n"
 	"       sprout rank SERVERS MAC...                  the NFS server order of each machine\n"
+	"       sprout wrapper install|uninstall --root DIR sprout-init as DIR's /sbin/init\n"
 	"       sprout help [build|pxe]   sprout --help   sprout --version\n";
 
 static const char usage_build[] =
@@ -258,7 +261,7 @@ static char *default_init(void)
 	for (size_t i = 0; i < k; i++)
 		if (access(tried[i], X_OK) == 0)
 			return strdup(tried[i]);
-	fprintf(stderr, "sprout: build: no sprout-init found; tried");
+	fprintf(stderr, "sprout: no sprout-init found; tried");
 	for (size_t i = 0; i < k; i++)
 		fprintf(stderr, "%s %s", i ? "," : "", tried[i]);
 	fprintf(stderr, " (install sprout with `make install`, or give --init PATH)\n");
@@ -625,7 +628,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
 		return cmd_help(1, argv);
 	if (!strcmp(cmd, "--version")) {
-		printf("sprout %s\n", SPROUT_VERSION);
+		printf("sprout %s (build time %lld)\n", SPROUT_VERSION, (long long)buildinfo_epoch());
 		return EXIT_OK;
 	}
 	if (!strcmp(cmd, "help"))
@@ -640,6 +643,8 @@ int main(int argc, char **argv)
 		return cmd_pxe(argc - 1, argv + 1);
 	if (!strcmp(cmd, "rank"))
 		return cmd_rank(argc - 1, argv + 1);
+	if (!strcmp(cmd, "wrapper"))
+		return wrapper_cli(argc - 1, argv + 1, default_init);
 	fprintf(stderr, "sprout: unknown command \"%s\"\n", cmd);
 	fputs(usage_main, stderr);
 	return EXIT_USAGE;

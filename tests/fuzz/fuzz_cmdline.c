@@ -134,6 +134,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_string(cfg.resume, sizeof(cfg.resume));
 	check_string(cfg.overlay, sizeof(cfg.overlay));
 	check_string(cfg.overlay_size, sizeof(cfg.overlay_size));
+	check_string(cfg.wrapper_init, sizeof(cfg.wrapper_init));
+	must(!cfg.wrapper_init[0] || cfg.wrapper_init[0] == '/');
+	must(cfg.wrapper_set || !cfg.wrapper_off);
 	check_lists(&cfg);
 	check_storage(&cfg);
 	if (cfg.bootif[0]) {
@@ -167,9 +170,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Notes and the escaped summary are printable lines; at most one note per kind. */
 	{
 		static char line[1000];
-		int notes = 0, r = cmdline_notes(&cfg, check_note, &notes);
+		int notes = 0, r;
 
-		must(r == notes && r >= 0 && r <= 3);
+		cfg.wrapper_mode = size & 1; /* both modes: the wrapper's notes are others */
+		r = cmdline_notes(&cfg, check_note, &notes);
+		must(r == notes && r >= 0 && r <= (cfg.wrapper_mode ? 1 : 4));
+		cfg.wrapper_mode = false;
 		must(cmdline_summary(&cfg, line, sizeof(line)) >= 0);
 		check_printable(line, sizeof(line));
 	}

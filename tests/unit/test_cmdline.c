@@ -738,6 +738,8 @@ static const struct {
 	  { "ip=b ip=c ip=d are ignored: only the first ip= (ip=a) is used" } },
 	{ "ip=\x01 ip=\x7f", 1, { "ip=\\x7f is ignored: only the first ip= (ip=\\x01)" } },
 	{ "rd.break=early resume=/dev/sda2 ip=a ip=b", 2, { "rd.break=early", "ip=b is ignored" } },
+	{ "sprout.init=/sbin/x", 1, { "sprout.init=: for the init wrapper" } },
+	{ "sprout.wrapper=off sprout.init=/x", 1, { "sprout.init= and sprout.wrapper=: for the init wrapper" } },
 };
 
 static void test_notes(void **state)
@@ -760,6 +762,49 @@ static void test_notes(void **state)
 				fail_msg("case %zu: note %d '%s' lacks '%s'", i, k, ns.line[k],
 					 note_cases[i].has[k]);
 	}
+}
+
+/* The wrapper's keys: sprout.init= (absolute paths only), sprout.wrapper=on|off; in the
+ * summary; in wrapper mode the root's keys are named as ignored, and nothing else. */
+static void test_wrapper_keys(void **state)
+{
+	struct notes ns = { 0 };
+	struct config c;
+	char out[512];
+
+	(void)state;
+	cmdline_init(&c);
+	cmdline_parse(&c, S("sprout.init=/sbin/real sprout.wrapper=off"));
+	assert_int_equal(c.errors, 0);
+	assert_string_equal(c.wrapper_init, "/sbin/real");
+	assert_true(c.wrapper_off);
+	assert_true(c.wrapper_set);
+	assert_true(cmdline_format(&c, out, sizeof(out)) > 0);
+	assert_non_null(strstr(out, "sprout.init=/sbin/real sprout.wrapper=off"));
+	cmdline_parse(&c, S("sprout.wrapper=on"));
+	assert_false(c.wrapper_off);
+	assert_true(cmdline_format(&c, out, sizeof(out)) > 0);
+	assert_non_null(strstr(out, "sprout.wrapper=on"));
+
+	cmdline_init(&c);
+	cmdline_parse(&c, S("sprout.init=sbin/relative sprout.wrapper=maybe"));
+	assert_int_equal(c.errors, 2);
+	assert_string_equal(c.first_error, "sprout.init= is not an absolute path; ignored");
+	assert_string_equal(c.wrapper_init, "");
+	assert_false(c.wrapper_off);
+	assert_false(c.wrapper_set);
+
+	cmdline_init(&c);
+	c.wrapper_mode = true;
+	cmdline_parse(&c, S("root=/dev/vda rd.break=root resume=/dev/sda2 ip=dhcp sprout.init=/x"));
+	assert_int_equal(cmdline_notes(&c, collect, &ns), 1);
+	assert_non_null(strstr(ns.line[0], "wrapper mode: the root is mounted already; ignored "
+				       "here (the initramfs's or the kernel's): root= rd.break= ip=/nfsroot="));
+	ns.n = 0;
+	cmdline_init(&c);
+	c.wrapper_mode = true;
+	cmdline_parse(&c, S("sprout.overlay=tmpfs quiet -- single"));
+	assert_int_equal(cmdline_notes(&c, collect, &ns), 0);
 }
 
 /* The longest ip= values still give one whole line, their values visibly shortened. */
@@ -1157,6 +1202,7 @@ int main(void)
 		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_resume_numbers),
 		cmocka_unit_test(test_notes_long),
+		cmocka_unit_test(test_wrapper_keys),
 		cmocka_unit_test(test_summary),
 	};
 

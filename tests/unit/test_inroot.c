@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "inroot.h"
+#include "base/inroot.h"
 
 static char top[64];
 static int rootfd = -1;
