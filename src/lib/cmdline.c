@@ -392,7 +392,10 @@ static bool set_sprout_value(struct config *cfg, const char *key, const char *va
 		set_nfs_select(cfg, value);
 	else if (!strcmp(key, "sprout.nfs.timeout"))
 		set_seconds(cfg, key, 1, &cfg->nfs_timeout, &cfg->nfs_timeout_set, value);
-	else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
+	else if (!strcmp(key, "sprout.devices.exec")) {
+		if (parse_bool(value, &cfg->devices_exec) < 0)
+			reject(cfg, "sprout.devices.exec= is not 0 or 1; ignored");
+	} else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
 		if (parse_bool(value, &on) < 0) {
 			reject(cfg, "%s= is not 0 or 1; ignored", key[0] == 'A' ? "AUFS" : "INIT_DEBUG");
 			return true;
@@ -445,7 +448,7 @@ static bool known_key(const char *key)
 		"root", "rootfstype", "rootflags", "init", "rootdelay", "rd.timeout", "panic",
 		"rd.break", "rd.shell", "ip", "nfsroot", "resume", "BOOTIF", "rd.retry",
 		"rd.neednet", "rd.driver.blacklist", "rd.driver.pre", "sprout.overlay",
-		"sprout.overlay.size", "sprout.nfs.select", "sprout.nfs.timeout", "AUFS",
+		"sprout.overlay.size", "sprout.nfs.select", "sprout.nfs.timeout", "sprout.devices.exec", "AUFS",
 		"INIT_DEBUG",
 	};
 

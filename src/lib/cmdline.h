@@ -96,6 +96,7 @@ struct config {
 	bool nfs_select_set;
 	unsigned nfs_timeout;               /* sprout.nfs.timeout= seconds per server, >= 1 */
 	bool nfs_timeout_set;
+	bool devices_exec;                  /* sprout.devices.exec=0|1: commands of device rules */
 	char resume[CMDLINE_MAX_SHORT];     /* resume= as written */
 	/* storage stacks (dracut's keys, cmdline_storage.c). The lists are comma lists that
 	 * every occurrence adds to (across buffers too), each item once; UUIDs are kept as

@@ -144,6 +144,8 @@ static void put_sprout(struct strbuf *o, const struct config *cfg)
 		put(o, "sprout.nfs.select=%s", cfg->nfs_select == NFS_SELECT_ORDER ? "order" : "hash");
 	if (cfg->nfs_timeout_set)
 		put(o, "sprout.nfs.timeout=%u", cfg->nfs_timeout);
+	if (cfg->devices_exec)
+		put(o, "sprout.devices.exec=1");
 }
 
 int cmdline_format(const struct config *cfg, char *out, size_t n)
