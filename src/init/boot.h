@@ -9,6 +9,7 @@
 
 #include "cmdline.h"
 #include "devices.h"
+#include "devrules_apply.h"
 #include "dhcpc.h"
 #include "modload.h"
 #include "storage.h"
@@ -22,6 +23,8 @@ struct boot {
 	struct timeline tl;
 	struct modload ml;
 	struct devices dev;        /* drivers for devices, through ml; set up with it */
+	struct devrules_set rules; /* devices.conf, applied by dev's coldplug and uevents */
+	bool rules_loaded;
 	struct storage storage;    /* md / LUKS / LVM layers brought up (phase_storage) */
 	bool storage_on;
 	bool ml_open;

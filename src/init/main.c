@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "devd.h"
 #include "log.h"
 #include "rescue.h"
 #include "run.h"
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
 {
 	static struct boot b = { .uevent_fd = -1 };
 
+	if (devd_wanted(argc, argv))
+		return devd_main(argc, argv);
 	cmdline_init(&b.cfg); /* rd.shell=1 etc. hold even before the cmdline phase */
 	b.argc = argc;
 	b.argv = argv;

@@ -39,6 +39,14 @@ int phase_devices(struct boot *b)
 		devices_init(&b->dev, &b->ml, "/sys");
 	if (!b->ml_open && (rc = open_index(b)) < 0)
 		return rc;
+	if (!b->rules_loaded) {
+		/* the image's devices.conf; names of users against the image's files for now,
+		 * against the root's before handover (phase_handover) */
+		devrules_set_load(&b->rules, NULL, NULL, b->cfg.devices_exec);
+		devrules_set_ids(&b->rules, "/", false);
+		b->dev.rules = &b->rules;
+		b->rules_loaded = true;
+	}
 	/* before the first driver: a blacklisted one must not come in with coldplug, and
 	 * rd.driver.pre= modules go first (again after a retry: loading is idempotent) */
 	devices_apply_cmdline(&b->dev, b->cfg.driver_blacklist, b->cfg.driver_pre);

@@ -187,6 +187,12 @@ int phase_handover(struct boot *b)
 	if (b->uevent_fd >= 0)
 		close(b->uevent_fd);
 	b->uevent_fd = -1;
+	if (b->rules_loaded && b->rules.rules.n) {
+		/* once more, with the root's users and groups: /dev is right when its init starts
+		 * (commands ran at coldplug and do not run again) */
+		devrules_set_ids(&b->rules, SYSROOT, true);
+		devrules_set_coldplug(&b->rules, "/sys", false);
+	}
 	log_memory();
 	save_timeline(b);
 	char e_init[ESCAPE_SIZE(sizeof(b->cfg.init))];

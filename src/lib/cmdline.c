@@ -430,7 +430,10 @@ static bool set_sprout_value(struct config *cfg, const char *key, const char *va
 		cfg->wrapper_off = !on;
 		cfg->wrapper_set = true;
 	}
-	else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
+	else if (!strcmp(key, "sprout.devices.exec")) {
+		if (parse_bool(value, &cfg->devices_exec) < 0)
+			reject(cfg, "sprout.devices.exec= is not 0 or 1; ignored");
+	} else if (!strcmp(key, "AUFS") || !strcmp(key, "INIT_DEBUG")) {
 		if (parse_bool(value, &on) < 0) {
 			reject(cfg, "%s= is not 0 or 1; ignored", key[0] == 'A' ? "AUFS" : "INIT_DEBUG");
 			return true;
@@ -486,7 +489,7 @@ static bool known_key(const char *key)
 		"rd.break", "rd.shell", "ip", "nfsroot", "resume", "BOOTIF", "rd.retry",
 		"rd.neednet", "rd.driver.blacklist", "rd.driver.pre", "sprout.overlay",
 		"sprout.overlay.size", "sprout.nfs.select", "sprout.nfs.timeout", "AUFS",
-		"sprout.init", "sprout.wrapper", "INIT_DEBUG",
+		"sprout.init", "sprout.wrapper", "sprout.devices.exec", "INIT_DEBUG",
 		"resume_offset", "sprout.resume.timeout",
 	};
 

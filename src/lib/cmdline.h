@@ -110,6 +110,7 @@ struct config {
 	bool wrapper_set;                   /* sprout.wrapper= given (for the summary) */
 	bool wrapper_mode;                  /* not parsed: set by sprout-init when it runs as the
 	                                     * wrapper, so cmdline_notes names what it ignores */
+	bool devices_exec;                  /* sprout.devices.exec=0|1: commands of device rules */
 	/* storage stacks (dracut's keys, cmdline_storage.c). The lists are comma lists that
 	 * every occurrence adds to (across buffers too), each item once; UUIDs are kept as
 	 * written without a "luks-" prefix and compare by their hex digits alone. */

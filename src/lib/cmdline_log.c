@@ -154,6 +154,8 @@ static void put_sprout(struct strbuf *o, const struct config *cfg)
 		put_kv(o, "sprout.init", cfg->wrapper_init);
 	if (cfg->wrapper_set)
 		put(o, "sprout.wrapper=%s", cfg->wrapper_off ? "off" : "on");
+	if (cfg->devices_exec)
+		put(o, "sprout.devices.exec=1");
 }
 
 int cmdline_format(const struct config *cfg, char *out, size_t n)

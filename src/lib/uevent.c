@@ -117,6 +117,10 @@ int uevent_parse(const char *buf, size_t len, struct uevent *ev)
 			r = -EBADMSG;
 		else
 			r = field(ev, s, (size_t)(eq - s), eq + 1, n - (size_t)(eq - s) - 1, &seen);
+		if (!r) { /* fits: the fields are a part of a message of at most UEVENT_MAX_MSG */
+			memcpy(ev->env + ev->envlen, s, n + 1);
+			ev->envlen += n + 1;
+		}
 	}
 	if (!r && ((seen & SEEN_MAJOR) != 0) != ((seen & SEEN_MINOR) != 0))
 		r = -EBADMSG;
@@ -126,4 +130,19 @@ int uevent_parse(const char *buf, size_t len, struct uevent *ev)
 	}
 	ev->has_devnum = (seen & SEEN_MAJOR) != 0;
 	return 0;
+}
+
+const char *uevent_get(const struct uevent *ev, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (size_t pos = 0; pos < ev->envlen;) {
+		const char *f = ev->env + pos;
+		size_t n = strlen(f);
+
+		if (n > klen && f[klen] == '=' && !memcmp(f, key, klen))
+			return f + klen + 1;
+		pos += n + 1;
+	}
+	return NULL;
 }

@@ -19,6 +19,8 @@ struct uevent {
 	char devtype[64];                /* "disk", "partition", ... */
 	unsigned major, minor;
 	bool has_devnum;                 /* both MAJOR= and MINOR= were present */
+	char env[UEVENT_MAX_MSG];        /* every KEY=VALUE field, each NUL-ended */
+	size_t envlen;
 };
 
 /* Parses one message into ev (cleared first). Returns 0, or
@@ -30,5 +32,8 @@ struct uevent {
  *         longer than its field in struct uevent (never cut).
  * Unknown keys are skipped. Messages of udevd ("libudev" header) are rejected. */
 int uevent_parse(const char *buf, size_t len, struct uevent *ev);
+
+/* The value of field key in ev->env (the first one), or NULL. */
+const char *uevent_get(const struct uevent *ev, const char *key);
 
 #endif

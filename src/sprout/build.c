@@ -393,6 +393,21 @@ static int add_configs(struct tree *t, const struct build_opts *o, unsigned with
 	return add_text(t, "etc/mdadm/mdadm.conf", stack_mdadm_conf(), strlen(stack_mdadm_conf()));
 }
 
+/* The device rules sprout-init applies to /dev (devices.conf(5)): the file named, or the
+ * host's when it has one. */
+static int add_devices_conf(struct tree *t, const struct build_opts *o)
+{
+	const char *conf = o->devices_conf ? o->devices_conf : "/etc/sprout/devices.conf";
+	struct stat st;
+
+	if (stat(conf, &st) == 0 && S_ISREG(st.st_mode))
+		return add(t, "etc/sprout/devices.conf", S_IFREG | 0644, conf, NULL, 0);
+	if (!o->devices_conf)
+		return 0;
+	return fail(t, -EINVAL, "--devices-conf %s: %s (expected a devices.conf file)", conf,
+		    stat(conf, &st) < 0 ? strerror(errno) : "not a regular file");
+}
+
 /* SRC[:DST]: DST is what follows the last ':' when it starts with '/'. */
 static int add_include(struct tree *t, const char *spec)
 {
@@ -728,6 +743,8 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 		r = add_binaries(&t, o, &tools, &rep->binaries);
 	if (r == 0)
 		r = add_configs(&t, o, rep->with, &rep->mdadm_conf_host);
+	if (r == 0)
+		r = add_devices_conf(&t, o);
 	if (r == 0)
 		r = add_includes(&t, o);
 	if (r == 0)

@@ -6,6 +6,7 @@
  *                                 /init runs when devtmpfs is not automounted
  *   dev proc sys run sysroot tmp etc/sprout   empty mount points / directories
  *   etc/sprout/image             key=value build metadata
+ *   etc/sprout/devices.conf      device rules: --devices-conf FILE, else the host's
  *   etc/sprout/cmdline.d/10-build.conf   the --cmdline defaults, when given
  *   lib/modules/KVER/...         the chosen modules as shipped, with modules.dep,
  *                                 modules.alias, modules.softdep, modules.builtin
@@ -68,6 +69,8 @@ struct build_opts {
 	const char *proc;      /* host-only: where cmdline and swaps are read for the resume
 				* device; NULL: /proc with the running system's sysfs, and no
 				* resume detection with another --sysfs (a test's) */
+	const char *devices_conf; /* device rules copied to etc/sprout/devices.conf (must
+				   * exist); NULL: the host's /etc/sprout/devices.conf if any */
 	const char *const *include;   /* SRC[:DST] */
 	size_t n_include;
 	uint32_t mtime;        /* of every entry; also build_time in etc/sprout/image */

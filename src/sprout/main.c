@@ -22,6 +22,7 @@
 #include "rank.h"
 #include "settings.h"
 #include "wrapper_install.h"
+#include "snapshot.h"
 
 /* LIBDIR/sprout of the build (the Makefile passes it from PREFIX): the last place
  * sprout-init is looked for. */
@@ -39,6 +40,8 @@ static const char usage_main[] =
 	"                                                   write a PXE/iPXE boot root\n"
 	"       sprout rank SERVERS MAC...                  the NFS server order of each machine\n"
 	"       sprout wrapper install|uninstall --root DIR sprout-init as DIR's /sbin/init\n"
+	"       sprout devices snapshot [--dev DIR] [--rules FILE] [--root DIR]\n"
+	"                                                   /dev owners and modes the rules do not give, as rules\n"
 	"       sprout help [build|pxe]   sprout --help   sprout --version\n";
 
 static const char usage_build[] =
@@ -62,6 +65,8 @@ static const char usage_build[] =
 	"                       file and discard in --host-only mode (default /etc/crypttab)\n"
 	"  --proc DIR           where --host-only reads cmdline and swaps for the resume\n"
 	"                       device (default /proc; none with another --sysfs)\n"
+	"  --devices-conf FILE  device rules for the image's /etc/sprout/devices.conf\n"
+	"                       (default: the host's /etc/sprout/devices.conf, if any)\n"
 	"  --firmware-dir DIR   where module firmware is looked for (default /lib/firmware)\n"
 	"  --compress KIND      zstd (default), gzip, xz, lz4 or none\n"
 	"  --add-modules A,B    more modules, by name or alias (repeatable)\n"
@@ -132,7 +137,7 @@ enum {
 	OPT_FIRST = 256, /* past every short option's character */
 	OPT_KVER = OPT_FIRST, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
-	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_PROC, OPT_HELP,
+	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_PROC, OPT_DEVICES_CONF, OPT_HELP,
 };
 
 static const struct option build_options[] = {
@@ -155,6 +160,7 @@ static const struct option build_options[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "crypttab", required_argument, NULL, OPT_CRYPTTAB },
 	{ "proc", required_argument, NULL, OPT_PROC },
+	{ "devices-conf", required_argument, NULL, OPT_DEVICES_CONF },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -163,7 +169,8 @@ static const struct option build_options[] = {
 /* What the flags say that settings files do not carry. */
 struct cli {
 	struct settings set;
-	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab, *proc;
+	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab, *proc,
+		   *devices_conf;
 	bool verbose, help;
 };
 
@@ -194,6 +201,7 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	case OPT_CONFIG: c->config = arg; return 0;
 	case OPT_CRYPTTAB: c->crypttab = arg; return 0;
 	case OPT_PROC: c->proc = arg; return 0;
+	case OPT_DEVICES_CONF: c->devices_conf = arg; return 0;
 	case OPT_ADD_BINARY:
 		/* one path per flag: a path may hold spaces, unlike the file's list */
 		if (settings_add_binary(&c->set, arg) < 0)
@@ -432,6 +440,7 @@ static int run_build(const struct cli *c, struct settings *set)
 		.firmware_dir = c->firmware_dir,
 		.crypttab = c->crypttab,
 		.proc = c->proc,
+		.devices_conf = c->devices_conf,
 		.compress = set->compress,
 		.add_modules = (const char *const *)set->add_modules,
 		.n_add_modules = set->n_add_modules,
@@ -601,6 +610,41 @@ static int cmd_pxe(int argc, char **argv)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
+static const char usage_devices[] =
+	"usage: sprout devices snapshot [--dev DIR] [--rules FILE] [--root DIR] [--sysfs DIR]\n"
+	"\n"
+	"Prints, as devices.conf(5) rules, the owner and mode of every device node under DIR\n"
+	"(default /dev) that differs from what the rules in FILE (default\n"
+	"/etc/sprout/devices.conf) give it; appended to that file, they keep a permission\n"
+	"changed by hand across reboots. Owners are named from DIR/etc/passwd and group of\n"
+	"--root (default /); node subsystems come from --sysfs (default /sys).\n";
+
+static int cmd_devices(int argc, char **argv)
+{
+	struct snapshot_opts o = { 0 };
+
+	if (argc < 2 || strcmp(argv[1], "snapshot") != 0) {
+		fputs(usage_devices, stderr);
+		return EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++) {
+		const char **dst = !strcmp(argv[i], "--dev") ? &o.dev : !strcmp(argv[i], "--rules") ? &o.rules :
+				   !strcmp(argv[i], "--root") ? &o.root : !strcmp(argv[i], "--sysfs") ? &o.sysfs : NULL;
+		if (!strcmp(argv[i], "--help")) {
+			fputs(usage_devices, stdout);
+			return EXIT_OK;
+		}
+		if (!dst || i + 1 >= argc) {
+			fprintf(stderr, "sprout: devices snapshot: %s %s\n", argv[i],
+				dst ? "needs a value" : "is not an option");
+			fputs(usage_devices, stderr);
+			return EXIT_USAGE;
+		}
+		*dst = argv[++i];
+	}
+	return snapshot_run(&o, stdout, stderr) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "build")) {
@@ -645,6 +689,8 @@ int main(int argc, char **argv)
 		return cmd_rank(argc - 1, argv + 1);
 	if (!strcmp(cmd, "wrapper"))
 		return wrapper_cli(argc - 1, argv + 1, default_init);
+	if (!strcmp(cmd, "devices"))
+		return cmd_devices(argc - 1, argv + 1);
 	fprintf(stderr, "sprout: unknown command \"%s\"\n", cmd);
 	fputs(usage_main, stderr);
 	return EXIT_USAGE;

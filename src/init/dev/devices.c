@@ -22,6 +22,7 @@
 #include "base/array.h"
 #include "base/escape.h"
 #include "base/hash.h"
+#include "devrules_apply.h"
 #include "log.h"
 #include "modalias_kind.h"
 
@@ -337,6 +338,8 @@ int devices_coldplug(struct devices *dv)
 	aset_free(&w.seen);
 	free(w.fresh);
 	free(w.want);
+	if (dv->rules) /* the drivers are in: their nodes are there */
+		devrules_set_coldplug(dv->rules, dv->sysfs, true);
 	return r < 0 ? r : total;
 }
 
@@ -387,7 +390,9 @@ int devices_uevent_read(int fd, struct uevent *ev)
 
 int devices_uevent_apply(struct devices *dv, const struct uevent *ev)
 {
-	if (strcmp(ev->action, "add") != 0 || !ev->modalias[0])
+	if (dv->rules)
+		devrules_set_event(dv->rules, ev, true);
+	if (strcmp(ev->action, "add") != 0 || !ev->modalias[0] || !dv->ml || !dv->ml->idx)
 		return 0;
 	int r = modload_alias(dv->ml, ev->modalias);
 	if (r == -ENOENT)

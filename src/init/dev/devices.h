@@ -32,6 +32,7 @@ struct devices_nodriver {
 };
 
 struct blkdev;
+struct devrules_set;
 
 struct devices {
 	struct modload *ml;   /* not owned */
@@ -44,6 +45,9 @@ struct devices {
 	struct devices_nodriver *nodriver;
 	size_t nnodriver, capnodriver;
 	unsigned nodriver_dropped;  /* not kept: over DEVICES_MAX_NODRIVER */
+	/* devices.conf rules, applied after each coldplug and to each uevent (commands run:
+	 * rules->exec); NULL: none. Not owned. */
+	struct devrules_set *rules;
 };
 
 /* Sets dv up over an open loader and a sysfs root (NULL: "/sys"). */
