@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmdline_init(&b.cfg); /* rd.shell=1 etc. hold even before the cmdline phase */
+	timeline_set_active(&b.tl);
 	b.argc = argc;
 	b.argv = argv;
 	run_phase(&b, PHASE_EARLY, phase_early);

@@ -155,18 +155,11 @@ static void log_memory(void)
 static void save_timeline(struct boot *b)
 {
 	static char buf[4096];
-	int n, fd;
 
 	timeline_end(&b->tl, b->tl.n - 1); /* the handover entry, now nearly over */
 	if (timeline_format_line(&b->tl, buf, sizeof(buf)) >= 0)
 		log_info("timeline: %s", buf);
-	n = timeline_format_table(&b->tl, buf, sizeof(buf));
-	fd = open(STATE_DIR "/timeline", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd >= 0) {
-		if (n > 0 && write(fd, buf, (size_t)n) != n)
-			log_warn("handover: writing %s/timeline failed", STATE_DIR);
-		close(fd);
-	}
+	timeline_save(&b->tl, STATE_DIR "/timeline");
 }
 
 int phase_handover(struct boot *b)

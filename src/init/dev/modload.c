@@ -1,5 +1,6 @@
 /* modload: the index files, the kernel's view of loaded modules, finit_module. */
 #include "modload.h"
+#include "timeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -286,6 +287,8 @@ static int kernel_load(struct modload *ml, const struct modindex_step *st, const
 	params[r] = '\0';
 	uint64_t t0 = monoclock_ns();
 	r = ml->load(ml, st->name, st->path, params);
+	timeline_event("module", st->name, t0, r == 0 || r == -EEXIST ? "ok" : r == -ENODEV || r == -ENXIO ? "nodev" : "fail",
+		       "by", why ? why : "name", "err", r < 0 && r != -EEXIST ? strerrorname_np(-r) : NULL, NULL);
 	escape_str(why, esc, sizeof(esc));
 	if (r == 0 || r == -EEXIST) {
 		log_info("loaded %s%s%s%s%s in %ld ms", st->name, params[0] ? " " : "",
