@@ -251,6 +251,7 @@ static int take(struct tl_doc *doc, const char *s, size_t n, size_t lineno, int 
 		/* a second header: a later boot in the same log */
 		doc->n = 0;
 		doc->have_zero = false;
+		doc->bad = doc->first_bad = 0;
 		*mode = via;
 		return 1;
 	}

@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #define TLFMT_VERSION 1
-#define TLFMT_MAX_EVENTS 65536      /* a reader refuses more (-E2BIG) */
+#define TLFMT_MAX_EVENTS 4096       /* a reader refuses more (-E2BIG); sprout-init writes 256 at most */
 #define TLFMT_LOG_PREFIX "sprout: tl: "
 
 struct tl_event {

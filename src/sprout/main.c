@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "base/escape.h"
 #include "build.h"
 #include "compress.h"
@@ -36,6 +37,7 @@ static const char usage_main[] =
 	"       sprout pxe --image FILE --kernel FILE --out DIR [--cmdline \"ARGS\"]\n"
 	"                                                   write a PXE/iPXE boot root\n"
 	"       sprout rank SERVERS MAC...                  the NFS server order of each machine\n"
+	"       sprout analyze [--svg OUT] [--json] [FILE]  where the boot's time went\n"
 	"       sprout help [build|pxe]   sprout --help   sprout --version\n";
 
 static const char usage_build[] =
@@ -612,6 +614,8 @@ int main(int argc, char **argv)
 		return cmd_pxe(argc - 1, argv + 1);
 	if (!strcmp(cmd, "rank"))
 		return cmd_rank(argc - 1, argv + 1);
+	if (!strcmp(cmd, "analyze"))
+		return analyze_cmd(argc - 1, argv + 1);
 	fprintf(stderr, "sprout: unknown command \"%s\"\n", cmd);
 	fputs(usage_main, stderr);
 	return EXIT_USAGE;
