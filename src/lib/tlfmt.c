@@ -227,7 +227,8 @@ static void bad(struct tl_doc *doc, size_t lineno)
 enum { BARE = 1, LOG = 2 }; /* how the header came: a file's line, or a log's */
 
 /* One line of the timeline, without its prefix: 1 taken, 0 skipped, -errno. */
-static int take(struct tl_doc *doc, const char *s, size_t n, size_t lineno, int *mode, int via)
+static int take(struct tl_doc *doc, const char *s, size_t n, size_t lineno, int *mode, int via,
+		const char *whole)
 {
 	struct field f[6];
 	const char *rest;
@@ -251,6 +252,7 @@ static int take(struct tl_doc *doc, const char *s, size_t n, size_t lineno, int 
 		/* a second header: a later boot in the same log */
 		doc->n = 0;
 		doc->have_zero = false;
+		doc->have_clock = false;
 		doc->bad = doc->first_bad = 0;
 		*mode = via;
 		return 1;
@@ -263,6 +265,16 @@ static int take(struct tl_doc *doc, const char *s, size_t n, size_t lineno, int 
 			return 0;
 		}
 		doc->have_zero = true;
+		return 1;
+	}
+	if (f[0].n == 5 && !memcmp(f[0].p, "clock", 5)) {
+		/* sprout-init's clock when it wrote the line to the kernel log: with the log's
+		 * stamp of that line, the kernel log's clock in the timeline's */
+		if (k != 2 || parse_secs(f[1].p, f[1].n, &doc->clock_us) < 0) {
+			bad(doc, lineno);
+			return 0;
+		}
+		doc->have_clock = via == LOG && kernel_stamp(whole, (size_t)(s - whole), &doc->clock_stamp_us) == 0;
 		return 1;
 	}
 	struct tl_event e = { 0 };
@@ -327,7 +339,7 @@ int tlfmt_parse(const char *text, size_t len, struct tl_doc *doc)
 		if ((p = find(s, n, TLFMT_LOG_PREFIX))) {
 			size_t skip = (size_t)(p - s) + strlen(TLFMT_LOG_PREFIX);
 
-			r = take(doc, s + skip, n - skip, lineno, &mode, LOG);
+			r = take(doc, s + skip, n - skip, lineno, &mode, LOG, s);
 		} else if ((p = find(s, n, own))) {
 			size_t skip = (size_t)(p - s) + strlen(own), m = n - skip;
 
@@ -346,7 +358,7 @@ int tlfmt_parse(const char *text, size_t len, struct tl_doc *doc)
 				doc->have_kernel_zero = true;
 			r = 0;
 		} else {
-			r = take(doc, s, n, lineno, &mode, BARE);
+			r = take(doc, s, n, lineno, &mode, BARE, s);
 		}
 		if (r < 0)
 			return r;

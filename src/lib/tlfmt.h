@@ -4,6 +4,7 @@
  *
  *   sprout-timeline 1
  *   zero 2.145021
+ *   clock 3.120110
  *   phase devices 2.149310 2.412870 ok attempts=1
  *   module virtio_net 2.150002 2.170113 ok by=pci:v00001AF4d00001000sv*
  *   server 10.0.0.2:/export 3.001000 9.004000 fail proto=nfs4 err=ETIMEDOUT
@@ -17,7 +18,10 @@
  *
  * In the kernel log each line is "sprout: tl: LINE", so a serial-console log holds the
  * timeline too; the reader finds those, the kernel's "Run /init as init process" (time
- * zero) and sprout-init's own summary line ("sprout: timeline: ..."). Pure code. */
+ * zero) and sprout-init's own summary line ("sprout: timeline: ..."). The kernel log's
+ * stamps are not CLOCK_MONOTONIC (they drift apart, in a VM by tens of ms): the "clock"
+ * line, written to the log with sprout-init's time of writing, lets a reader put the
+ * kernel's "Run /init" on the timeline's clock. Pure code. */
 #ifndef SPROUT_TLFMT_H
 #define SPROUT_TLFMT_H
 
@@ -43,6 +47,9 @@ struct tl_doc {
 	uint64_t zero_us;
 	bool have_kernel_zero;   /* a serial log's "Run /init as init process" */
 	uint64_t kernel_zero_us;
+	bool have_clock;         /* a log's "clock" line: sprout-init's clock_us when the */
+	uint64_t clock_us;       /* kernel stamped it clock_stamp_us (the two clocks differ, */
+	uint64_t clock_stamp_us; /* by tens of ms in a VM) */
 	char own[512];           /* sprout-init's summary line from a log, "" when none */
 	struct tl_event *ev;
 	size_t n, cap;

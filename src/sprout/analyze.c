@@ -101,8 +101,12 @@ int analysis_make(struct analysis *a, const struct tl_doc *doc)
 	sort_ctx = a;
 	qsort(a->phases, a->nphases, sizeof(size_t), earlier);
 	qsort(a->slow, a->nslow, sizeof(size_t), slower);
-	if (doc->have_kernel_zero && doc->kernel_zero_us <= ev(a, a->phases[0])->start_us) {
-		a->zero_us = doc->kernel_zero_us;
+	uint64_t kz = doc->kernel_zero_us;
+
+	if (doc->have_kernel_zero && doc->have_clock) /* the log's clock to the timeline's */
+		kz = kz + doc->clock_us >= doc->clock_stamp_us ? kz + doc->clock_us - doc->clock_stamp_us : 0;
+	if (doc->have_kernel_zero && kz <= ev(a, a->phases[0])->start_us) {
+		a->zero_us = kz;
 		a->zero_what = "the kernel's \"Run /init\"";
 	} else {
 		a->zero_us = doc->have_zero ? doc->zero_us : ev(a, a->phases[0])->start_us;
@@ -278,7 +282,7 @@ static void jevent(const struct analysis *a, const struct tl_event *e, FILE *out
 void analyze_json(const struct analysis *a, FILE *out)
 {
 	fprintf(out, "{\"version\":%d,\"zero\":%.6f,\"zero_is\":", a->doc->version, (double)a->zero_us / 1e6);
-	jstr(a->doc->have_kernel_zero && a->zero_us == a->doc->kernel_zero_us ? "run-init" : "sprout-init", out);
+	jstr(a->zero_what[0] == 't' ? "run-init" : "sprout-init", out);
 	fprintf(out, ",\"root_ready\":%.6f,\"phases\":[", rel(a, a->root_us));
 	for (size_t i = 0; i < a->nphases; i++) {
 		fputs(i ? "," : "", out);

@@ -123,7 +123,7 @@ static void label(const struct analysis *a, const struct tl_event *e, FILE *out)
 		xml(by, out);
 	}
 	if (!strcmp(e->kind, "module") && tlfmt_attr_get(e, "by", by, sizeof(by)) == 0) {
-		fputs(" (for ", out);
+		fputs(strncmp(by, "dependency\\x20", 14) && strncmp(by, "by\\x20", 6) ? " (for " : " (", out);
 		xml(by, out);
 		fputc(')', out);
 	}

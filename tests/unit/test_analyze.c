@@ -163,6 +163,20 @@ static void test_kernel_zero(void **state)
 	analysis_free(&a);
 	tlfmt_free(&doc);
 
+	/* the log's stamps run 35 ms behind sprout-init's clock: "Run /init" moves with them */
+	static const char drift[] = "[    1.800000] Run /init as init process\n"
+				    "[    3.000000] sprout: tl: sprout-timeline 1\n"
+				    "[    3.000100] sprout: tl: clock 3.035100\n"
+				    "[    3.000200] sprout: tl: phase early 1.850000 1.860000 ok attempts=1\n";
+
+	assert_int_equal(tlfmt_parse(drift, sizeof(drift) - 1, &doc), 0);
+	assert_true(doc.have_clock);
+	assert_int_equal(doc.clock_stamp_us, 3000100);
+	assert_int_equal(analysis_make(&a, &doc), 0);
+	assert_int_equal(a.zero_us, 1835000);
+	analysis_free(&a);
+	tlfmt_free(&doc);
+
 	assert_int_equal(tlfmt_parse("sprout-timeline 1\nmodule a 1 2 ok\n", 33, &doc), 0);
 	assert_int_equal(analysis_make(&a, &doc), -ENODATA);
 	tlfmt_free(&doc);

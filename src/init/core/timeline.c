@@ -175,5 +175,11 @@ void timeline_save(const struct timeline *t, const char *path)
 		*nl = '\0';
 		log_info("tl: %s", p);
 		*nl = '\n';
+		if (p == buf) { /* after the header: the two clocks side by side */
+			char now[32];
+
+			tlfmt_secs(monoclock_ns() / 1000, now, sizeof(now));
+			log_info("tl: clock %s", now);
+		}
 	}
 }
