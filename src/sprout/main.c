@@ -17,6 +17,7 @@
 #include "build.h"
 #include "compress.h"
 #include "image.h"
+#include "inspect.h"
 #include "parse.h"
 #include "pxe.h"
 #include "rank.h"
@@ -32,13 +33,16 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 static const char usage_main[] =
 	"usage: sprout build --kver KVER -o FILE [options]   make an initramfs image\n"
-	"       sprout ls FILE                              list an image's contents\n"
+	"       sprout ls [--long] FILE                     list an image's contents\n"
+	"       sprout cat FILE PATH                        print one file of an image\n"
+	"       sprout info FILE                            what an image holds and how it was built\n"
+	"       sprout diff A B                             what changed between two images\n"
 	"       sprout extract FILE DIR                     unpack an image into DIR\n"
 	"       sprout pxe --image FILE --kernel FILE --out DIR [--cmdline \"ARGS\"]\n"
 	"                                                   write a PXE/iPXE boot root\n"
 	"       sprout rank SERVERS MAC...                  the NFS server order of each machine\n"
 	"       sprout analyze [--svg OUT] [--json] [FILE]  where the boot's time went\n"
-	"       sprout help [build|pxe]   sprout --help   sprout --version\n";
+	"       sprout help [COMMAND]   sprout COMMAND --help   sprout --version\n";
 
 static const char usage_build[] =
 	"usage: sprout build --kver KVER -o FILE [options]\n"
@@ -119,7 +123,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "sprout: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see sprout help build)\n");
+	fprintf(stderr, "\n(see sprout build --help)\n");
 	return EXIT_USAGE;
 }
 
@@ -467,19 +471,47 @@ out:
 	return r;
 }
 
-static int cmd_ls(int argc, char **argv)
+/* A command that takes no option but --help: 0 to go on (optind past the options), else
+ * the exit status. Usage errors name the command's own help. */
+static int plain_command(int argc, char **argv, const char *usage)
 {
-	char err[1024];
+	static const struct option help_only[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	int opt;
 
-	if (argc != 2)
-		return usage_error("usage: %s", "sprout ls FILE");
-	if (image_list(argv[1], stdout, err, sizeof(err)) < 0) {
-		fflush(stdout);
-		fprintf(stderr, "sprout: %s\n", err);
-		return EXIT_FAIL;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", help_only, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(usage, stdout);
+			return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+		}
+		fprintf(stderr, "sprout: %s: unknown option %s\n(see sprout %s --help)\n", argv[0],
+			argv[optind - 1], argv[0]);
+		return EXIT_USAGE;
 	}
-	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+	return -1;
 }
+
+static int command_usage(const char *cmd, const char *what)
+{
+	fprintf(stderr, "sprout: %s: %s\n(see sprout %s --help)\n", cmd, what, cmd);
+	return EXIT_USAGE;
+}
+
+static const char usage_extract[] =
+	"usage: sprout extract FILE DIR\n"
+	"\n"
+	"Unpacks the image FILE into DIR (made if missing), as the kernel would. Names that\n"
+	"are absolute, climb out with .. or pass through a symlink are refused before\n"
+	"anything is written; device nodes are skipped; set-id bits are dropped.\n";
+
+static const char usage_rank[] =
+	"usage: sprout rank SERVERS MAC [MAC...]\n"
+	"\n"
+	"Prints, for each MAC address, the order in which sprout-init on that machine tries\n"
+	"the NFS servers of root=nfs:SERVERS:/path (rendezvous hashing with the MAC, as\n"
+	"sprout.nfs.select=hash, the default, does). SERVERS: a comma list of IPv4\n"
+	"addresses, e.g. 10.0.0.1,10.0.0.2.\n";
 
 /* Device nodes are skipped, not refused: every image has dev/console, and an
  * unprivileged extract could not make it anyway. */
@@ -487,9 +519,13 @@ static int cmd_extract(int argc, char **argv)
 {
 	char err[1024];
 	size_t skipped = 0;
+	int r = plain_command(argc, argv, usage_extract);
 
-	if (argc != 3)
-		return usage_error("usage: %s", "sprout extract FILE DIR");
+	if (r >= 0)
+		return r;
+	if (argc - optind != 2)
+		return command_usage("extract", "wants an image FILE and a directory DIR");
+	argv += optind - 1;
 	if (image_extract_flags(argv[1], argv[2], IMAGE_EXTRACT_SKIP_SPECIAL, &skipped, err,
 				sizeof(err)) < 0) {
 		fprintf(stderr, "sprout: %s\n", err);
@@ -505,11 +541,16 @@ static int cmd_extract(int argc, char **argv)
 static int cmd_rank(int argc, char **argv)
 {
 	char err[256];
+	int r = plain_command(argc, argv, usage_rank);
 
+	if (r >= 0)
+		return r;
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc < 3)
-		return usage_error("usage: %s", "sprout rank 10.0.0.1,10.0.0.2 MAC [MAC...]");
+		return command_usage("rank", "wants SERVERS (e.g. 10.0.0.1,10.0.0.2) and at least one MAC");
 	if (rank_print(argv[1], argv + 2, argc - 2, stdout, err, sizeof(err)) < 0) {
-		fprintf(stderr, "sprout: rank: %s\n", err);
+		fprintf(stderr, "sprout: rank: %s\n(see sprout rank --help)\n", err);
 		return EXIT_USAGE;
 	}
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
@@ -530,7 +571,7 @@ static int pxe_usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "sprout: pxe: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see sprout help pxe)\n");
+	fprintf(stderr, "\n(see sprout pxe --help)\n");
 	return EXIT_USAGE;
 }
 
@@ -572,18 +613,40 @@ static int cmd_pxe(int argc, char **argv)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
+typedef int (*command_fn)(int argc, char **argv);
+
+/* Every command: its name and its function, which prints its own help for --help. */
+static const struct command {
+	const char *name;
+	command_fn fn;
+} commands[] = {
+	{ "build", cmd_build },       { "ls", inspect_ls },       { "cat", inspect_cat },
+	{ "info", inspect_info },     { "diff", inspect_diff },   { "extract", cmd_extract },
+	{ "pxe", cmd_pxe },           { "rank", cmd_rank },       { "analyze", analyze_cmd },
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* `sprout help COMMAND` is `sprout COMMAND --help`. */
 static int cmd_help(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "build")) {
-		fputs(usage_build, stdout);
-		return EXIT_OK;
+	if (argc >= 2) {
+		const struct command *c = find_command(argv[1]);
+		char help[] = "--help", *hargv[] = { argv[1], help, NULL };
+
+		if (!c) {
+			fprintf(stderr, "sprout: help: no command \"%s\"\n", argv[1]);
+			fputs(usage_main, stderr);
+			return EXIT_USAGE;
+		}
+		return c->fn(2, hargv);
 	}
-	if (argc >= 2 && !strcmp(argv[1], "pxe")) {
-		fputs(usage_pxe, stdout);
-		return EXIT_OK;
-	}
-	if (argc >= 2 && strcmp(argv[1], "ls") != 0 && strcmp(argv[1], "extract") != 0)
-		return usage_error("help: no command \"%s\"", argv[1]);
 	fputs(usage_main, stdout);
 	return EXIT_OK;
 }
@@ -598,24 +661,16 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
 		return cmd_help(1, argv);
-	if (!strcmp(cmd, "--version")) {
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
 		printf("sprout %s\n", SPROUT_VERSION);
 		return EXIT_OK;
 	}
 	if (!strcmp(cmd, "help"))
 		return cmd_help(argc - 1, argv + 1);
-	if (!strcmp(cmd, "build"))
-		return cmd_build(argc - 1, argv + 1);
-	if (!strcmp(cmd, "ls"))
-		return cmd_ls(argc - 1, argv + 1);
-	if (!strcmp(cmd, "extract"))
-		return cmd_extract(argc - 1, argv + 1);
-	if (!strcmp(cmd, "pxe"))
-		return cmd_pxe(argc - 1, argv + 1);
-	if (!strcmp(cmd, "rank"))
-		return cmd_rank(argc - 1, argv + 1);
-	if (!strcmp(cmd, "analyze"))
-		return analyze_cmd(argc - 1, argv + 1);
+	const struct command *c = find_command(cmd);
+
+	if (c)
+		return c->fn(argc - 1, argv + 1);
 	fprintf(stderr, "sprout: unknown command \"%s\"\n", cmd);
 	fputs(usage_main, stderr);
 	return EXIT_USAGE;
