@@ -401,7 +401,7 @@ int analyze_cmd(int argc, char **argv)
 	r = read_input(file, &text, &len);
 	if (r < 0) {
 		fprintf(stderr, "sprout: analyze: cannot read %s: %s%s\n", file, strerror(-r),
-			r == -ENOENT && file == (const char *)ANALYZE_DEFAULT_FILE
+			r == -ENOENT && !strcmp(file, ANALYZE_DEFAULT_FILE)
 				? " (not a system booted by sprout-init? give a FILE)" : "");
 		return 1;
 	}
