@@ -75,4 +75,18 @@ for c in ls cat info diff extract rank analyze pxe; do
 done
 check version "--version and -V do not print the version" \
 	bash -c "'$S' --version | grep -q '^sprout [0-9]' && '$S' -V | grep -q '^sprout [0-9]'"
+# bash completion: installed by make install, completes the commands and their options
+make -s -C "$REPO" install PREFIX=/usr DESTDIR="$T/inst" >/dev/null 2>&1 || true
+completes() {
+	local comp=$T/inst/usr/share/bash-completion/completions/sprout
+	[ -f "$comp" ] || return 1
+	# shellcheck disable=SC1090
+	. "$comp"
+	COMP_WORDS=(sprout an); COMP_CWORD=1; _sprout
+	[ "${COMPREPLY[*]}" = analyze ] || return 1
+	COMP_WORDS=(sprout ls --l); COMP_CWORD=2; _sprout
+	[ "${COMPREPLY[*]}" = --long ]
+}
+check completion "make install does not install a bash completion that completes commands and options" completes
+
 [ "$E2E_NFAIL" = 0 ]
