@@ -16,6 +16,7 @@
 #include "base/escape.h"
 #include "build.h"
 #include "compress.h"
+#include "fileio.h"
 #include "image.h"
 #include "inspect.h"
 #include "parse.h"
@@ -53,7 +54,7 @@ static const char usage_build[] =
 	"\n"
 	"  --kver KVER          kernel release the image is for (as `uname -r` prints)\n"
 	"  --moddir DIR         its modules (default /lib/modules/KVER)\n"
-	"  -o, --output FILE    image to write (replaced atomically)\n"
+	"  -o, --output FILE    image to write (replaced atomically); - for standard output\n"
 	"  --generic            modules for any machine: storage, RAID/dm, virtio, USB\n"
 	"                       keyboards and storage, common NICs, root filesystems, NFS\n"
 	"                       (the default)\n"
@@ -421,14 +422,50 @@ static int run_build(const struct cli *c, struct settings *set)
 	};
 	char err[1024], *path = tool_path();
 	int r = source_date_epoch(&o.mtime);
+	/* -o -: built into a private temporary file, then copied to standard output */
+	bool to_stdout = !strcmp(c->output, "-");
+	char tmp[PATH_MAX];
 
 	if (r) {
 		free(path);
 		return r;
 	}
+	if (to_stdout) {
+		const char *dir = getenv("TMPDIR");
+		int fd;
+
+		if (isatty(STDOUT_FILENO)) {
+			free(path);
+			return usage_error("build: %s", "-o - writes the image to standard output, which is a terminal");
+		}
+		snprintf(tmp, sizeof(tmp), "%s/sprout-build-XXXXXX", dir && *dir ? dir : "/tmp");
+		fd = mkstemp(tmp);
+		if (fd < 0) {
+			fprintf(stderr, "sprout: build: cannot make a temporary file in %s: %m\n",
+				dir && *dir ? dir : "/tmp");
+			free(path);
+			return EXIT_FAIL;
+		}
+		close(fd);
+		o.output = tmp;
+	}
 	o.tool_path = path;
 	r = build_image(&o, &rep, err, sizeof(err));
 	free(path);
+	if (r == 0 && to_stdout) {
+		uint8_t *img;
+		size_t len;
+
+		r = image_read(tmp, &img, &len, err, sizeof(err));
+		if (r == 0) {
+			r = fileio_write_all(STDOUT_FILENO, img, len);
+			if (r < 0)
+				snprintf(err, sizeof(err), "writing the image to standard output: %s", strerror(-r));
+			free(img);
+		}
+	}
+	if (to_stdout)
+		unlink(tmp);
 	if (r < 0) {
 		fprintf(stderr, "sprout: %s\n", err);
 		build_report_free(&rep);
@@ -436,8 +473,8 @@ static int run_build(const struct cli *c, struct settings *set)
 	}
 	report_stack(&rep, o.host_only);
 	report_warnings(rep.sel, c->firmware_dir ? c->firmware_dir : "/lib/firmware", c->verbose);
-	printf("sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
-	       "%zu entries, %zu bytes (%s of %zu)\n", c->output, rep.sel->n_mods, rep.sel->n_fw,
+	fprintf(to_stdout ? stderr : stdout, "sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
+	       "%zu entries, %zu bytes (%s of %zu)\n", to_stdout ? "standard output" : c->output, rep.sel->n_mods, rep.sel->n_fw,
 	       rep.binaries, rep.entries, rep.image_bytes,
 	       compress_name((enum compress_kind)set->compress), rep.cpio_bytes);
 	build_report_free(&rep);

@@ -75,6 +75,12 @@ for c in ls cat info diff extract rank analyze pxe; do
 done
 check version "--version and -V do not print the version" \
 	bash -c "'$S' --version | grep -q '^sprout [0-9]' && '$S' -V | grep -q '^sprout [0-9]'"
+# -o - writes the image to standard output (the same bytes as a file; no file named "-")
+(cd "$T" && SOURCE_DATE_EPOCH=0 "$S" build --config /dev/null --kver "$KVER" --moddir "$MODDIR" -o - \
+	>"$T/stdout.img" 2>"$T/stdout.err") || true
+check build-stdout "sprout build -o - did not write the image to standard output" \
+	bash -c "cmp -s '$T/stdout.img' '$T/a.img' && [ ! -e '$T/-' ] && grep -q 'wrote standard output' '$T/stdout.err'"
+
 # bash completion: installed by make install, completes the commands and their options
 make -s -C "$REPO" install PREFIX=/usr DESTDIR="$T/inst" >/dev/null 2>&1 || true
 completes() {
