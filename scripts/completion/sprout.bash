@@ -31,7 +31,7 @@ _sprout() {
 	case $cmd in
 	build) opts="--kver --moddir -o --output --generic --host-only --sysfs --mounts --crypttab
 		--firmware-dir --compress --add-modules --add-binary --shell --cmdline --init --with
-		--include --config -v --verbose --help" ;;
+		--include --config -v --verbose -q --quiet --help" ;;
 	ls) opts="-l --long --help" ;;
 	pxe) opts="--image --kernel --cmdline --out --help" ;;
 	analyze) opts="--json --svg --top --help" ;;

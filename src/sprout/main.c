@@ -87,6 +87,7 @@ static const char usage_build[] =
 	"                       then CONFDIR/conf.d/[*].conf; CONFDIR is /etc/sprout or\n"
 	"                       $SPROUT_CONFDIR)\n"
 	"  -v, --verbose        list every firmware file that is missing\n"
+	"  -q, --quiet          errors only: no notes, warnings or summary\n"
 	"\n"
 	"Settings files hold key=value lines: kver moddir mode (generic|host-only)\n"
 	"compress add_modules (comma list) add_binary (space list) with (comma list)\n"
@@ -155,6 +156,7 @@ static const struct option build_options[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "crypttab", required_argument, NULL, OPT_CRYPTTAB },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -163,7 +165,7 @@ static const struct option build_options[] = {
 struct cli {
 	struct settings set;
 	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab;
-	bool verbose, help;
+	bool verbose, quiet, help;
 };
 
 static const char *const setting_key[] = {
@@ -184,6 +186,7 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	switch (opt) {
 	case 'o': c->output = arg; return 0;
 	case 'v': c->verbose = true; return 0;
+	case 'q': c->quiet = true; return 0;
 	case OPT_HELP: c->help = true; return 0;
 	case OPT_GENERIC: c->set.mode = SETTINGS_MODE_GENERIC; return 0;
 	case OPT_HOST_ONLY: c->set.mode = SETTINGS_MODE_HOST_ONLY; return 0;
@@ -217,7 +220,7 @@ static int parse_build_args(int argc, char **argv, struct cli *c)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:v", build_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:vq", build_options, NULL)) != -1) {
 		if (opt == '?')
 			return usage_error("build: unknown option %s", argv[optind - 1]);
 		if (opt == ':')
@@ -470,6 +473,10 @@ static int run_build(const struct cli *c, struct settings *set)
 		fprintf(stderr, "sprout: %s\n", err);
 		build_report_free(&rep);
 		return EXIT_FAIL;
+	}
+	if (c->quiet) {
+		build_report_free(&rep);
+		return EXIT_OK;
 	}
 	report_stack(&rep, o.host_only);
 	report_warnings(rep.sel, c->firmware_dir ? c->firmware_dir : "/lib/firmware", c->verbose);

@@ -81,6 +81,11 @@ check version "--version and -V do not print the version" \
 check build-stdout "sprout build -o - did not write the image to standard output" \
 	bash -c "cmp -s '$T/stdout.img' '$T/a.img' && [ ! -e '$T/-' ] && grep -q 'wrote standard output' '$T/stdout.err'"
 
+# -q: errors only (nothing on success), still the image
+SOURCE_DATE_EPOCH=0 "$S" build -q --config /dev/null --kver "$KVER" --moddir "$MODDIR" -o "$T/q.img" >"$T/q.out" 2>&1 || true
+check build-quiet "sprout build -q printed something on success, or wrote another image" \
+	bash -c "[ ! -s '$T/q.out' ] && cmp -s '$T/q.img' '$T/a.img'"
+
 # bash completion: installed by make install, completes the commands and their options
 make -s -C "$REPO" install PREFIX=/usr DESTDIR="$T/inst" >/dev/null 2>&1 || true
 completes() {
