@@ -30,7 +30,7 @@ int boot_find_device(struct boot *b, const char *what, const char *spec, const s
 	int rc = devwait_blkdev(&b->dev, b->uevent_fd, boot_wait_ms(&b->cfg), what, spec, rs, found);
 
 	timeline_event("wait", what, t0, rc == 0 ? "ok" : rc == -ENODEV ? "timeout" : "fail", "for", spec,
-		       "dev", rc == 0 ? found->path : NULL, NULL);
+		       "dev", rc == 0 ? found->path : NULL, TL_END);
 	return rc;
 }
 

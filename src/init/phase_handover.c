@@ -162,7 +162,7 @@ static void save_timeline(struct boot *b)
 		log_info("timeline: %s", buf);
 	uint64_t t0 = monoclock_ns();
 
-	timeline_save(&b->tl, STATE_DIR "/timeline");
+	timeline_save(&b->tl, STATE_DIR "/timeline", true);
 	/* what the timeline cost at the end, where all of it is written (the recording
 	 * during the boot is a clock read and a copy per event) */
 	log_info("handover: timeline saved (%u events) in %.2f ms", b->tl.nev,

@@ -239,6 +239,8 @@ static int take(struct tl_doc *doc, const char *s, size_t n, size_t lineno, int 
 	if (!n || s[0] == '#')
 		return 0;
 	k = split(s, n, f, 5, &rest);
+	if (k == 0)
+		return 0;
 	if (f[0].n == 15 && !memcmp(f[0].p, "sprout-timeline", 15)) {
 		uint64_t v;
 

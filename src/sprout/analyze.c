@@ -14,7 +14,7 @@
 #include "parse.h"
 
 #define MAX_INPUT (64u << 20) /* a serial log of a long-running machine is read whole */
-#define PATH_SLACK_US 1000    /* an event ending this close after the point still leads to it */
+#define PATH_SLACK_US ((uint64_t)1000)   /* an event ending this close after the point still leads to it */
 
 static bool is_phase(const struct tl_event *e)
 {
@@ -330,7 +330,7 @@ static int usage_err(const char *fmt, const char *arg)
 
 static int read_input(const char *path, char **text, size_t *len)
 {
-	if (strcmp(path, "-"))
+	if (strcmp(path, "-") != 0)
 		return readfile_at(AT_FDCWD, path, MAX_INPUT, text, len);
 	size_t cap = 0;
 
@@ -428,18 +428,21 @@ int analyze_cmd(int argc, char **argv)
 	}
 	if (json)
 		analyze_json(&a, stdout);
-	else if (!svg || strcmp(svg, "-"))
+	else if (!svg || strcmp(svg, "-") != 0)
 		analyze_print(&a, file, top, stdout);
 	rc = 0;
 	if (svg) {
-		FILE *f = strcmp(svg, "-") ? fopen(svg, "we") : stdout;
+		bool to_stdout = strcmp(svg, "-") == 0;
+		FILE *f = to_stdout ? stdout : fopen(svg, "we");
 
 		if (!f) {
 			fprintf(stderr, "sprout: analyze: cannot write %s: %m\n", svg);
 			rc = 1;
 		} else {
 			analyze_svg(&a, file, f);
-			if ((f != stdout && fclose(f) != 0) || (f == stdout && fflush(f) != 0)) {
+			int bad = to_stdout ? fflush(f) : fclose(f);
+
+			if (bad != 0) {
 				fprintf(stderr, "sprout: analyze: writing %s failed: %m\n", svg);
 				rc = 1;
 			}

@@ -29,7 +29,7 @@ static const struct colour legend[] = {
 
 static bool failed(const struct tl_event *e)
 {
-	return strcmp(e->outcome, "ok") && strcmp(e->outcome, "skip") && strcmp(e->outcome, "nodev");
+	return strcmp(e->outcome, "ok") != 0 && strcmp(e->outcome, "skip") != 0 && strcmp(e->outcome, "nodev") != 0;
 }
 
 static const char *fill_of(const struct tl_event *e)
@@ -107,14 +107,14 @@ static void label(const struct analysis *a, const struct tl_event *e, FILE *out)
 {
 	char by[160];
 
-	if (strcmp(e->kind, "phase")) {
+	if (strcmp(e->kind, "phase") != 0) {
 		xml(e->kind, out);
 		fputc(' ', out);
 	}
 	xml(e->name, out);
 	fputc(' ', out);
 	took((double)(e->end_us - e->start_us) / 1e6, out);
-	if (strcmp(e->outcome, "ok")) {
+	if (strcmp(e->outcome, "ok") != 0) {
 		fputs(" — ", out);
 		xml(e->outcome, out);
 	}
@@ -123,7 +123,7 @@ static void label(const struct analysis *a, const struct tl_event *e, FILE *out)
 		xml(by, out);
 	}
 	if (!strcmp(e->kind, "module") && tlfmt_attr_get(e, "by", by, sizeof(by)) == 0) {
-		fputs(strncmp(by, "dependency\\x20", 14) && strncmp(by, "by\\x20", 6) ? " (for " : " (", out);
+		fputs(strncmp(by, "dependency\\x20", 14) != 0 && strncmp(by, "by\\x20", 6) != 0 ? " (for " : " (", out);
 		xml(by, out);
 		fputc(')', out);
 	}
@@ -172,8 +172,8 @@ void analyze_svg(const struct analysis *a, const char *title, FILE *out)
 			w < 0.5 ? 0.5 : w, (double)rows * ROW + 10, i % 2 ? "#edf2f7" : "#f7fafc");
 	}
 	/* time axis */
-	for (double t = 0; t <= span + step / 2; t += step) {
-		double x = LEFT + t * scale;
+	for (int i = 0; (double)i * step <= span + step / 2; i++) {
+		double t = (double)i * step, x = LEFT + t * scale;
 
 		fprintf(out, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#cbd5e0\" stroke-width=\"0.5\"/>\n",
 			x, TOP - 14, x, TOP + (double)rows * ROW + 2);

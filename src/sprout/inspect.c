@@ -249,9 +249,10 @@ static int info_visit(const struct cpio_entry *e, void *p)
 			char esc[ESCAPE_SIZE(256)];
 
 			for (size_t i = 0; i < e->size && i < 256; i++) {
-				char ch = e->data[i] == '\n' ? ' ' : (char)e->data[i];
-
-				escape_bytes(&ch, 1, esc, sizeof(esc));
+				if (e->data[i] == '\n')
+					snprintf(esc, sizeof(esc), " ");
+				else
+					escape_bytes(e->data + i, 1, esc, sizeof(esc));
 				if (n + strlen(esc) + 1 < sizeof(c->cmdline)) {
 					memcpy(c->cmdline + n, esc, strlen(esc) + 1);
 					n += strlen(esc);

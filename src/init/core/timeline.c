@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -109,16 +108,9 @@ void timeline_event(const char *kind, const char *name, uint64_t start_ns, const
 	va_end(ap);
 }
 
-static int by_start(const void *a, const void *b)
-{
-	const struct tl_event *x = *(const struct tl_event *const *)a, *y = *(const struct tl_event *const *)b;
-
-	return x->start_us < y->start_us ? -1 : x->start_us > y->start_us;
-}
-
 int timeline_format_file(const struct timeline *t, char *out, size_t n)
 {
-	const struct tl_event *order[TIMELINE_EVENTS];
+	const struct tl_event *order[TIMELINE_EVENTS] = { 0 };
 	unsigned nev = t->nev < TIMELINE_EVENTS ? t->nev : TIMELINE_EVENTS;
 	struct strbuf sb;
 	char line[512], z[32];
@@ -141,9 +133,15 @@ int timeline_format_file(const struct timeline *t, char *out, size_t n)
 		if (k > 0)
 			strbuf_add(&sb, line, (size_t)k);
 	}
-	for (unsigned i = 0; i < nev; i++)
-		order[i] = &t->ev[i];
-	qsort(order, nev, sizeof(order[0]), by_start);
+	for (unsigned i = 0; i < nev; i++) { /* in the order they started: insertion, n <= 256 */
+		unsigned j = i;
+
+		while (j > 0 && order[j - 1]->start_us > t->ev[i].start_us) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = &t->ev[i];
+	}
 	for (unsigned i = 0; i < nev; i++) {
 		int k = tlfmt_line(order[i], line, sizeof(line));
 
@@ -156,7 +154,7 @@ int timeline_format_file(const struct timeline *t, char *out, size_t n)
 	return strbuf_finish(&sb);
 }
 
-void timeline_save(const struct timeline *t, const char *path)
+void timeline_save(const struct timeline *t, const char *path, bool to_log)
 {
 	static char buf[TIMELINE_EVENTS * 400 + 4096];
 	int n = timeline_format_file(t, buf, sizeof(buf)), fd;
@@ -171,7 +169,7 @@ void timeline_save(const struct timeline *t, const char *path)
 	if (fd >= 0)
 		close(fd);
 	/* The same lines in the kernel log, for a serial console or dmesg: one write each. */
-	for (char *p = buf, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+	for (char *p = buf, *nl; to_log && (nl = strchr(p, '\n')); p = nl + 1) {
 		*nl = '\0';
 		log_info("tl: %s", p);
 		*nl = '\n';

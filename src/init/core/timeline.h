@@ -2,6 +2,7 @@
 #ifndef SPROUT_TIMELINE_H
 #define SPROUT_TIMELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,9 +34,12 @@ void timeline_set_active(struct timeline *t);
 
 /* Records an event from start_ns until now: kind and outcome are tlfmt words, name any
  * text (made a token); then KEY, VALUE pairs (values any text, NULL values skipped),
- * ending with NULL. Safe from several threads. Costs a clock read and a copy. */
+ * ending with TL_END. Safe from several threads. Costs a clock read and a copy. */
 void timeline_event(const char *kind, const char *name, uint64_t start_ns, const char *outcome, ...)
 	__attribute__((sentinel));
+
+/* The end of timeline_event's KEY, VALUE pairs (a typed NULL). */
+#define TL_END ((const char *)NULL)
 
 /* The now of the active timeline's clock (for an event's start). */
 uint64_t timeline_now(void);
@@ -54,8 +58,8 @@ int timeline_format_line(const struct timeline *t, char *out, size_t n);
  * started). Returns the length written or -ENAMETOOLONG. */
 int timeline_format_file(const struct timeline *t, char *out, size_t n);
 
-/* Writes the timeline to path (one write) and its lines to the kernel log as
- * "sprout: tl: LINE". Logs what failed. */
-void timeline_save(const struct timeline *t, const char *path);
+/* Writes the timeline to path (one write) and, with to_log, its lines to the kernel log
+ * as "sprout: tl: LINE". Logs what failed. */
+void timeline_save(const struct timeline *t, const char *path, bool to_log);
 
 #endif

@@ -293,7 +293,7 @@ static int kernel_load(struct modload *ml, const struct modindex_step *st, const
 	if (!why)
 		snprintf(by, sizeof(by), parent ? "dependency of %s" : "by name", parent);
 	timeline_event("module", st->name, t0, r == 0 || r == -EEXIST ? "ok" : r == -ENODEV || r == -ENXIO ? "nodev" : "fail",
-		       "by", why ? why : by, "err", r < 0 && r != -EEXIST ? strerrorname_np(-r) : NULL, NULL);
+		       "by", why ? why : by, "err", r < 0 && r != -EEXIST ? strerrorname_np(-r) : NULL, TL_END);
 	escape_str(why, esc, sizeof(esc));
 	if (r == 0 || r == -EEXIST) {
 		log_info("loaded %s%s%s%s%s in %ld ms", st->name, params[0] ? " " : "",

@@ -199,7 +199,7 @@ static int try_servers(struct boot *b, struct attempt *at)
 
 		rc = mount_with_timeout(src, nfsspec_fstype(s), at->flags, data, at->timeout_ms);
 		timeline_event("server", ipcfg_format_ipv4(server, a), t0, rc == 0 ? "ok" : rc == -ETIMEDOUT ? "timeout" : "fail",
-			       "proto", nfsspec_fstype(s), "path", s->path, "err", rc < 0 ? strerrorname_np(-rc) : NULL, NULL);
+			       "proto", nfsspec_fstype(s), "path", s->path, "err", rc < 0 ? strerrorname_np(-rc) : NULL, TL_END);
 		if (rc == 0) {
 			log_info("root: mounted %s on %s %s", esrc, SYSROOT,
 				 at->flags ? "read-only" : "read-write");

@@ -164,7 +164,7 @@ int storage_step(struct boot *b, const struct blkdev *list, int n)
 
 		r = handle(b, d, list, n);
 		timeline_event("storage", d->path, t0, r > 0 ? "ok" : r == 0 ? "skip" : r == -EAGAIN ? "later" : "fail",
-			       "type", d->type, "uuid", d->uuid, "err", r < 0 ? strerrorname_np(-r) : NULL, NULL);
+			       "type", d->type, "uuid", d->uuid, "err", r < 0 ? strerrorname_np(-r) : NULL, TL_END);
 		if (r == -EAGAIN) {
 			forget(st, d); /* e.g. its key device is not there yet: next time */
 			continue;
