@@ -186,8 +186,10 @@ demo: deps
 
 # `sprout` finds sprout-init at ../lib/sprout from its own directory, so an installed
 # tree may be moved (DESTDIR, or a relocated prefix). Keep the two together.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALLED := $(BINDIR)/sprout $(LIBDIR)/sprout/sprout-init $(MANDIR)/man1/sprout.1 \
-	$(MANDIR)/man8/sprout-init.8 $(MANDIR)/man5/sprout-image.5 $(MANDIR)/man5/devices.conf.5
+	$(MANDIR)/man8/sprout-init.8 $(MANDIR)/man5/sprout-image.5 $(MANDIR)/man5/devices.conf.5 \
+	$(BASHCOMPDIR)/sprout
 install: all
 	install -D -m 0755 $(B)/sprout $(DESTDIR)$(BINDIR)/sprout
 	install -D -m 0755 $(B)/sprout-init $(DESTDIR)$(LIBDIR)/sprout/sprout-init
@@ -195,6 +197,7 @@ install: all
 	install -D -m 0644 docs/man/sprout-init.8 $(DESTDIR)$(MANDIR)/man8/sprout-init.8
 	install -D -m 0644 docs/man/sprout-image.5 $(DESTDIR)$(MANDIR)/man5/sprout-image.5
 	install -D -m 0644 docs/man/devices.conf.5 $(DESTDIR)$(MANDIR)/man5/devices.conf.5
+	install -D -m 0644 scripts/completion/sprout.bash $(DESTDIR)$(BASHCOMPDIR)/sprout
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

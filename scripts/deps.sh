@@ -14,6 +14,8 @@ PACKAGES=(
   e2fsprogs xfsprogs btrfs-progs fdisk dosfstools
   iproute2 dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind ipxe-qemu
   kmod file
+  # tests: `sprout analyze --svg` charts rendered in a real browser (headless)
+  chromium fonts-dejavu-core
   # tests: storage stacks (the test disks are built in a QEMU guest with these tools; images
   # built with --with luks,lvm,md copy them from the host)
   cryptsetup-bin mdadm lvm2

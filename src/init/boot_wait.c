@@ -1,6 +1,8 @@
 /* What the phases that wait for devices share (root=, sprout.overlay=, the network's
  * NIC, and storage next): waits with the boot's deadlines over dev/devwait. One unit,
  * so no phase reaches into another phase's file for them. */
+#include <errno.h>
+
 #include "base/monoclock.h"
 #include "boot.h"
 #include "devwait.h"
@@ -38,7 +40,12 @@ void boot_wait_events(struct boot *b, int ms)
 int boot_find_device(struct boot *b, const char *what, const char *spec, const struct rootspec *rs,
 		     struct blkdev *found)
 {
-	return devwait_blkdev(&b->dev, b->uevent_fd, boot_wait_ms(&b->cfg), what, spec, rs, found);
+	uint64_t t0 = timeline_now();
+	int rc = devwait_blkdev(&b->dev, b->uevent_fd, boot_wait_ms(&b->cfg), what, spec, rs, found);
+
+	timeline_event("wait", what, t0, rc == 0 ? "ok" : rc == -ENODEV ? "timeout" : "fail", "for", spec,
+		       "dev", rc == 0 ? found->path : NULL, TL_END);
+	return rc;
 }
 
 int boot_ensure_fs(struct boot *b, const char *type)

@@ -58,6 +58,7 @@ int main(int argc, char **argv)
 	if (devd_wanted(argc, argv))
 		return devd_main(argc, argv);
 	cmdline_init(&b.cfg); /* rd.shell=1 etc. hold even before the cmdline phase */
+	timeline_set_active(&b.tl);
 	b.argc = argc;
 	b.argv = argv;
 	if (wrapper_mode_detect())

@@ -116,7 +116,10 @@ static int choose_link(struct boot *b, struct netlink *nl, struct rtnl_link *can
 		if (rc < 0)
 			log_warn("network: cannot set %s up: %s", cand[i].name, strerror(-rc));
 	}
+	uint64_t t0 = timeline_now();
+
 	up = netlink_wait_carrier(idx, n, limit_ms(&b->cfg, CARRIER_WAIT_MS));
+	timeline_event("wait", "carrier", t0, up > 0 ? "ok" : "timeout", TL_END);
 	for (int i = 0; up > 0 && i < n; i++)
 		if (cand[i].ifindex == up)
 			return i;
@@ -139,7 +142,14 @@ static int run_dhcp(struct boot *b, const struct rtnl_link *l, const struct ipcf
 	if (modload_alias(&b->ml, "net-pf-17") == -ENOENT)
 		log_debug("network: no module for net-pf-17 (AF_PACKET built in?)");
 	log_info("network: DHCP on %s", l->name);
+	uint64_t t0 = timeline_now();
+	char sa[16], aa[16];
+
 	rc = dhcpc_run(&o, &b->lease);
+	timeline_event("dhcp", l->name, t0, rc == 0 ? "ok" : rc == -ETIMEDOUT ? "timeout" : "fail",
+		       "server", rc == 0 ? ipcfg_format_ipv4(b->lease.server_id, sa) : NULL,
+		       "addr", rc == 0 ? ipcfg_format_ipv4(b->lease.address, aa) : NULL,
+		       "err", rc < 0 ? strerrorname_np(-rc) : NULL, TL_END);
 	if (rc == -ETIMEDOUT) {
 		log_err("network: no DHCP answer on %s within %u s: is a DHCP server on that network? "
 			"(or give a static ip=)", l->name, o.timeout_ms / 1000);

@@ -260,6 +260,16 @@ static int image_load(const char *path, struct image *m, char *err, size_t errsz
 	return r;
 }
 
+int image_read(const char *path, uint8_t **buf, size_t *len, char *err, size_t errsz)
+{
+	struct image m;
+	int r = image_load(path, &m, err, errsz);
+
+	*buf = m.p;
+	*len = m.len;
+	return r;
+}
+
 static void image_unload(struct image *m)
 {
 	free(m->p);

@@ -35,6 +35,10 @@ int image_walk(const uint8_t *buf, size_t len, cpio_visit_fn fn, void *ctx,
 int image_walk_limit(const uint8_t *buf, size_t len, size_t max_unpacked,
 		     cpio_visit_fn fn, void *ctx, char *err, size_t errsz);
 
+/* Reads the image file at path whole into *buf (the caller frees it), as every command
+ * here does: 0, or -errno with err naming the file and what is wrong. */
+int image_read(const char *path, uint8_t **buf, size_t *len, char *err, size_t errsz);
+
 /* Prints one line per entry: mode string, uid, gid, size (or "major, minor" for a
  * device), name, and " -> target" for a symlink. Names and targets are escaped
  * (\xHH for '\\' and bytes outside printable ASCII, see base/escape.h). */

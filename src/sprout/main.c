@@ -12,11 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "base/escape.h"
 #include "build.h"
 #include "buildinfo.h"
 #include "compress.h"
+#include "fileio.h"
 #include "image.h"
+#include "inspect.h"
 #include "parse.h"
 #include "pxe.h"
 #include "rank.h"
@@ -34,7 +37,10 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 static const char usage_main[] =
 	"usage: sprout build --kver KVER -o FILE [options]   make an initramfs image\n"
-	"       sprout ls FILE                              list an image's contents\n"
+	"       sprout ls [--long] FILE                     list an image's contents\n"
+	"       sprout cat FILE PATH                        print one file of an image\n"
+	"       sprout info FILE                            what an image holds and how it was built\n"
+	"       sprout diff A B                             what changed between two images\n"
 	"       sprout extract FILE DIR                     unpack an image into DIR\n"
 	"       sprout pxe --image FILE --kernel FILE --out DIR [--cmdline \"ARGS\"]\n"
 	"                                                   write a PXE/iPXE boot root\n"
@@ -42,7 +48,8 @@ static const char usage_main[] =
 	"       sprout wrapper install|uninstall --root DIR sprout-init as DIR's /sbin/init\n"
 	"       sprout devices snapshot [--dev DIR] [--rules FILE] [--root DIR]\n"
 	"                                                   /dev owners and modes the rules do not give, as rules\n"
-	"       sprout help [build|pxe]   sprout --help   sprout --version\n";
+	"       sprout analyze [--svg OUT] [--json] [FILE]  where the boot's time went\n"
+	"       sprout help [COMMAND]   sprout COMMAND --help   sprout --version\n";
 
 static const char usage_build[] =
 	"usage: sprout build --kver KVER -o FILE [options]\n"
@@ -53,7 +60,7 @@ static const char usage_build[] =
 	"\n"
 	"  --kver KVER          kernel release the image is for (as `uname -r` prints)\n"
 	"  --moddir DIR         its modules (default /lib/modules/KVER)\n"
-	"  -o, --output FILE    image to write (replaced atomically)\n"
+	"  -o, --output FILE    image to write (replaced atomically); - for standard output\n"
 	"  --generic            modules for any machine: storage, RAID/dm, virtio, USB\n"
 	"                       keyboards and storage, common NICs, root filesystems, NFS\n"
 	"                       (the default)\n"
@@ -92,6 +99,7 @@ static const char usage_build[] =
 	"                       then CONFDIR/conf.d/[*].conf; CONFDIR is /etc/sprout or\n"
 	"                       $SPROUT_CONFDIR)\n"
 	"  -v, --verbose        list every firmware file that is missing\n"
+	"  -q, --quiet          errors only: no notes, warnings or summary\n"
 	"\n"
 	"Settings files hold key=value lines: kver moddir mode (generic|host-only)\n"
 	"compress add_modules (comma list) add_binary (space list) with (comma list)\n"
@@ -129,7 +137,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "sprout: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see sprout help build)\n");
+	fprintf(stderr, "\n(see sprout build --help)\n");
 	return EXIT_USAGE;
 }
 
@@ -162,6 +170,7 @@ static const struct option build_options[] = {
 	{ "proc", required_argument, NULL, OPT_PROC },
 	{ "devices-conf", required_argument, NULL, OPT_DEVICES_CONF },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -171,7 +180,7 @@ struct cli {
 	struct settings set;
 	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab, *proc,
 		   *devices_conf;
-	bool verbose, help;
+	bool verbose, quiet, help;
 };
 
 static const char *const setting_key[] = {
@@ -192,6 +201,7 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	switch (opt) {
 	case 'o': c->output = arg; return 0;
 	case 'v': c->verbose = true; return 0;
+	case 'q': c->quiet = true; return 0;
 	case OPT_HELP: c->help = true; return 0;
 	case OPT_GENERIC: c->set.mode = SETTINGS_MODE_GENERIC; return 0;
 	case OPT_HOST_ONLY: c->set.mode = SETTINGS_MODE_HOST_ONLY; return 0;
@@ -227,7 +237,7 @@ static int parse_build_args(int argc, char **argv, struct cli *c)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:v", build_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:vq", build_options, NULL)) != -1) {
 		if (opt == '?')
 			return usage_error("build: unknown option %s", argv[optind - 1]);
 		if (opt == ':')
@@ -455,23 +465,63 @@ static int run_build(const struct cli *c, struct settings *set)
 	};
 	char err[1024], *path = tool_path();
 	int r = source_date_epoch(&o.mtime);
+	/* -o -: built into a private temporary file, then copied to standard output */
+	bool to_stdout = !strcmp(c->output, "-");
+	char tmp[PATH_MAX];
 
 	if (r) {
 		free(path);
 		return r;
 	}
+	if (to_stdout) {
+		const char *dir = getenv("TMPDIR");
+		int fd;
+
+		if (isatty(STDOUT_FILENO)) {
+			free(path);
+			return usage_error("build: %s", "-o - writes the image to standard output, which is a terminal");
+		}
+		snprintf(tmp, sizeof(tmp), "%s/sprout-build-XXXXXX", dir && *dir ? dir : "/tmp");
+		fd = mkstemp(tmp);
+		if (fd < 0) {
+			fprintf(stderr, "sprout: build: cannot make a temporary file in %s: %m\n",
+				dir && *dir ? dir : "/tmp");
+			free(path);
+			return EXIT_FAIL;
+		}
+		close(fd);
+		o.output = tmp;
+	}
 	o.tool_path = path;
 	r = build_image(&o, &rep, err, sizeof(err));
 	free(path);
+	if (r == 0 && to_stdout) {
+		uint8_t *img;
+		size_t len;
+
+		r = image_read(tmp, &img, &len, err, sizeof(err));
+		if (r == 0) {
+			r = fileio_write_all(STDOUT_FILENO, img, len);
+			if (r < 0)
+				snprintf(err, sizeof(err), "writing the image to standard output: %s", strerror(-r));
+			free(img);
+		}
+	}
+	if (to_stdout)
+		unlink(tmp);
 	if (r < 0) {
 		fprintf(stderr, "sprout: %s\n", err);
 		build_report_free(&rep);
 		return EXIT_FAIL;
 	}
+	if (c->quiet) {
+		build_report_free(&rep);
+		return EXIT_OK;
+	}
 	report_stack(&rep, o.host_only);
 	report_warnings(rep.sel, c->firmware_dir ? c->firmware_dir : "/lib/firmware", c->verbose);
-	printf("sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
-	       "%zu entries, %zu bytes (%s of %zu)\n", c->output, rep.sel->n_mods, rep.sel->n_fw,
+	fprintf(to_stdout ? stderr : stdout, "sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
+	       "%zu entries, %zu bytes (%s of %zu)\n", to_stdout ? "standard output" : c->output, rep.sel->n_mods, rep.sel->n_fw,
 	       rep.binaries, rep.entries, rep.image_bytes,
 	       compress_name((enum compress_kind)set->compress), rep.cpio_bytes);
 	build_report_free(&rep);
@@ -505,19 +555,47 @@ out:
 	return r;
 }
 
-static int cmd_ls(int argc, char **argv)
+/* A command that takes no option but --help: 0 to go on (optind past the options), else
+ * the exit status. Usage errors name the command's own help. */
+static int plain_command(int argc, char **argv, const char *usage)
 {
-	char err[1024];
+	static const struct option help_only[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	int opt;
 
-	if (argc != 2)
-		return usage_error("usage: %s", "sprout ls FILE");
-	if (image_list(argv[1], stdout, err, sizeof(err)) < 0) {
-		fflush(stdout);
-		fprintf(stderr, "sprout: %s\n", err);
-		return EXIT_FAIL;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", help_only, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(usage, stdout);
+			return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+		}
+		fprintf(stderr, "sprout: %s: unknown option %s\n(see sprout %s --help)\n", argv[0],
+			argv[optind - 1], argv[0]);
+		return EXIT_USAGE;
 	}
-	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+	return -1;
 }
+
+static int command_usage(const char *cmd, const char *what)
+{
+	fprintf(stderr, "sprout: %s: %s\n(see sprout %s --help)\n", cmd, what, cmd);
+	return EXIT_USAGE;
+}
+
+static const char usage_extract[] =
+	"usage: sprout extract FILE DIR\n"
+	"\n"
+	"Unpacks the image FILE into DIR (made if missing), as the kernel would. Names that\n"
+	"are absolute, climb out with .. or pass through a symlink are refused before\n"
+	"anything is written; device nodes are skipped; set-id bits are dropped.\n";
+
+static const char usage_rank[] =
+	"usage: sprout rank SERVERS MAC [MAC...]\n"
+	"\n"
+	"Prints, for each MAC address, the order in which sprout-init on that machine tries\n"
+	"the NFS servers of root=nfs:SERVERS:/path (rendezvous hashing with the MAC, as\n"
+	"sprout.nfs.select=hash, the default, does). SERVERS: a comma list of IPv4\n"
+	"addresses, e.g. 10.0.0.1,10.0.0.2.\n";
 
 /* Device nodes are skipped, not refused: every image has dev/console, and an
  * unprivileged extract could not make it anyway. */
@@ -525,9 +603,13 @@ static int cmd_extract(int argc, char **argv)
 {
 	char err[1024];
 	size_t skipped = 0;
+	int r = plain_command(argc, argv, usage_extract);
 
-	if (argc != 3)
-		return usage_error("usage: %s", "sprout extract FILE DIR");
+	if (r >= 0)
+		return r;
+	if (argc - optind != 2)
+		return command_usage("extract", "wants an image FILE and a directory DIR");
+	argv += optind - 1;
 	if (image_extract_flags(argv[1], argv[2], IMAGE_EXTRACT_SKIP_SPECIAL, &skipped, err,
 				sizeof(err)) < 0) {
 		fprintf(stderr, "sprout: %s\n", err);
@@ -543,11 +625,16 @@ static int cmd_extract(int argc, char **argv)
 static int cmd_rank(int argc, char **argv)
 {
 	char err[256];
+	int r = plain_command(argc, argv, usage_rank);
 
+	if (r >= 0)
+		return r;
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc < 3)
-		return usage_error("usage: %s", "sprout rank 10.0.0.1,10.0.0.2 MAC [MAC...]");
+		return command_usage("rank", "wants SERVERS (e.g. 10.0.0.1,10.0.0.2) and at least one MAC");
 	if (rank_print(argv[1], argv + 2, argc - 2, stdout, err, sizeof(err)) < 0) {
-		fprintf(stderr, "sprout: rank: %s\n", err);
+		fprintf(stderr, "sprout: rank: %s\n(see sprout rank --help)\n", err);
 		return EXIT_USAGE;
 	}
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
@@ -568,7 +655,7 @@ static int pxe_usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "sprout: pxe: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see sprout help pxe)\n");
+	fprintf(stderr, "\n(see sprout pxe --help)\n");
 	return EXIT_USAGE;
 }
 
@@ -623,6 +710,10 @@ static int cmd_devices(int argc, char **argv)
 {
 	struct snapshot_opts o = { 0 };
 
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage_devices, stdout);
+		return EXIT_OK;
+	}
 	if (argc < 2 || strcmp(argv[1], "snapshot") != 0) {
 		fputs(usage_devices, stderr);
 		return EXIT_USAGE;
@@ -645,18 +736,47 @@ static int cmd_devices(int argc, char **argv)
 	return snapshot_run(&o, stdout, stderr) < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
+/* : its own --help and usage (wrapper_install.c) */
+static int cmd_wrapper(int argc, char **argv)
+{
+	return wrapper_cli(argc, argv, default_init);
+}
+
+typedef int (*command_fn)(int argc, char **argv);
+
+/* Every command: its name and its function, which prints its own help for --help. */
+static const struct command {
+	const char *name;
+	command_fn fn;
+} commands[] = {
+	{ "build", cmd_build },       { "ls", inspect_ls },       { "cat", inspect_cat },
+	{ "info", inspect_info },     { "diff", inspect_diff },   { "extract", cmd_extract },
+	{ "pxe", cmd_pxe },           { "rank", cmd_rank },       { "analyze", analyze_cmd },
+	{ "wrapper", cmd_wrapper },   { "devices", cmd_devices },
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* `sprout help COMMAND` is `sprout COMMAND --help`. */
 static int cmd_help(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "build")) {
-		fputs(usage_build, stdout);
-		return EXIT_OK;
+	if (argc >= 2) {
+		const struct command *c = find_command(argv[1]);
+		char help[] = "--help", *hargv[] = { argv[1], help, NULL };
+
+		if (!c) {
+			fprintf(stderr, "sprout: help: no command \"%s\"\n", argv[1]);
+			fputs(usage_main, stderr);
+			return EXIT_USAGE;
+		}
+		return c->fn(2, hargv);
 	}
-	if (argc >= 2 && !strcmp(argv[1], "pxe")) {
-		fputs(usage_pxe, stdout);
-		return EXIT_OK;
-	}
-	if (argc >= 2 && strcmp(argv[1], "ls") != 0 && strcmp(argv[1], "extract") != 0)
-		return usage_error("help: no command \"%s\"", argv[1]);
 	fputs(usage_main, stdout);
 	return EXIT_OK;
 }
@@ -671,26 +791,16 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
 		return cmd_help(1, argv);
-	if (!strcmp(cmd, "--version")) {
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
 		printf("sprout %s (build time %lld)\n", SPROUT_VERSION, (long long)buildinfo_epoch());
 		return EXIT_OK;
 	}
 	if (!strcmp(cmd, "help"))
 		return cmd_help(argc - 1, argv + 1);
-	if (!strcmp(cmd, "build"))
-		return cmd_build(argc - 1, argv + 1);
-	if (!strcmp(cmd, "ls"))
-		return cmd_ls(argc - 1, argv + 1);
-	if (!strcmp(cmd, "extract"))
-		return cmd_extract(argc - 1, argv + 1);
-	if (!strcmp(cmd, "pxe"))
-		return cmd_pxe(argc - 1, argv + 1);
-	if (!strcmp(cmd, "rank"))
-		return cmd_rank(argc - 1, argv + 1);
-	if (!strcmp(cmd, "wrapper"))
-		return wrapper_cli(argc - 1, argv + 1, default_init);
-	if (!strcmp(cmd, "devices"))
-		return cmd_devices(argc - 1, argv + 1);
+	const struct command *c = find_command(cmd);
+
+	if (c)
+		return c->fn(argc - 1, argv + 1);
 	fprintf(stderr, "sprout: unknown command \"%s\"\n", cmd);
 	fputs(usage_main, stderr);
 	return EXIT_USAGE;

@@ -14,7 +14,7 @@ SOURCE_DATE_EPOCH=0 "$S" build --config /dev/null --kver "$KVER" --moddir "$MODD
 check reproducible "two builds differ" cmp -s "$T/a.img" "$T/b.img"
 
 # ls shows the contract: /init, the index files, the image metadata.
-"$S" ls "$T/a.img" >"$T/ls.txt"
+"$S" ls --long "$T/a.img" >"$T/ls.txt"
 check ls-layout "sprout ls lacks init, modules.dep, modules.alias or etc/sprout/image" \
 	bash -c "grep -q ' init\$' '$T/ls.txt' && grep -q 'lib/modules/$KVER/modules.dep\$' '$T/ls.txt' &&
 		grep -q 'lib/modules/$KVER/modules.alias\$' '$T/ls.txt' && grep -q ' etc/sprout/image\$' '$T/ls.txt'"

@@ -69,10 +69,12 @@ static void test_entries(void **state)
 	assert_int_equal(len, (int)strlen(buf));
 	assert_string_equal(buf, "early 0.004s, root 0.342s (retried); /init ran 0.352s, from 2.000s");
 
-	len = timeline_format_table(&t, buf, sizeof(buf));
+	len = timeline_format_file(&t, buf, sizeof(buf));
 	assert_int_equal(len, (int)strlen(buf));
-	assert_string_equal(buf, "early 2.000000 2.004000 0.004000 1\n"
-				 "root 2.010000 2.352000 0.342000 2\n");
+	assert_string_equal(buf, "sprout-timeline 1\n"
+				 "zero 2.000000\n"
+				 "phase early 2.000000 2.004000 ok attempts=1\n"
+				 "phase root 2.010000 2.352000 ok attempts=2\n");
 }
 
 static void test_real_clock(void **state)
@@ -100,9 +102,9 @@ static void test_too_small(void **state)
 	timeline_end(&t, timeline_begin(&t, "devices"));
 	assert_int_equal(timeline_format_line(&t, buf, sizeof(buf)), -ENAMETOOLONG);
 	assert_string_equal(buf, ""); /* never a cut line */
-	assert_int_equal(timeline_format_table(&t, buf, sizeof(buf)), -ENAMETOOLONG);
+	assert_int_equal(timeline_format_file(&t, buf, sizeof(buf)), -ENAMETOOLONG);
 	assert_string_equal(buf, "");
-	assert_int_equal(timeline_format_table(&t, buf, 0), -ENAMETOOLONG);
+	assert_int_equal(timeline_format_file(&t, buf, 0), -ENAMETOOLONG);
 }
 
 /* Full: further phases are refused (-1), never written over the last slot; one log line

@@ -73,6 +73,8 @@ int rescue_shell(struct boot *b, const char *why)
 	}
 	install_applets();
 	shell_env(envp);
+	if (stat(STATE_DIR, &st) == 0) /* the boot so far, to look at from the shell */
+		timeline_save(&b->tl, STATE_DIR "/timeline", false);
 	log_notice("%s", why);
 	log_notice("rescue shell on the console: fix what is wrong, then 'exit' to carry on");
 	/* no timeout: the shell is the user's for as long as it takes; the reaper keeps

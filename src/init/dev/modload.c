@@ -1,5 +1,6 @@
 /* modload: the index files, the kernel's view of loaded modules, finit_module. */
 #include "modload.h"
+#include "timeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -269,7 +270,8 @@ static int settled(struct modload *ml, int id)
 /* --- loading ------------------------------------------------------------------------ */
 
 /* The kernel's part of one step, without the lock: LOADED, IN_KERNEL or -errno. */
-static int kernel_load(struct modload *ml, const struct modindex_step *st, const char *why)
+static int kernel_load(struct modload *ml, const struct modindex_step *st, const char *why,
+		       const char *parent)
 {
 	char esc[256], pesc[1024], params[MODLOAD_MAX_PARAMS];
 	if (in_kernel(ml, st->name)) {
@@ -286,6 +288,12 @@ static int kernel_load(struct modload *ml, const struct modindex_step *st, const
 	params[r] = '\0';
 	uint64_t t0 = monoclock_ns();
 	r = ml->load(ml, st->name, st->path, params);
+	char by[MODINDEX_MAX_NAME + 32];
+
+	if (!why)
+		snprintf(by, sizeof(by), parent ? "dependency of %s" : "by name", parent);
+	timeline_event("module", st->name, t0, r == 0 || r == -EEXIST ? "ok" : r == -ENODEV || r == -ENXIO ? "nodev" : "fail",
+		       "by", why ? why : by, "err", r < 0 && r != -EEXIST ? strerrorname_np(-r) : NULL, TL_END);
 	escape_str(why, esc, sizeof(esc));
 	if (r == 0 || r == -EEXIST) {
 		log_info("loaded %s%s%s%s%s in %ld ms", st->name, params[0] ? " " : "",
@@ -305,7 +313,8 @@ static int kernel_load(struct modload *ml, const struct modindex_step *st, const
 
 /* One step, the steps before it done. 1 loaded now, 0 already in, -errno. Called
  * and returns with the lock held; drops it while the kernel works. */
-static int load_one(struct modload *ml, const struct modindex_step *st, const char *why)
+static int load_one(struct modload *ml, const struct modindex_step *st, const char *why,
+		    const char *parent)
 {
 	int id = modindex_id(ml->idx, st->name);
 	if (id < 0)
@@ -319,7 +328,7 @@ static int load_one(struct modload *ml, const struct modindex_step *st, const ch
 		return -EPERM;
 	ml->state[id] = LOADING;
 	unlock(ml);
-	int r = kernel_load(ml, st, why);
+	int r = kernel_load(ml, st, why, parent);
 	lock(ml);
 	ml->state[id] = r;
 	ml->nloaded += r == LOADED;
@@ -354,7 +363,7 @@ static int run_plan(struct modload *ml, int id, const char *norm,
 	int ret = 0;
 	for (int i = 0; i < n; i++) {
 		bool self = !strcmp(steps[i].name, norm);
-		int r = load_one(ml, &steps[i], self ? why : NULL);
+		int r = load_one(ml, &steps[i], self ? why : NULL, self ? NULL : norm);
 		if (r >= 0) {
 			if (self)
 				ret = r;

@@ -195,7 +195,11 @@ static int try_servers(struct boot *b, struct attempt *at)
 		escape_str(src, esrc, sizeof(esrc));
 		log_info("root: mounting %s (%s, %s) from server %d of %d", esrc, nfsspec_fstype(s),
 			 escape_str(data, edata, sizeof(edata)), k + 1, s->nservers);
+		uint64_t t0 = timeline_now();
+
 		rc = mount_with_timeout(src, nfsspec_fstype(s), at->flags, data, at->timeout_ms);
+		timeline_event("server", ipcfg_format_ipv4(server, a), t0, rc == 0 ? "ok" : rc == -ETIMEDOUT ? "timeout" : "fail",
+			       "proto", nfsspec_fstype(s), "path", s->path, "err", rc < 0 ? strerrorname_np(-rc) : NULL, TL_END);
 		if (rc == 0) {
 			log_info("root: mounted %s on %s %s", esrc, SYSROOT,
 				 at->flags ? "read-only" : "read-write");

@@ -160,7 +160,11 @@ int storage_step(struct boot *b, const struct blkdev *list, int n)
 
 		if (!is_member(&b->cfg, d) || seen_before(st, d))
 			continue;
+		uint64_t t0 = timeline_now();
+
 		r = handle(b, d, list, n);
+		timeline_event("storage", d->path, t0, r > 0 ? "ok" : r == 0 ? "skip" : r == -EAGAIN ? "later" : "fail",
+			       "type", d->type, "uuid", d->uuid, "err", r < 0 ? strerrorname_np(-r) : NULL, TL_END);
 		if (r == -EAGAIN) {
 			forget(st, d); /* e.g. its key device is not there yet: next time */
 			continue;
