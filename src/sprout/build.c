@@ -15,10 +15,12 @@
 #include "base/errmsg.h"
 #include "base/array.h"
 #include "base/readfile.h"
+#include "cmdline_check.h"
 #include "compress.h"
 #include "cpio.h"
 #include "elfdeps.h"
 #include "fileio.h"
+#include "kmodver.h"
 
 #define MAX_ENTRIES 200000
 
@@ -214,8 +216,14 @@ static int add_skeleton(struct tree *t, const struct build_opts *o, struct stat 
 		char text[BUILD_MAX_CMDLINE + 64];
 		int n;
 
+		char why[512];
+		size_t col;
+
 		if (strlen(o->cmdline) > BUILD_MAX_CMDLINE)
 			return fail(t, -E2BIG, "--cmdline: longer than %d bytes", BUILD_MAX_CMDLINE);
+		/* read now by the parser sprout-init boots with, not first at boot */
+		if (cmdline_check(o->cmdline, strlen(o->cmdline), &col, why, sizeof(why)) < 0)
+			return fail(t, -EINVAL, "--cmdline: %s; no image written", why);
 		n = snprintf(text, sizeof(text), "# from sprout build --cmdline\n%s\n", o->cmdline);
 		r = add_text(t, "etc/sprout/cmdline.d/10-build.conf", text, (size_t)n);
 	}
@@ -642,6 +650,8 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 		r = find_tools(&t, o, rep->with, rep->detected, &tools);
 	if (r == 0)
 		r = select_modules(&t, o, rep, &rep->sel);
+	if (r == 0)
+		r = kmodver_check(rep->sel, o->kver, o->moddir, t.err, t.errsz);
 	if (r == 0)
 		r = add_skeleton(&t, o, &init);
 	if (r == 0)
