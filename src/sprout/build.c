@@ -528,7 +528,7 @@ static int check_opts(struct tree *t, const struct build_opts *o)
 	    !strcmp(o->kver, ".."))
 		return fail(t, -EINVAL, "--kver \"%s\": expected a kernel release such as "
 			    "6.1.0-56-amd64", o->kver ? o->kver : "");
-	if (!o->moddir || !o->output || !o->init)
+	if (!o->moddir || (!o->output && !o->list_only) || !o->init)
 		return fail(t, -EINVAL, "missing moddir, output or init");
 	if (!compress_name((enum compress_kind)o->compress))
 		return fail(t, -EINVAL, "unknown compression %d", o->compress);
@@ -606,6 +606,11 @@ static int pack(struct tree *t, const struct build_opts *o, struct build_report 
 			     compress_name((enum compress_kind)o->compress), strerror(-r));
 	}
 	cpio_buf_free(&cb);
+	if (r == 0 && !o->no_microcode) {
+		struct microcode_opts mo = { o->firmware_dir, o->cpuinfo, o->host_only, o->mtime };
+
+		r = microcode_prepend(&mo, &z, &zlen, &rep->microcode, t->err, t->errsz);
+	}
 	if (r == 0)
 		r = write_output(t, o->output, z, zlen);
 	if (r == 0)
@@ -652,6 +657,8 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 		r = select_modules(&t, o, rep, &rep->sel);
 	if (r == 0)
 		r = kmodver_check(rep->sel, o->kver, o->moddir, t.err, t.errsz);
+	if (r == 0 && o->list_only)
+		return 0;
 	if (r == 0)
 		r = add_skeleton(&t, o, &init);
 	if (r == 0)

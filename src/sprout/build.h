@@ -22,6 +22,9 @@
  *                                 /etc/crypttab entries for it (hostluks.h); --cmdline
  *                                 (10-build.conf) wins over them
  *
+ *   (in front, uncompressed)     kernel/x86/microcode/{AuthenticAMD,GenuineIntel}.bin:
+ *                                 the CPU microcode, unless --no-microcode (microcode.h)
+ *
  * Reproducible: entries are sorted by name (parents before children), owned by
  * 0:0, all with the same mtime (SOURCE_DATE_EPOCH, or 0), inode numbers assigned in
  * order by the cpio writer, and the compressors are deterministic: the same inputs
@@ -36,6 +39,7 @@
 
 #include "hostluks.h"
 #include "kmodsel.h"
+#include "microcode.h"
 #include "stack.h"
 
 #define BUILD_MAX_FILE (1u << 30)     /* largest single file put in an image */
@@ -65,6 +69,10 @@ struct build_opts {
 	const char *const *include;   /* SRC[:DST] */
 	size_t n_include;
 	uint32_t mtime;        /* of every entry; also build_time in etc/sprout/image */
+	bool no_microcode;     /* no early microcode archive in front (microcode.h) */
+	bool list_only;        /* stop after the module selection (report->sel): nothing
+				* is written, output may be NULL */
+	const char *cpuinfo;   /* host-only: the CPU's description; NULL: /proc/cpuinfo */
 };
 
 struct build_report {
@@ -78,6 +86,7 @@ struct build_report {
 	struct stack_found found;   /* host-only: the root and its stack */
 	bool mdadm_conf_host;  /* the host's mdadm.conf was copied */
 	struct hostluks luks;  /* host-only: what crypttab gave the root's LUKS devices */
+	struct microcode_report microcode;  /* the early archive in front, if any */
 };
 
 /* Returns 0 or -errno with one line in err naming the input and the problem.

@@ -16,6 +16,7 @@
 #include "build.h"
 #include "compress.h"
 #include "image.h"
+#include "listmods.h"
 #include "parse.h"
 #include "pxe.h"
 #include "rank.h"
@@ -79,6 +80,13 @@ static const char usage_build[] =
 	"  --config FILE        read settings from FILE only (default: CONFDIR/sprout.conf\n"
 	"                       then CONFDIR/conf.d/[*].conf; CONFDIR is /etc/sprout or\n"
 	"                       $SPROUT_CONFDIR)\n"
+	"  --no-microcode       no early microcode archive in front of the image (by\n"
+	"                       default: FIRMWARE-DIR/intel-ucode and amd-ucode files, all\n"
+	"                       of them, or --host-only this CPU's)\n"
+	"  --cpuinfo FILE       the CPU description --host-only reads (default\n"
+	"                       /proc/cpuinfo)\n"
+	"  --list-modules       print each module (and firmware file) the image would\n"
+	"                       hold and why, and write nothing (-o not needed)\n"
 	"  -v, --verbose        list every firmware file that is missing\n"
 	"\n"
 	"Settings files hold key=value lines: kver moddir mode (generic|host-only)\n"
@@ -126,6 +134,7 @@ enum {
 	OPT_KVER = OPT_FIRST, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
 	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_HELP,
+	OPT_NO_MICROCODE, OPT_CPUINFO, OPT_LIST_MODULES,
 };
 
 static const struct option build_options[] = {
@@ -149,14 +158,17 @@ static const struct option build_options[] = {
 	{ "crypttab", required_argument, NULL, OPT_CRYPTTAB },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "no-microcode", no_argument, NULL, OPT_NO_MICROCODE },
+	{ "cpuinfo", required_argument, NULL, OPT_CPUINFO },
+	{ "list-modules", no_argument, NULL, OPT_LIST_MODULES },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* What the flags say that settings files do not carry. */
 struct cli {
 	struct settings set;
-	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab;
-	bool verbose, help;
+	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab, *cpuinfo;
+	bool verbose, help, no_microcode, list_modules;
 };
 
 static const char *const setting_key[] = {
@@ -185,6 +197,9 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	case OPT_FIRMWARE: c->firmware_dir = arg; return 0;
 	case OPT_CONFIG: c->config = arg; return 0;
 	case OPT_CRYPTTAB: c->crypttab = arg; return 0;
+	case OPT_NO_MICROCODE: c->no_microcode = true; return 0;
+	case OPT_CPUINFO: c->cpuinfo = arg; return 0;
+	case OPT_LIST_MODULES: c->list_modules = true; return 0;
 	case OPT_ADD_BINARY:
 		/* one path per flag: a path may hold spaces, unlike the file's list */
 		if (settings_add_binary(&c->set, arg) < 0)
@@ -389,6 +404,18 @@ static void report_warnings(const struct kmodsel *sel, const char *fwdir, bool v
 		sel->missing[0].module);
 }
 
+static void report_microcode(const struct microcode_report *m, bool off)
+{
+	if (m->bytes)
+		printf("sprout: early microcode in front: %s, %zu file(s), %zu bytes "
+		       "(uncompressed)\n", m->vendors, m->files, m->bytes);
+	else if (m->note[0])
+		fprintf(stderr, "sprout: note: %s\n", m->note);
+	else if (!off)
+		fprintf(stderr, "sprout: note: no early microcode (no intel-ucode or amd-ucode "
+			"files found; Debian: intel-microcode, amd64-microcode)\n");
+}
+
 static int run_build(const struct cli *c, struct settings *set)
 {
 	struct build_report rep;
@@ -412,6 +439,9 @@ static int run_build(const struct cli *c, struct settings *set)
 		.with = set->with,
 		.include = (const char *const *)set->include,
 		.n_include = set->n_include,
+		.no_microcode = c->no_microcode,
+		.cpuinfo = c->cpuinfo,
+		.list_only = c->list_modules,
 	};
 	char err[1024], *path = tool_path();
 	int r = source_date_epoch(&o.mtime);
@@ -428,8 +458,17 @@ static int run_build(const struct cli *c, struct settings *set)
 		build_report_free(&rep);
 		return EXIT_FAIL;
 	}
+	if (o.list_only) {
+		r = listmods_print(rep.sel, stdout);
+		fprintf(stderr, "sprout: --list-modules: %zu modules, %zu firmware files (%zu "
+			"missing); no image written\n", rep.sel->n_mods, rep.sel->n_fw,
+			rep.sel->n_missing);
+		build_report_free(&rep);
+		return r < 0 ? EXIT_FAIL : EXIT_OK;
+	}
 	report_stack(&rep, o.host_only);
 	report_warnings(rep.sel, c->firmware_dir ? c->firmware_dir : "/lib/firmware", c->verbose);
+	report_microcode(&rep.microcode, o.no_microcode);
 	printf("sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
 	       "%zu entries, %zu bytes (%s of %zu)\n", c->output, rep.sel->n_mods, rep.sel->n_fw,
 	       rep.binaries, rep.entries, rep.image_bytes,
@@ -451,7 +490,7 @@ static int cmd_build(int argc, char **argv)
 		fputs(usage_build, stdout);
 		goto out;
 	}
-	if (r == 0 && !c.output)
+	if (r == 0 && !c.output && !c.list_modules)
 		r = usage_error("build: %s", "-o FILE is required");
 	if (r == 0)
 		r = load_settings(&c, &set);
