@@ -89,11 +89,10 @@ static const struct rule rules[] = {
 	{ "drivers/hid/hid-microsoft.ko", KMODSEL_GENERIC },
 	/* network, for NFS roots: virtual NICs, the common vendors' families and the
 	 * datacenter NICs a diskless farm boots from (Intel i40e/ice, Broadcom bnxt_en,
-	 * Mellanox ConnectX mlx4/mlx5: 5 MB of the image's modules); the rest only
-	 * host-only or by --add-modules */
+	 * Mellanox ConnectX-4 and later, mlx5: 4 MB); the rest (ConnectX-3's mlx4 among
+	 * them) only host-only or by --add-modules */
 	{ "drivers/net/ethernet/", KMODSEL_HOST },
 	{ "drivers/net/ethernet/intel/", KMODSEL_GENERIC },
-	{ "drivers/net/ethernet/mellanox/mlx4/", KMODSEL_GENERIC },
 	{ "drivers/net/ethernet/mellanox/mlx5/core/", KMODSEL_GENERIC },
 	{ "drivers/net/ethernet/intel/fm10k/", KMODSEL_HOST }, /* switch silicon */
 	{ "drivers/net/ethernet/realtek/", KMODSEL_GENERIC },
