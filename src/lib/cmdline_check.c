@@ -77,6 +77,35 @@ static int check_word(const char *w, size_t wl, bool init_arg, size_t column, ch
 	return r;
 }
 
+/* Errors that only the whole line shows (more ip= words than are kept, ...): the
+ * column is that of the first word whose prefix of the line is refused. */
+static int check_line(const char *buf, size_t len, size_t *col, char *why, size_t n)
+{
+	struct config *cfg = malloc(sizeof(*cfg));
+	char msg[ESCAPE_SIZE(sizeof(cfg->first_error))];
+	size_t pos = 0, start, end;
+	int r = 0;
+
+	if (!cfg)
+		return -ENOMEM;
+	cmdline_init(cfg);
+	cmdline_parse(cfg, buf, len);
+	if (!cfg->errors)
+		goto out;
+	while (cmdline_next_word(buf, len, &pos, &start, &end)) {
+		cmdline_init(cfg);
+		cmdline_parse(cfg, buf, end);
+		if (cfg->errors)
+			break;
+	}
+	*col = start + 1;
+	r = errmsg(why, n, -EINVAL, "at column %zu: %s", start + 1,
+		   escape_str(cfg->first_error, msg, sizeof(msg)));
+out:
+	free(cfg);
+	return r;
+}
+
 int cmdline_check(const char *buf, size_t len, size_t *col, char *why, size_t n)
 {
 	size_t pos = 0, start, end, words = 0, init_args = 0, q;
@@ -123,5 +152,5 @@ int cmdline_check(const char *buf, size_t len, size_t *col, char *why, size_t n)
 			return r;
 	}
 	*col = 0;
-	return 0;
+	return words ? check_line(buf, len, col, why, n) : 0;
 }

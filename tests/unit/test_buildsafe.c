@@ -75,6 +75,7 @@ static void test_cmdline_check(void **state)
 		{ "rd.break=nowhere", -EINVAL, 1, "rd.break= names no phase" },
 		{ "quiet rd.timeout=9999999", -EINVAL, 7, "column 7" },
 		{ "quiet BOOTIF=zz-zz", -EINVAL, 7, "BOOTIF" },
+		{ "ip=dhcp ip=dhcp ip=dhcp ip=dhcp ip=dhcp", -EINVAL, 33, "at column 33: " },
 	};
 	char why[512];
 	size_t col;
