@@ -20,7 +20,9 @@
 #include "cpio.h"
 #include "elfdeps.h"
 #include "fileio.h"
+#include "include.h"
 #include "kmodver.h"
+#include "script.h"
 
 #define MAX_ENTRIES 200000
 
@@ -359,7 +361,9 @@ static int add_binaries(struct tree *t, const struct build_opts *o, const struct
 			r = add_link(t, "bin/sh", "busybox");
 	}
 	for (size_t i = 0; r == 0 && i < o->n_add_binary; i++) {
-		r = elfdeps_add(&d, o->add_binary[i], NULL, msg, sizeof(msg));
+		/* a script brings its interpreter ("#!"), and that its libraries */
+		r = script_add(&d, o->add_binary[i], o->tool_path ? o->tool_path : BUILD_TOOL_PATH,
+			       o->shell != NULL, msg, sizeof(msg));
 		if (r < 0)
 			fail(t, r, "--add-binary %s: %s", o->add_binary[i], msg);
 	}
@@ -396,6 +400,21 @@ static int add_configs(struct tree *t, const struct build_opts *o, unsigned with
 	return add_text(t, "etc/mdadm/mdadm.conf", stack_mdadm_conf(), strlen(stack_mdadm_conf()));
 }
 
+/* One entry of an --include directory (include.h). */
+static int include_entry(const char *dst, uint32_t mode, const char *src, const char *target,
+			 void *ctx)
+{
+	struct tree *t = ctx;
+
+	if (S_ISLNK(mode))
+		return add_link(t, dst, target);
+	/* directories 0755 like every directory of the image (the parents added for
+	 * other entries are, and one path must not be two different directories) */
+	if (S_ISDIR(mode))
+		return add_dir(t, dst);
+	return add(t, dst, mode, src, NULL, 0);
+}
+
 /* SRC[:DST]: DST is what follows the last ':' when it starts with '/'. */
 static int add_include(struct tree *t, const char *spec)
 {
@@ -415,9 +434,10 @@ static int add_include(struct tree *t, const char *spec)
 			    "absolute path in the image (without \"..\" above /)", spec);
 	if (stat(src, &st) < 0)
 		return fail(t, -errno, "--include %s: %s", src, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return include_dir(src, dst, include_entry, t, t->err, t->errsz);
 	if (!S_ISREG(st.st_mode))
-		return fail(t, -EINVAL, "--include %s: not a regular file (only files can be "
-			    "included)", src);
+		return fail(t, -EINVAL, "--include %s: not a regular file or a directory", src);
 	return add(t, dst, S_IFREG | (st.st_mode & 0777), src, NULL, 0);
 }
 
