@@ -487,6 +487,80 @@ static void test_list_modules(void **state)
 	assert_int_equal(access(f->out, F_OK), -1);
 }
 
+static bool listed(const char *img, const char *name)
+{
+	char line[4096], want[512];
+	FILE *p = tmpfile();
+	char err[512];
+	bool found = false;
+
+	assert_non_null(p);
+	assert_int_equal(image_list(img, p, err, sizeof(err)), 0);
+	rewind(p);
+	snprintf(want, sizeof(want), " %s", name);
+	while (fgets(line, sizeof(line), p)) {
+		char *nl = strchr(line, '\n');
+		size_t n = strlen(want), l;
+
+		if (nl)
+			*nl = '\0';
+		l = strlen(line);
+		found = found || (l >= n && !strcmp(line + l - n, want)) ||
+			(strstr(line, want) && strstr(line, " -> "));
+	}
+	fclose(p);
+	return found;
+}
+
+/* --add-binary of a script brings its interpreter and that one's libraries;
+ * --include of a directory brings it whole. */
+static void test_script_and_include(void **state)
+{
+	struct fixture *f = *state;
+	struct build_opts o;
+	char err[1024], sh[300], env[300], bad[300], inc[300], spec[400];
+	const char *bins[1];
+	const char *incs[1] = { spec };
+
+	NEED_KERNEL(f);
+	snprintf(sh, sizeof(sh), "%s/hello.sh", f->dir);
+	snprintf(env, sizeof(env), "%s/hello.env", f->dir);
+	snprintf(bad, sizeof(bad), "%s/hello.bad", f->dir);
+	snprintf(inc, sizeof(inc), "%s/inc", f->dir);
+	assert_int_equal(run("printf '#!/bin/sh\\necho hi\\n' > '%s' && "
+			     "printf '#!/usr/bin/env sh\\n' > '%s' && "
+			     "printf '#!/nonexistent/interp\\n' > '%s' && chmod 755 '%s' '%s' '%s' && "
+			     "mkdir -p '%s/sub' && echo k > '%s/sub/key' && chmod 600 '%s/sub/key' && "
+			     "ln -s sub/key '%s/link'", sh, env, bad, sh, env, bad, inc, inc, inc,
+			     inc), 0);
+	o = opts(f);
+	o.host_only = true;
+	o.add_binary = bins;
+	o.n_add_binary = 1;
+	o.tool_path = "/bin"; /* where env looks its program up */
+	bins[0] = sh;
+	assert_int_equal(build(&o, err, sizeof(err)), 0);
+	assert_true(listed(f->out, sh + 1));
+	assert_true(listed(f->out, "bin/sh"));
+	assert_true(listed(f->out, "lib/x86_64-linux-gnu/libc.so.6"));
+	bins[0] = env;
+	assert_int_equal(build(&o, err, sizeof(err)), 0);
+	assert_true(listed(f->out, "usr/bin/env"));
+	assert_true(listed(f->out, "bin/sh"));
+	bins[0] = bad;
+	assert_int_equal(build(&o, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "its interpreter /nonexistent/interp (from its \"#!\" line) "
+				    "is not on this host"));
+	o.n_add_binary = 0;
+	o.include = incs;
+	o.n_include = 1;
+	snprintf(spec, sizeof(spec), "%s:/etc/extra", inc);
+	assert_int_equal(build(&o, err, sizeof(err)), 0);
+	assert_true(listed(f->out, "etc/extra/sub/key"));
+	assert_true(listed(f->out, "etc/extra/link"));
+	unlink(f->out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_microcode_generic),
 		cmocka_unit_test(test_microcode_host_only),
 		cmocka_unit_test(test_list_modules),
+		cmocka_unit_test(test_script_and_include),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

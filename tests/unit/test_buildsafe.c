@@ -18,6 +18,7 @@
 #include "cmdline_check.h"
 #include "cpio.h"
 #include "cpuinfo.h"
+#include "shebang.h"
 #include "vermagic.h"
 
 #include "testutil.h"
@@ -246,6 +247,44 @@ static void test_pad_for_data(void **state)
 	}
 }
 
+static void test_shebang(void **state)
+{
+	static const struct {
+		const char *in;
+		int r;
+		const char *interp, *arg;
+	} t[] = {
+		{ "#!/bin/sh\necho hi\n", 1, "/bin/sh", "" },
+		{ "#! /usr/bin/env python3 \n", 1, "/usr/bin/env", "python3" },
+		{ "#!/usr/bin/perl -w -T\n", 1, "/usr/bin/perl", "-w -T" },
+		{ "#!\t/bin/bash\t-e\n", 1, "/bin/bash", "-e" },
+		{ "\x7f" "ELF\x02\x01", 0, NULL, NULL },
+		{ "echo hi\n", 0, NULL, NULL },
+		{ "#", 0, NULL, NULL },
+		{ "#!sh\n", -EBADMSG, NULL, NULL },
+		{ "#!\n", -EBADMSG, NULL, NULL },
+		{ "#!   \n", -EBADMSG, NULL, NULL },
+		{ "#!/bin/sh\r\n", -EBADMSG, NULL, NULL },
+		{ "#!/bin/sh", -EBADMSG, NULL, NULL },
+	};
+	struct shebang sb;
+	char long_line[SHEBANG_MAX_LINE + 16];
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		int r = shebang_parse(t[i].in, strlen(t[i].in), &sb);
+
+		if (r != t[i].r || (r == 1 && (strcmp(sb.interp, t[i].interp) ||
+					      strcmp(sb.arg, t[i].arg))))
+			fail_msg("case %zu: %d", i, r);
+	}
+	assert_int_equal(shebang_parse("#!/bin/s\0h\n", 12, &sb), -EBADMSG);
+	memset(long_line, 'x', sizeof(long_line));
+	memcpy(long_line, "#!/", 3);
+	long_line[sizeof(long_line) - 1] = '\n';
+	assert_int_equal(shebang_parse(long_line, sizeof(long_line), &sb), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_bzimage),
 		cmocka_unit_test(test_cpuinfo),
 		cmocka_unit_test(test_pad_for_data),
+		cmocka_unit_test(test_shebang),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
