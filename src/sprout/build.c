@@ -471,6 +471,22 @@ static int add_crypttab(struct tree *t, const struct build_opts *o, struct build
 	return r;
 }
 
+/* The host's modprobe.d lines for the chosen modules, as boot arguments (modprobe.h). */
+static int add_modprobe(struct tree *t, const struct build_opts *o, struct build_report *rep)
+{
+	static const char *const host[] = { "/etc/modprobe.d" };
+	const char *const *paths = o->n_modprobe_conf ? o->modprobe_conf : host;
+	size_t n = o->n_modprobe_conf ? o->n_modprobe_conf : o->host_only ? 1 : 0;
+	char text[MODPROBE_WORDS + 64];
+	int r = modprobe_plan(paths, n, rep->sel, &rep->modprobe, t->err, t->errsz);
+
+	if (r < 0 || !rep->modprobe.words[0])
+		return r;
+	n = (size_t)snprintf(text, sizeof(text), "# from modprobe.d (sprout build)\n%s\n",
+			     rep->modprobe.words);
+	return add_text(t, "etc/sprout/cmdline.d/03-modprobe.conf", text, n);
+}
+
 /* --- writing --------------------------------------------------------------------------- */
 
 static int archive(struct tree *t, uint32_t mtime, struct cpio_buf *cb)
@@ -683,6 +699,8 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 		r = add_skeleton(&t, o, &init);
 	if (r == 0)
 		r = add_metadata(&t, o, rep->sel, rep->with);
+	if (r == 0)
+		r = add_modprobe(&t, o, rep);
 	if (r == 0)
 		r = add_modules(&t, o, rep->sel);
 	if (r == 0)

@@ -22,6 +22,8 @@
  *                                 /etc/crypttab entries for it (hostluks.h); --cmdline
  *                                 (10-build.conf) wins over them
  *
+ *   etc/sprout/cmdline.d/03-modprobe.conf   MOD.P=V and rd.driver.blacklist= words from
+ *                                 the host's modprobe.d for the chosen modules (modprobe.h)
  *   (in front, uncompressed)     kernel/x86/microcode/{AuthenticAMD,GenuineIntel}.bin:
  *                                 the CPU microcode, unless --no-microcode (microcode.h)
  *
@@ -40,6 +42,7 @@
 #include "hostluks.h"
 #include "kmodsel.h"
 #include "microcode.h"
+#include "modprobe.h"
 #include "stack.h"
 
 #define BUILD_MAX_FILE (1u << 30)     /* largest single file put in an image */
@@ -70,6 +73,10 @@ struct build_opts {
 	size_t n_include;
 	uint32_t mtime;        /* of every entry; also build_time in etc/sprout/image */
 	bool no_microcode;     /* no early microcode archive in front (microcode.h) */
+	const char *const *modprobe_conf; /* modprobe.d files or directories to carry for
+				* the chosen modules (modprobe.h); none given: host-only
+				* reads /etc/modprobe.d, generic nothing */
+	size_t n_modprobe_conf;
 	bool list_only;        /* stop after the module selection (report->sel): nothing
 				* is written, output may be NULL */
 	const char *cpuinfo;   /* host-only: the CPU's description; NULL: /proc/cpuinfo */
@@ -87,6 +94,7 @@ struct build_report {
 	bool mdadm_conf_host;  /* the host's mdadm.conf was copied */
 	struct hostluks luks;  /* host-only: what crypttab gave the root's LUKS devices */
 	struct microcode_report microcode;  /* the early archive in front, if any */
+	struct modprobe_plan modprobe;      /* the modprobe.d lines carried */
 };
 
 /* Returns 0 or -errno with one line in err naming the input and the problem.

@@ -85,6 +85,9 @@ static const char usage_build[] =
 	"                       of them, or --host-only this CPU's)\n"
 	"  --cpuinfo FILE       the CPU description --host-only reads (default\n"
 	"                       /proc/cpuinfo)\n"
+	"  --modprobe-conf PATH a modprobe.d file or directory whose options, blacklist\n"
+	"                       and softdep lines for the image's modules are carried\n"
+	"                       (repeatable; --host-only reads /etc/modprobe.d without it)\n"
 	"  --list-modules       print each module (and firmware file) the image would\n"
 	"                       hold and why, and write nothing (-o not needed)\n"
 	"  -v, --verbose        list every firmware file that is missing\n"
@@ -134,7 +137,7 @@ enum {
 	OPT_KVER = OPT_FIRST, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
 	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_HELP,
-	OPT_NO_MICROCODE, OPT_CPUINFO, OPT_LIST_MODULES,
+	OPT_NO_MICROCODE, OPT_CPUINFO, OPT_LIST_MODULES, OPT_MODPROBE_CONF,
 };
 
 static const struct option build_options[] = {
@@ -161,6 +164,7 @@ static const struct option build_options[] = {
 	{ "no-microcode", no_argument, NULL, OPT_NO_MICROCODE },
 	{ "cpuinfo", required_argument, NULL, OPT_CPUINFO },
 	{ "list-modules", no_argument, NULL, OPT_LIST_MODULES },
+	{ "modprobe-conf", required_argument, NULL, OPT_MODPROBE_CONF },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -169,6 +173,8 @@ struct cli {
 	struct settings set;
 	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab, *cpuinfo;
 	bool verbose, help, no_microcode, list_modules;
+	const char *modprobe_conf[MODPROBE_MAX_FILES];
+	size_t n_modprobe_conf;
 };
 
 static const char *const setting_key[] = {
@@ -200,6 +206,11 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	case OPT_NO_MICROCODE: c->no_microcode = true; return 0;
 	case OPT_CPUINFO: c->cpuinfo = arg; return 0;
 	case OPT_LIST_MODULES: c->list_modules = true; return 0;
+	case OPT_MODPROBE_CONF:
+		if (c->n_modprobe_conf == MODPROBE_MAX_FILES)
+			return usage_error("--modprobe-conf %s: too many", arg);
+		c->modprobe_conf[c->n_modprobe_conf++] = arg;
+		return 0;
 	case OPT_ADD_BINARY:
 		/* one path per flag: a path may hold spaces, unlike the file's list */
 		if (settings_add_binary(&c->set, arg) < 0)
@@ -416,6 +427,20 @@ static void report_microcode(const struct microcode_report *m, bool off)
 			"files found; Debian: intel-microcode, amd64-microcode)\n");
 }
 
+static void report_modprobe(const struct modprobe_plan *p)
+{
+	for (const char *s = p->notes; *s;) {
+		size_t n = strcspn(s, "\n");
+
+		fprintf(stderr, "sprout: note: %.*s\n", (int)n, s);
+		s += n + (s[n] == '\n');
+	}
+	if (p->options || p->blacklist || p->softdep)
+		fprintf(stderr, "sprout: modprobe.d: %zu options, %zu blacklist, %zu softdep "
+			"line(s) carried for the image's modules\n", p->options, p->blacklist,
+			p->softdep);
+}
+
 static int run_build(const struct cli *c, struct settings *set)
 {
 	struct build_report rep;
@@ -442,6 +467,8 @@ static int run_build(const struct cli *c, struct settings *set)
 		.no_microcode = c->no_microcode,
 		.cpuinfo = c->cpuinfo,
 		.list_only = c->list_modules,
+		.modprobe_conf = c->modprobe_conf,
+		.n_modprobe_conf = c->n_modprobe_conf,
 	};
 	char err[1024], *path = tool_path();
 	int r = source_date_epoch(&o.mtime);
@@ -469,6 +496,7 @@ static int run_build(const struct cli *c, struct settings *set)
 	report_stack(&rep, o.host_only);
 	report_warnings(rep.sel, c->firmware_dir ? c->firmware_dir : "/lib/firmware", c->verbose);
 	report_microcode(&rep.microcode, o.no_microcode);
+	report_modprobe(&rep.modprobe);
 	printf("sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
 	       "%zu entries, %zu bytes (%s of %zu)\n", c->output, rep.sel->n_mods, rep.sel->n_fw,
 	       rep.binaries, rep.entries, rep.image_bytes,

@@ -561,6 +561,54 @@ static void test_script_and_include(void **state)
 	unlink(f->out);
 }
 
+/* modprobe.d lines for the image's modules become boot arguments sprout-init acts on,
+ * and softdeps lines of its modules.softdep; others are named as not carried. */
+static void test_modprobe_carried(void **state)
+{
+	struct fixture *f = *state;
+	struct build_report rep;
+	struct build_opts o;
+	char err[1024], conf[300];
+	const char *paths[1] = { conf };
+
+	NEED_KERNEL(f);
+	snprintf(conf, sizeof(conf), "%s/modprobe.d", f->dir);
+	assert_int_equal(run("mkdir -p '%s' && printf 'options ext4 foo=1 bar=\"a b\"\n"
+			     "blacklist virtio-blk\noptions snd index=0\nsoftdep ext4 pre: jbd2\n"
+			     "softdep ext4 post: snd\ninstall ext4 /bin/true\n' > '%s/a.conf' && "
+			     "echo 'options ext4 ignored=1' > '%s/b.txt'", conf, conf, conf), 0);
+	o = opts(f);
+	o.modprobe_conf = paths;
+	o.n_modprobe_conf = 1;
+	o.add_modules = (const char *const[]){ "virtio_blk" };
+	o.n_add_modules = 1;
+	assert_int_equal(build_image(&o, &rep, err, sizeof(err)), 0);
+	assert_string_equal(rep.modprobe.words,
+			    "ext4.foo=1 ext4.bar=\"a b\" rd.driver.blacklist=virtio_blk");
+	assert_int_equal(rep.modprobe.options, 1);
+	assert_int_equal(rep.modprobe.blacklist, 1);
+	assert_int_equal(rep.modprobe.softdep, 1);
+	assert_int_equal(rep.modprobe.ignored, 1);
+	assert_non_null(strstr(rep.modprobe.notes, "softdep ext4 not carried: snd is not in "
+					      "the image"));
+	assert_non_null(memmem(rep.sel->softdep, rep.sel->softdep_len,
+			       "softdep ext4 pre: jbd2\n", 23));
+	build_report_free(&rep);
+	assert_true(listed(f->out, "etc/sprout/cmdline.d/03-modprobe.conf"));
+	/* a generic image without --modprobe-conf carries none */
+	o.n_modprobe_conf = 0;
+	assert_int_equal(build_image(&o, &rep, err, sizeof(err)), 0);
+	assert_string_equal(rep.modprobe.words, "");
+	build_report_free(&rep);
+	assert_false(listed(f->out, "etc/sprout/cmdline.d/03-modprobe.conf"));
+	/* a malformed line is an error naming the file and line */
+	assert_int_equal(run("echo 'blacklist' >> '%s/a.conf'", conf), 0);
+	o.n_modprobe_conf = 1;
+	assert_int_equal(build(&o, err, sizeof(err)), -EBADMSG);
+	assert_non_null(strstr(err, "a.conf:7: expected"));
+	unlink(f->out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_microcode_host_only),
 		cmocka_unit_test(test_list_modules),
 		cmocka_unit_test(test_script_and_include),
+		cmocka_unit_test(test_modprobe_carried),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -18,6 +18,7 @@
 #include "cmdline_check.h"
 #include "cpio.h"
 #include "cpuinfo.h"
+#include "modprobe_conf.h"
 #include "shebang.h"
 #include "vermagic.h"
 
@@ -285,6 +286,56 @@ static void test_shebang(void **state)
 	assert_int_equal(shebang_parse(long_line, sizeof(long_line), &sb), -EBADMSG);
 }
 
+struct seen {
+	char text[1024];
+};
+
+static int collect(const struct modprobe_line *l, void *ctx)
+{
+	struct seen *s = ctx;
+	size_t n = strlen(s->text);
+
+	snprintf(s->text + n, sizeof(s->text) - n, "%u %s [%s] [%s]|", l->lineno, l->command,
+		 l->module, l->rest);
+	return 0;
+}
+
+static void test_modprobe_conf(void **state)
+{
+	static const struct {
+		const char *in;
+		int r;
+		unsigned bad;
+		const char *out;
+	} t[] = {
+		{ "# comment\noptions snd-hda-intel model=auto power_save=1\n", 0, 0,
+		  "2 options [snd_hda_intel] [model=auto power_save=1]|" },
+		{ "blacklist pcspkr\n\n  softdep ext4 pre: crc32c post: x\n", 0, 0,
+		  "1 blacklist [pcspkr] []|3 softdep [ext4] [pre: crc32c post: x]|" },
+		{ "options a \\\n b=1\ninstall foo /bin/true\n", 0, 0,
+		  "1 options [a] [b=1]|3 install [] [foo /bin/true]|" },
+		{ "alias pci:* x", 0, 0, "1 alias [] [pci:* x]|" },
+		{ "options\n", -EBADMSG, 1, "" },
+		{ "ok\nblacklist ../x\n", -EBADMSG, 2, "1 ok [] []|" },
+		{ "options aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa x\n",
+		  -EBADMSG, 1, "" },
+	};
+	struct seen s;
+	unsigned bad;
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		int r;
+
+		s.text[0] = '\0';
+		r = modprobe_conf_walk(t[i].in, strlen(t[i].in), collect, &s, &bad);
+		if (r != t[i].r || bad != t[i].bad || strcmp(s.text, t[i].out))
+			fail_msg("case %zu: %d line %u \"%s\"", i, r, bad, s.text);
+	}
+	s.text[0] = '\0';
+	assert_int_equal(modprobe_conf_walk("options a b\0", 12, collect, &s, &bad), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_cpuinfo),
 		cmocka_unit_test(test_pad_for_data),
 		cmocka_unit_test(test_shebang),
+		cmocka_unit_test(test_modprobe_conf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
