@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,22 +47,20 @@ static int check_word(const char *w, size_t wl, bool init_arg, size_t column, ch
 		      size_t n)
 {
 	struct config *cfg = malloc(sizeof(*cfg));
-	char text[CMDLINE_MAX_VALUE * 2 + 8], msg[ESCAPE_SIZE(sizeof(cfg->first_error))];
+	char text[(size_t)CMDLINE_MAX_VALUE * 2 + 8], msg[ESCAPE_SIZE(sizeof(cfg->first_error))];
 	size_t tl = 0;
 	int r = 0;
 
 	if (!cfg)
 		return -ENOMEM;
-	if (wl > CMDLINE_MAX_VALUE * 2) {
+	if (wl > (size_t)CMDLINE_MAX_VALUE * 2) {
 		free(cfg);
 		return errmsg(why, n, -EINVAL, "the word at column %zu is %zu bytes long; at "
 			      "most %d fit a value", column, wl, CMDLINE_MAX_VALUE - 1);
 	}
-	if (init_arg) {
-		memcpy(text, "-- ", 3);
-		tl = 3;
-	}
-	memcpy(text + tl, w, wl);
+	if (init_arg)
+		tl = (size_t)snprintf(text, sizeof(text), "-- ");
+	memcpy(text + tl, w, wl); /* a length-bounded buffer: cmdline_parse takes tl */
 	tl += wl;
 	cmdline_init(cfg);
 	cmdline_parse(cfg, text, tl);

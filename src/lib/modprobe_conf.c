@@ -73,8 +73,11 @@ int modprobe_conf_walk(const char *buf, size_t len,
 	if (bad)
 		*bad = 0;
 	for (size_t i = 0; i <= len; i++) {
-		char c = i < len ? buf[i] : '\n';
+		char c = '\n'; /* the end closes the last line */
 		int r;
+
+		if (i < len)
+			c = buf[i];
 
 		if (c == '\0') {
 			if (bad)

@@ -39,7 +39,7 @@ static int children(struct walk *w, const char *src, const char *dst, int depth)
 		const char *name = names[i]->d_name;
 		char s[PATH_MAX], d[PATH_MAX];
 
-		if (r == 0 && strcmp(name, ".") && strcmp(name, "..")) {
+		if (r == 0 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0) {
 			if ((size_t)snprintf(s, sizeof(s), "%s/%s", src, name) >= sizeof(s) ||
 			    (size_t)snprintf(d, sizeof(d), "%s/%s", dst, name) >= sizeof(d))
 				r = errmsg(w->err, w->errsz, -ENAMETOOLONG, "--include %s/%s: path "

@@ -47,7 +47,9 @@ static void note(struct modprobe_plan *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->notes + n, sizeof(p->notes) - n - 1, fmt, ap);
 	va_end(ap);
-	strcat(p->notes, "\n");
+	n = strlen(p->notes);
+	p->notes[n] = '\n';
+	p->notes[n + 1] = '\0';
 }
 
 static int append(struct ctx *c, const char *text, size_t n, unsigned lineno)
@@ -85,7 +87,7 @@ static int options(struct ctx *c, const struct modprobe_line *l)
 
 static bool softdep_name(const char *w, void *ctx)
 {
-	return strcmp(w, "pre:") && strcmp(w, "post:") && !chosen(ctx, w);
+	return strcmp(w, "pre:") != 0 && strcmp(w, "post:") != 0 && !chosen(ctx, w);
 }
 
 static int softdep(struct ctx *c, const struct modprobe_line *l)
@@ -101,7 +103,8 @@ static int softdep(struct ctx *c, const struct modprobe_line *l)
 			memcpy(w, s, n);
 			w[n] = '\0';
 			for (char *p = w; *p; p++)
-				*p = *p == '-' ? '_' : *p;
+				if (*p == '-')
+					*p = '_';
 			if (softdep_name(w, c->sel)) {
 				note(c->p, "%s:%u: softdep %s not carried: %s is not in the image "
 				     "(--add-modules it)", c->file, l->lineno, l->module, w);
@@ -139,12 +142,15 @@ static int one(const struct modprobe_line *l, void *ctx)
 		return options(c, l);
 	if (l->kind == MODPROBE_SOFTDEP)
 		return softdep(c, l);
-	if (strlen(c->blacklist) + strlen(l->module) + 2 >= sizeof(c->blacklist))
+	size_t have = strlen(c->blacklist);
+	int k = snprintf(c->blacklist + have, sizeof(c->blacklist) - have, "%s%s",
+			 have ? "," : "", l->module);
+
+	if (k < 0 || (size_t)k >= sizeof(c->blacklist) - have) {
+		c->blacklist[have] = '\0';
 		return errmsg(c->err, c->errsz, -E2BIG, "%s:%u: too many blacklisted modules",
 			      c->file, l->lineno);
-	if (c->blacklist[0])
-		strcat(c->blacklist, ",");
-	strcat(c->blacklist, l->module);
+	}
 	c->p->blacklist++;
 	return 0;
 }

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #define SCRIPT_MAX_DEPTH 4
-#define SCRIPT_MAX_PROGRAMS (2 * SCRIPT_MAX_DEPTH)
+#define SCRIPT_MAX_PROGRAMS ((size_t)2 * SCRIPT_MAX_DEPTH)
 
 struct script_needs {
 	char prog[SCRIPT_MAX_PROGRAMS][4096]; /* host paths of the programs to add too */
