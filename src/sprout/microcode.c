@@ -116,9 +116,10 @@ static int collect_all(const struct vendor *v, const char *dir, struct blob *b, 
 	return r;
 }
 
-/* This CPU's signature, or a note saying why there is none. */
-static int host_cpu(const struct microcode_opts *o, struct cpuinfo *ci, char *err,
-		    size_t errsz)
+/* This CPU's signature; a CPU without an x86 one (another architecture) gets no
+ * microcode and a note, not an error: host-only builds there must work. */
+static int host_cpu(const struct microcode_opts *o, struct cpuinfo *ci,
+		    struct microcode_report *rep, char *err, size_t errsz)
 {
 	const char *path = o->cpuinfo ? o->cpuinfo : "/proc/cpuinfo";
 	char *buf;
@@ -130,10 +131,12 @@ static int host_cpu(const struct microcode_opts *o, struct cpuinfo *ci, char *er
 			      "description, for its microcode)", path, strerror(-r));
 	r = cpuinfo_parse(buf, len, ci);
 	free(buf);
-	if (r < 0)
-		return errmsg(err, errsz, -EINVAL, "--host-only: %s: no %s (expected vendor_id "
-			      "and cpu family lines, for the CPU's microcode)", path,
-			      r == -ENOENT ? "vendor_id or cpu family" : "readable CPU signature");
+	if (r < 0) {
+		ci->vendor = CPUINFO_OTHER;
+		snprintf(rep->note, sizeof(rep->note), "no microcode: %.300s has no %s (vendor_id "
+			 "and cpu family lines of an x86 CPU)", path,
+			 r == -ENOENT ? "x86 CPU signature" : "readable CPU signature");
+	}
 	return 0;
 }
 
@@ -212,7 +215,7 @@ int microcode_prepend(const struct microcode_opts *o, uint8_t **img, size_t *len
 
 	memset(rep, 0, sizeof(*rep));
 	if (o->host_only)
-		r = host_cpu(o, &ci, err, errsz);
+		r = host_cpu(o, &ci, rep, err, errsz);
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(vendors); i++) {
 		char dir[4096];
 
