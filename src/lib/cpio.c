@@ -120,6 +120,21 @@ int cpio_write_entry(struct cpio_buf *b, const struct cpio_entry *e)
 	return r;
 }
 
+int cpio_pad_for_data(struct cpio_buf *b, const char *name, size_t align)
+{
+	size_t ns = strlen(name) + 1, data = b->len + HDR_LEN + ns + pad4(HDR_LEN + ns), pad = 0;
+
+	if (align < 4 || (align & (align - 1)) || (b->len & 3))
+		return -EINVAL;
+	while ((data + pad) & (align - 1))
+		pad += 4;
+	if (buf_reserve(b, pad) < 0)
+		return -ENOMEM;
+	memset(b->data + b->len, 0, pad);
+	b->len += pad;
+	return 0;
+}
+
 int cpio_write_trailer(struct cpio_buf *b)
 {
 	struct cpio_entry t = { .name = TRAILER, .nlink = 1 };

@@ -42,6 +42,12 @@ void cpio_buf_free(struct cpio_buf *b);
  * (-ENAMETOOLONG, -EINVAL for an empty name or a size over 4 GiB, -ENOMEM). */
 int cpio_write_entry(struct cpio_buf *b, const struct cpio_entry *e);
 
+/* Appends NUL bytes (a multiple of 4, which both the kernel's unpacker and its early
+ * microcode scan skip between entries) so that the data of an entry named name written
+ * next starts at a multiple of align (a power of two, at least 4) from the start of
+ * the buffer. Returns 0, -EINVAL, -ENOMEM. */
+int cpio_pad_for_data(struct cpio_buf *b, const char *name, size_t align);
+
 /* Appends the TRAILER!!! entry and pads the archive to a multiple of 512 bytes. */
 int cpio_write_trailer(struct cpio_buf *b);
 

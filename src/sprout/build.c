@@ -15,10 +15,14 @@
 #include "base/errmsg.h"
 #include "base/array.h"
 #include "base/readfile.h"
+#include "cmdline_check.h"
 #include "compress.h"
 #include "cpio.h"
 #include "elfdeps.h"
 #include "fileio.h"
+#include "include.h"
+#include "kmodver.h"
+#include "script.h"
 
 #define MAX_ENTRIES 200000
 
@@ -214,8 +218,14 @@ static int add_skeleton(struct tree *t, const struct build_opts *o, struct stat 
 		char text[BUILD_MAX_CMDLINE + 64];
 		int n;
 
+		char why[512];
+		size_t col;
+
 		if (strlen(o->cmdline) > BUILD_MAX_CMDLINE)
 			return fail(t, -E2BIG, "--cmdline: longer than %d bytes", BUILD_MAX_CMDLINE);
+		/* read now by the parser sprout-init boots with, not first at boot */
+		if (cmdline_check(o->cmdline, strlen(o->cmdline), &col, why, sizeof(why)) < 0)
+			return fail(t, -EINVAL, "--cmdline: %s; no image written", why);
 		n = snprintf(text, sizeof(text), "# from sprout build --cmdline\n%s\n", o->cmdline);
 		r = add_text(t, "etc/sprout/cmdline.d/10-build.conf", text, (size_t)n);
 	}
@@ -356,7 +366,9 @@ static int add_binaries(struct tree *t, const struct build_opts *o, const struct
 			r = add_link(t, "bin/sh", "busybox");
 	}
 	for (size_t i = 0; r == 0 && i < o->n_add_binary; i++) {
-		r = elfdeps_add(&d, o->add_binary[i], NULL, msg, sizeof(msg));
+		/* a script brings its interpreter ("#!"), and that its libraries */
+		r = script_add(&d, o->add_binary[i], o->tool_path ? o->tool_path : BUILD_TOOL_PATH,
+			       o->shell != NULL, msg, sizeof(msg));
 		if (r < 0)
 			fail(t, r, "--add-binary %s: %s", o->add_binary[i], msg);
 	}
@@ -408,6 +420,21 @@ static int add_devices_conf(struct tree *t, const struct build_opts *o)
 		    stat(conf, &st) < 0 ? strerror(errno) : "not a regular file");
 }
 
+/* One entry of an --include directory (include.h). */
+static int include_entry(const char *dst, uint32_t mode, const char *src, const char *target,
+			 void *ctx)
+{
+	struct tree *t = ctx;
+
+	if (S_ISLNK(mode))
+		return add_link(t, dst, target);
+	/* directories 0755 like every directory of the image (the parents added for
+	 * other entries are, and one path must not be two different directories) */
+	if (S_ISDIR(mode))
+		return add_dir(t, dst);
+	return add(t, dst, mode, src, NULL, 0);
+}
+
 /* SRC[:DST]: DST is what follows the last ':' when it starts with '/'. */
 static int add_include(struct tree *t, const char *spec)
 {
@@ -427,9 +454,10 @@ static int add_include(struct tree *t, const char *spec)
 			    "absolute path in the image (without \"..\" above /)", spec);
 	if (stat(src, &st) < 0)
 		return fail(t, -errno, "--include %s: %s", src, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return include_dir(src, dst, include_entry, t, t->err, t->errsz);
 	if (!S_ISREG(st.st_mode))
-		return fail(t, -EINVAL, "--include %s: not a regular file (only files can be "
-			    "included)", src);
+		return fail(t, -EINVAL, "--include %s: not a regular file or a directory", src);
 	return add(t, dst, S_IFREG | (st.st_mode & 0777), src, NULL, 0);
 }
 
@@ -475,6 +503,22 @@ static int add_resume(struct tree *t, const struct build_opts *o, const struct b
 	n = snprintf(text, sizeof(text), "# the build host's resume device (sprout build "
 		     "--host-only)\n%s\n", rep->resume.word);
 	return add_text(t, "etc/sprout/cmdline.d/05-resume.conf", text, (size_t)n);
+}
+
+/* The host's modprobe.d lines for the chosen modules, as boot arguments (modprobe.h). */
+static int add_modprobe(struct tree *t, const struct build_opts *o, struct build_report *rep)
+{
+	static const char *const host[] = { "/etc/modprobe.d" };
+	const char *const *paths = o->n_modprobe_conf ? o->modprobe_conf : host;
+	size_t n = o->n_modprobe_conf ? o->n_modprobe_conf : o->host_only ? 1 : 0;
+	char text[MODPROBE_WORDS + 64];
+	int r = modprobe_plan(paths, n, rep->sel, &rep->modprobe, t->err, t->errsz);
+
+	if (r < 0 || !rep->modprobe.words[0])
+		return r;
+	n = (size_t)snprintf(text, sizeof(text), "# from modprobe.d (sprout build)\n%s\n",
+			     rep->modprobe.words);
+	return add_text(t, "etc/sprout/cmdline.d/03-modprobe.conf", text, n);
 }
 
 /* --- writing --------------------------------------------------------------------------- */
@@ -554,7 +598,7 @@ static int check_opts(struct tree *t, const struct build_opts *o)
 	    !strcmp(o->kver, ".."))
 		return fail(t, -EINVAL, "--kver \"%s\": expected a kernel release such as "
 			    "6.1.0-56-amd64", o->kver ? o->kver : "");
-	if (!o->moddir || !o->output || !o->init)
+	if (!o->moddir || (!o->output && !o->list_only) || !o->init)
 		return fail(t, -EINVAL, "missing moddir, output or init");
 	if (!compress_name((enum compress_kind)o->compress))
 		return fail(t, -EINVAL, "unknown compression %d", o->compress);
@@ -632,6 +676,11 @@ static int pack(struct tree *t, const struct build_opts *o, struct build_report 
 			     compress_name((enum compress_kind)o->compress), strerror(-r));
 	}
 	cpio_buf_free(&cb);
+	if (r == 0 && !o->no_microcode) {
+		struct microcode_opts mo = { o->firmware_dir, o->cpuinfo, o->host_only, o->mtime };
+
+		r = microcode_prepend(&mo, &z, &zlen, &rep->microcode, t->err, t->errsz);
+	}
 	if (r == 0)
 		r = write_output(t, o->output, z, zlen);
 	if (r == 0)
@@ -734,9 +783,15 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 	if (r == 0)
 		r = select_modules(&t, o, rep, &rep->sel);
 	if (r == 0)
+		r = kmodver_check(rep->sel, o->kver, o->moddir, t.err, t.errsz);
+	if (r == 0 && o->list_only)
+		return 0;
+	if (r == 0)
 		r = add_skeleton(&t, o, &init);
 	if (r == 0)
 		r = add_metadata(&t, o, rep->sel, rep->with);
+	if (r == 0)
+		r = add_modprobe(&t, o, rep);
 	if (r == 0)
 		r = add_modules(&t, o, rep->sel);
 	if (r == 0)

@@ -25,6 +25,11 @@
  *   etc/sprout/cmdline.d/05-resume.conf   host-only with a resume device: resume=UUID=
  *                                 of its swap (hostresume.h)
  *
+ *   etc/sprout/cmdline.d/03-modprobe.conf   MOD.P=V and rd.driver.blacklist= words from
+ *                                 the host's modprobe.d for the chosen modules (modprobe.h)
+ *   (in front, uncompressed)     kernel/x86/microcode/{AuthenticAMD,GenuineIntel}.bin:
+ *                                 the CPU microcode, unless --no-microcode (microcode.h)
+ *
  * Reproducible: entries are sorted by name (parents before children), owned by
  * 0:0, all with the same mtime (SOURCE_DATE_EPOCH, or 0), inode numbers assigned in
  * order by the cpio writer, and the compressors are deterministic: the same inputs
@@ -40,6 +45,8 @@
 #include "hostluks.h"
 #include "hostresume.h"
 #include "kmodsel.h"
+#include "microcode.h"
+#include "modprobe.h"
 #include "stack.h"
 
 #define BUILD_MAX_FILE (1u << 30)     /* largest single file put in an image */
@@ -74,6 +81,14 @@ struct build_opts {
 	const char *const *include;   /* SRC[:DST] */
 	size_t n_include;
 	uint32_t mtime;        /* of every entry; also build_time in etc/sprout/image */
+	bool no_microcode;     /* no early microcode archive in front (microcode.h) */
+	const char *const *modprobe_conf; /* modprobe.d files or directories to carry for
+				* the chosen modules (modprobe.h); none given: host-only
+				* reads /etc/modprobe.d, generic nothing */
+	size_t n_modprobe_conf;
+	bool list_only;        /* stop after the module selection (report->sel): nothing
+				* is written, output may be NULL */
+	const char *cpuinfo;   /* host-only: the CPU's description; NULL: /proc/cpuinfo */
 };
 
 struct build_report {
@@ -90,6 +105,8 @@ struct build_report {
 	bool fsck_missing;     /* host-only: the root's filesystem has a checker this host lacks */
 	struct hostluks luks;  /* host-only: what crypttab gave the root's LUKS devices */
 	struct hostresume resume;  /* host-only: the resume device, its stack and word */
+	struct microcode_report microcode;  /* the early archive in front, if any */
+	struct modprobe_plan modprobe;      /* the modprobe.d lines carried */
 };
 
 /* Returns 0 or -errno with one line in err naming the input and the problem.

@@ -52,6 +52,7 @@ struct walk {
 	int kind;             /* COMPRESS_NONE for archives stored as they are */
 	size_t entries;
 	size_t max_unpacked;  /* for the message when it is reached */
+	image_segment_fn seg; /* told where each segment starts, or NULL */
 };
 
 static void locate(const struct walk *w, size_t off, char *buf, size_t n)
@@ -191,11 +192,12 @@ static int walk_packed(struct walk *w, const uint8_t *buf, size_t len, size_t of
 	return r;
 }
 
-int image_walk_limit(const uint8_t *buf, size_t len, size_t max_unpacked,
-		     cpio_visit_fn fn, void *ctx, char *err, size_t errsz)
+static int walk_segments(const uint8_t *buf, size_t len, size_t max_unpacked,
+			 cpio_visit_fn fn, image_segment_fn seg, void *ctx, char *err,
+			 size_t errsz)
 {
 	struct walk w = { .fn = fn, .ctx = ctx, .err = err, .errsz = errsz,
-			  .max_unpacked = max_unpacked };
+			  .max_unpacked = max_unpacked, .seg = seg };
 	size_t off = 0, unpacked = 0;
 
 	if (err && errsz)
@@ -208,6 +210,12 @@ int image_walk_limit(const uint8_t *buf, size_t len, size_t max_unpacked,
 			off++;
 			continue;
 		}
+		if (w.seg) {
+			r = w.seg(off, buf[off] == '0' && !(off & 3) ? COMPRESS_NONE
+					: compress_detect(buf + off, len - off), ctx);
+			if (r)
+				return r;
+		}
 		if (buf[off] == '0' && !(off & 3))
 			r = walk_plain(&w, buf, len, off, &used);
 		else
@@ -217,6 +225,18 @@ int image_walk_limit(const uint8_t *buf, size_t len, size_t max_unpacked,
 		off += used;
 	}
 	return 0;
+}
+
+int image_walk_limit(const uint8_t *buf, size_t len, size_t max_unpacked,
+		     cpio_visit_fn fn, void *ctx, char *err, size_t errsz)
+{
+	return walk_segments(buf, len, max_unpacked, fn, NULL, ctx, err, errsz);
+}
+
+int image_walk_segments(const uint8_t *buf, size_t len, cpio_visit_fn fn,
+			image_segment_fn seg, void *ctx, char *err, size_t errsz)
+{
+	return walk_segments(buf, len, IMAGE_MAX_UNPACKED, fn, seg, ctx, err, errsz);
 }
 
 int image_walk(const uint8_t *buf, size_t len, cpio_visit_fn fn, void *ctx,
@@ -282,7 +302,29 @@ struct list_ctx {
 	FILE *out;
 	char *err;
 	size_t errsz;
+	int segments;     /* seen so far */
+	int prev_kind;    /* of the segment before */
 };
+
+/* A line between segments, so the early (uncompressed, microcode) part is told apart
+ * from the main image. */
+static int list_segment(size_t off, int kind, void *ctx)
+{
+	struct list_ctx *l = ctx;
+	const char *name = kind >= 0 ? compress_name(kind) : NULL;
+
+	if (l->segments++ > 0) {
+		if (l->prev_kind == COMPRESS_NONE)
+			fprintf(l->out, "-- end of the uncompressed early part: %zu bytes; ", off);
+		else
+			fprintf(l->out, "-- ");
+		fprintf(l->out, "%s%s archive from offset %zu --\n",
+			kind == COMPRESS_NONE ? "an uncompressed" : "a ",
+			kind == COMPRESS_NONE ? "" : name ? name : "?", off);
+	}
+	l->prev_kind = kind;
+	return 0;
+}
 
 static void mode_string(uint32_t mode, char s[11])
 {
@@ -336,7 +378,7 @@ int image_list(const char *path, FILE *out, char *err, size_t errsz)
 	r = image_load(path, &m, err, errsz);
 	if (r < 0)
 		return r;
-	r = image_walk(m.p, m.len, list_entry, &l, err, errsz);
+	r = image_walk_segments(m.p, m.len, list_entry, list_segment, &l, err, errsz);
 	if (r)
 		err_prefix(err, errsz, "%s", path);
 	image_unload(&m);

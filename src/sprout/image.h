@@ -39,9 +39,20 @@ int image_walk_limit(const uint8_t *buf, size_t len, size_t max_unpacked,
  * here does: 0, or -errno with err naming the file and what is wrong. */
 int image_read(const char *path, uint8_t **buf, size_t *len, char *err, size_t errsz);
 
+/* Told where each segment starts (its offset in the image, and COMPRESS_NONE for
+ * archives stored as they are or the compress_detect() kind); a non-zero return stops
+ * the walk and is returned. */
+typedef int (*image_segment_fn)(size_t off, int kind, void *ctx);
+
+/* image_walk, telling seg where each segment starts (before its entries). */
+int image_walk_segments(const uint8_t *buf, size_t len, cpio_visit_fn fn,
+			image_segment_fn seg, void *ctx, char *err, size_t errsz);
+
 /* Prints one line per entry: mode string, uid, gid, size (or "major, minor" for a
  * device), name, and " -> target" for a symlink. Names and targets are escaped
- * (\xHH for '\\' and bytes outside printable ASCII, see base/escape.h). */
+ * (\xHH for '\\' and bytes outside printable ASCII, see base/escape.h). Where a
+ * segment follows another, one line says so: "-- end of the uncompressed early part:
+ * N bytes; a zstd archive from offset N --" after an early (microcode) archive. */
 int image_list(const char *path, FILE *out, char *err, size_t errsz);
 
 /* Unpacks into dir (created if missing). The image is read into memory once, so both

@@ -18,6 +18,7 @@ struct chosen {
 	struct kmod_module *mod;
 	struct kmod_list *info;   /* modinfo, read once */
 	const char *relpath;      /* into the module's path */
+	char *why;                /* what brought it in (--list-modules) */
 };
 
 struct sel {
@@ -28,6 +29,7 @@ struct sel {
 	size_t n, cap;
 	char *err;
 	size_t errsz;
+	char why[KMODSEL_MAX_WHY];  /* the reason add_mod records for the next additions */
 };
 
 /* Longest generated index text (a subset of the target's index files). */

@@ -15,6 +15,7 @@
 
 #include "base/array.h"
 #include "base/readfile.h"
+#include "vermagic.h"
 
 /* Adds a module unless it is built in (no path in the index) or already there.
  * Returns 1 when it is (now) in the set, 0 for a built-in one. */
@@ -35,7 +36,9 @@ static int add_mod(struct sel *s, struct kmod_module *mod)
 			    KMODSEL_MAX_MODULES);
 	if (array_grow((void **)&s->c, &s->cap, s->n + 1, sizeof(*s->c), KMODSEL_MAX_MODULES) < 0)
 		return -ENOMEM;
-	s->c[s->n++] = (struct chosen){ kmod_module_ref(mod), NULL, rel };
+	s->c[s->n] = (struct chosen){ kmod_module_ref(mod), NULL, rel, strdup(s->why) };
+	if (!s->c[s->n++].why)
+		return -ENOMEM;
 	return 1;
 }
 
@@ -75,6 +78,8 @@ static int add_lookup(struct sel *s, const char *alias, int *found, bool *any)
 
 typedef int (*walk_fn)(struct sel *s, const char *path, const char *name);
 
+static int generic_file(struct sel *s, const char *path, const char *name);
+
 /* Calls fn for each regular file under path (which has room for PATH_MAX bytes),
  * without following symlinks: sysfs is full of loops through them. */
 static int walk(struct sel *s, char *path, int depth, walk_fn fn)
@@ -84,8 +89,15 @@ static int walk(struct sel *s, char *path, int depth, walk_fn fn)
 	struct dirent *de;
 	int r = 0;
 
-	if (!d)
-		return depth == 0 ? -errno : 0;
+	if (!d) {
+		/* A module tree the walk cannot read whole would give a smaller image
+		 * without a word: an error. sysfs has unreadable corners; those are skipped. */
+		if (depth == 0 || fn == generic_file)
+			return kmodsel_fail(s, -errno, "%s: %s (the module tree must be readable "
+					    "whole, or the image would miss its modules)", path,
+					    strerror(errno));
+		return 0;
+	}
 	while (r == 0 && (de = readdir(d))) {
 		unsigned char type = de->d_type;
 		int n;
@@ -135,9 +147,12 @@ static int generic_file(struct sel *s, const char *path, const char *name)
 	size_t stem;
 	int r;
 
+	const char *rule;
+
 	if (!is_module_file(name, &stem) ||
-	    kmodsel_classify(path + strlen(s->moddir) + 1) != KMODSEL_GENERIC)
+	    kmodsel_classify_rule(path + strlen(s->moddir) + 1, &rule) != KMODSEL_GENERIC)
 		return 0;
+	snprintf(s->why, sizeof(s->why), "class rule %s", rule);
 	for (size_t i = 0; i < stem; i++)
 		modname[i] = (char)(name[i] == '-' ? '_' : name[i]);
 	modname[stem] = '\0';
@@ -165,6 +180,7 @@ static int host_modalias(struct sel *s, const char *path, const char *name)
 	while (len && (alias[len - 1] == '\n' || alias[len - 1] == ' '))
 		alias[--len] = '\0';
 	r = len && !memchr(alias, '\0', len) ? kmod_module_new_from_lookup(s->ctx, alias, &list) : 0;
+	snprintf(s->why, sizeof(s->why), "device alias %.400s", alias);
 	free(alias);
 	if (r < 0)
 		return kmodsel_fail(s, r, "%s: lookup failed: %s", path, strerror(-r));
@@ -207,6 +223,7 @@ static int host_root(struct sel *s)
 	if (r < 0)
 		return kmodsel_fail(s, r, "%s: no filesystem type for / found (%s)", mounts, strerror(-r));
 	snprintf(alias, sizeof(alias), "fs-%s", type);
+	snprintf(s->why, sizeof(s->why), "the root's filesystem (%s)", type);
 	r = add_lookup(s, alias, &found, NULL);
 	if (r == 0 && !found)
 		r = add_lookup(s, type, &found, NULL);
@@ -247,7 +264,10 @@ static int add_requested(struct sel *s, struct kmodsel *out)
 	for (size_t i = 0; i < s->o->n_add; i++) {
 		const char *a = s->o->add[i];
 		bool any = false;
-		int found = 0, r = add_lookup(s, a, &found, &any);
+		int found = 0, r;
+
+		snprintf(s->why, sizeof(s->why), "--add-modules %.400s", a);
+		r = add_lookup(s, a, &found, &any);
 
 		if (r < 0)
 			return r;
@@ -272,7 +292,10 @@ static int add_wanted(struct sel *s)
 	for (size_t i = 0; i < s->o->n_want; i++) {
 		const struct kmodsel_want *w = &s->o->want[i];
 		bool any = false;
-		int r = add_lookup(s, w->name, NULL, &any);
+		int r;
+
+		snprintf(s->why, sizeof(s->why), "%s (%.400s)", w->why, w->name);
+		r = add_lookup(s, w->name, NULL, &any);
 
 		if (r < 0)
 			return r;
@@ -297,8 +320,11 @@ static int close_over(struct sel *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct kmod_module *m = s->c[i].mod;
 		struct kmod_list *pre = NULL, *post = NULL, *it;
-		int r = add_list(s, kmod_module_get_dependencies(m), NULL);
+		int r;
 
+		snprintf(s->why, sizeof(s->why), "dependency of %s", kmod_module_get_name(m));
+		r = add_list(s, kmod_module_get_dependencies(m), NULL);
+		snprintf(s->why, sizeof(s->why), "softdep of %s", kmod_module_get_name(m));
 		if (r == 0 && kmod_module_get_softdeps(m, &pre, &post) == 0) {
 			r = add_list(s, pre, NULL);
 			if (r == 0)
@@ -331,6 +357,23 @@ static int by_relpath(const void *a, const void *b)
 	return strcmp(((const struct chosen *)a)->relpath, ((const struct chosen *)b)->relpath);
 }
 
+/* The release a module's vermagic names ("" without one, or a malformed one: the
+ * check in kmodver.c then names the module). */
+static void module_release(struct kmod_list *info, char *out, size_t n)
+{
+	struct kmod_list *it;
+
+	kmod_list_foreach(it, info) {
+		const char *v = kmod_module_info_get_value(it);
+
+		if (v && !strcmp(kmod_module_info_get_key(it), "vermagic")) {
+			if (vermagic_release(v, strlen(v), out, n) < 0)
+				out[0] = '\0';
+			return;
+		}
+	}
+}
+
 static int list_modules(const struct sel *s, struct kmodsel *out)
 {
 	out->mods = calloc(s->n ? s->n : 1, sizeof(*out->mods));
@@ -339,10 +382,15 @@ static int list_modules(const struct sel *s, struct kmodsel *out)
 	for (size_t i = 0; i < s->n; i++) {
 		struct kmodsel_module *m = &out->mods[i];
 
+		char release[VERMAGIC_MAX_RELEASE] = "";
+
 		m->name = strdup(kmod_module_get_name(s->c[i].mod));
 		m->relpath = strdup(s->c[i].relpath);
+		m->why = strdup(s->c[i].why);
+		module_release(s->c[i].info, release, sizeof(release));
+		m->vermagic = strdup(release);
 		out->n_mods++;
-		if (!m->name || !m->relpath)
+		if (!m->name || !m->relpath || !m->why || !m->vermagic)
 			return -ENOMEM;
 	}
 	return 0;
@@ -401,6 +449,7 @@ int kmodsel_select(const struct kmodsel_opts *opts, struct kmodsel **out, char *
 	if (r == 0)
 		r = kmodsel_find_firmware(&s, res);
 	for (size_t i = 0; i < s.n; i++) {
+		free(s.c[i].why);
 		kmod_module_info_free_list(s.c[i].info);
 		kmod_module_unref(s.c[i].mod);
 	}
@@ -423,6 +472,8 @@ void kmodsel_free(struct kmodsel *sel)
 	for (size_t i = 0; i < sel->n_mods; i++) {
 		free(sel->mods[i].name);
 		free(sel->mods[i].relpath);
+		free(sel->mods[i].why);
+		free(sel->mods[i].vermagic);
 	}
 	for (size_t i = 0; i < sel->n_fw; i++) {
 		free(sel->fw[i].name);

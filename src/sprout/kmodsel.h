@@ -33,6 +33,7 @@
 #define KMODSEL_MAX_INDEX (64u << 20) /* largest index file read (modules.dep, .builtin) */
 #define KMODSEL_MAX_LINE 65536      /* longest modules.dep line */
 #define KMODSEL_MAX_FIRMWARE 65536  /* firmware files (found or missing) of one selection */
+#define KMODSEL_MAX_WHY 512         /* longest reason a module is in the image */
 
 /* A module a storage part needs (stack.h): a missing one that is not optional is
  * an error naming the part (why). */
@@ -57,6 +58,9 @@ struct kmodsel_opts {
 struct kmodsel_module {
 	char *name;      /* normalised name: crc32c_intel */
 	char *relpath;   /* relative to moddir, as modules.dep spells it */
+	char *why;       /* what brought it in: "class rule drivers/ata/ahci",
+			  * "device alias pci:v...", "dependency of ext4", "--add-modules x" */
+	char *vermagic;  /* the release its vermagic names ("" when it has none) */
 };
 
 struct kmodsel_firmware {
@@ -98,6 +102,9 @@ enum kmodsel_class {
 
 /* Classifies a module path relative to the module dir ("kernel/fs/ext4/ext4.ko"). */
 enum kmodsel_class kmodsel_classify(const char *relpath);
+
+/* The same, with the rule's prefix (under kernel/) that decided, or NULL. */
+enum kmodsel_class kmodsel_classify_rule(const char *relpath, const char **prefix);
 
 /* Walks a modinfo "softdep" value ("pre: a b post: c"). fn gets each name with
  * post = false/true; a non-zero return stops and is returned. Returns 0 or -EBADMSG

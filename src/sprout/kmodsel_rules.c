@@ -88,11 +88,13 @@ static const struct rule rules[] = {
 	{ "drivers/hid/hid-apple.ko", KMODSEL_GENERIC },
 	{ "drivers/hid/hid-logitech-", KMODSEL_GENERIC }, /* Unifying receivers */
 	{ "drivers/hid/hid-microsoft.ko", KMODSEL_GENERIC },
-	/* network, for NFS roots: virtual NICs and the common vendors' families; the
-	 * rest (and Mellanox's 4 MB mlx5) only host-only or by --add-modules */
+	/* network, for NFS roots: virtual NICs, the common vendors' families and the
+	 * datacenter NICs a diskless farm boots from (Intel i40e/ice, Broadcom bnxt_en,
+	 * Mellanox ConnectX-4 and later, mlx5: 4 MB); the rest (ConnectX-3's mlx4 among
+	 * them) only host-only or by --add-modules */
 	{ "drivers/net/ethernet/", KMODSEL_HOST },
 	{ "drivers/net/ethernet/intel/", KMODSEL_GENERIC },
-	{ "drivers/net/ethernet/intel/ice/", KMODSEL_HOST },   /* E810 100G, 1.9 MB */
+	{ "drivers/net/ethernet/mellanox/mlx5/core/", KMODSEL_GENERIC },
 	{ "drivers/net/ethernet/intel/fm10k/", KMODSEL_HOST }, /* switch silicon */
 	{ "drivers/net/ethernet/realtek/", KMODSEL_GENERIC },
 	{ "drivers/net/ethernet/broadcom/", KMODSEL_GENERIC },
@@ -137,9 +139,16 @@ static const struct rule rules[] = {
 
 enum kmodsel_class kmodsel_classify(const char *relpath)
 {
+	return kmodsel_classify_rule(relpath, NULL);
+}
+
+enum kmodsel_class kmodsel_classify_rule(const char *relpath, const char **prefix)
+{
 	enum kmodsel_class cls = KMODSEL_NONE;
 	size_t best = 0;
 
+	if (prefix)
+		*prefix = NULL;
 	if (strncmp(relpath, "kernel/", 7) != 0)
 		return KMODSEL_NONE;
 	relpath += 7;
@@ -149,6 +158,8 @@ enum kmodsel_class kmodsel_classify(const char *relpath)
 		if (n > best && !strncmp(relpath, rules[i].prefix, n)) {
 			best = n;
 			cls = rules[i].cls;
+			if (prefix)
+				*prefix = rules[i].prefix;
 		}
 	}
 	return cls;

@@ -20,6 +20,7 @@
 #include "fileio.h"
 #include "image.h"
 #include "inspect.h"
+#include "listmods.h"
 #include "parse.h"
 #include "pxe.h"
 #include "rank.h"
@@ -98,6 +99,16 @@ static const char usage_build[] =
 	"  --config FILE        read settings from FILE only (default: CONFDIR/sprout.conf\n"
 	"                       then CONFDIR/conf.d/[*].conf; CONFDIR is /etc/sprout or\n"
 	"                       $SPROUT_CONFDIR)\n"
+	"  --no-microcode       no early microcode archive in front of the image (by\n"
+	"                       default: FIRMWARE-DIR/intel-ucode and amd-ucode files, all\n"
+	"                       of them, or --host-only this CPU's)\n"
+	"  --cpuinfo FILE       the CPU description --host-only reads (default\n"
+	"                       /proc/cpuinfo)\n"
+	"  --modprobe-conf PATH a modprobe.d file or directory whose options, blacklist\n"
+	"                       and softdep lines for the image's modules are carried\n"
+	"                       (repeatable; --host-only reads /etc/modprobe.d without it)\n"
+	"  --list-modules       print each module (and firmware file) the image would\n"
+	"                       hold and why, and write nothing (-o not needed)\n"
 	"  -v, --verbose        list every firmware file that is missing\n"
 	"  -q, --quiet          errors only: no notes, warnings or summary\n"
 	"\n"
@@ -146,6 +157,7 @@ enum {
 	OPT_KVER = OPT_FIRST, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
 	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_PROC, OPT_DEVICES_CONF, OPT_HELP,
+	OPT_NO_MICROCODE, OPT_CPUINFO, OPT_LIST_MODULES, OPT_MODPROBE_CONF,
 };
 
 static const struct option build_options[] = {
@@ -172,6 +184,10 @@ static const struct option build_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "no-microcode", no_argument, NULL, OPT_NO_MICROCODE },
+	{ "cpuinfo", required_argument, NULL, OPT_CPUINFO },
+	{ "list-modules", no_argument, NULL, OPT_LIST_MODULES },
+	{ "modprobe-conf", required_argument, NULL, OPT_MODPROBE_CONF },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -179,8 +195,10 @@ static const struct option build_options[] = {
 struct cli {
 	struct settings set;
 	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab, *proc,
-		   *devices_conf;
-	bool verbose, quiet, help;
+		   *devices_conf, *cpuinfo;
+	bool verbose, quiet, help, no_microcode, list_modules;
+	const char *modprobe_conf[MODPROBE_MAX_FILES];
+	size_t n_modprobe_conf;
 };
 
 static const char *const setting_key[] = {
@@ -212,6 +230,14 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	case OPT_CRYPTTAB: c->crypttab = arg; return 0;
 	case OPT_PROC: c->proc = arg; return 0;
 	case OPT_DEVICES_CONF: c->devices_conf = arg; return 0;
+	case OPT_NO_MICROCODE: c->no_microcode = true; return 0;
+	case OPT_CPUINFO: c->cpuinfo = arg; return 0;
+	case OPT_LIST_MODULES: c->list_modules = true; return 0;
+	case OPT_MODPROBE_CONF:
+		if (c->n_modprobe_conf == MODPROBE_MAX_FILES)
+			return usage_error("--modprobe-conf %s: too many", arg);
+		c->modprobe_conf[c->n_modprobe_conf++] = arg;
+		return 0;
 	case OPT_ADD_BINARY:
 		/* one path per flag: a path may hold spaces, unlike the file's list */
 		if (settings_add_binary(&c->set, arg) < 0)
@@ -437,6 +463,32 @@ static void report_warnings(const struct kmodsel *sel, const char *fwdir, bool v
 		sel->missing[0].module);
 }
 
+static void report_microcode(const struct microcode_report *m, bool off, FILE *out)
+{
+	if (m->bytes)
+		fprintf(out, "sprout: early microcode in front: %s, %zu file(s), %zu bytes "
+		       "(uncompressed)\n", m->vendors, m->files, m->bytes);
+	else if (m->note[0])
+		fprintf(stderr, "sprout: note: %s\n", m->note);
+	else if (!off)
+		fprintf(stderr, "sprout: note: no early microcode (no intel-ucode or amd-ucode "
+			"files found; Debian: intel-microcode, amd64-microcode)\n");
+}
+
+static void report_modprobe(const struct modprobe_plan *p)
+{
+	for (const char *s = p->notes; *s;) {
+		size_t n = strcspn(s, "\n");
+
+		fprintf(stderr, "sprout: note: %.*s\n", (int)n, s);
+		s += n + (s[n] == '\n');
+	}
+	if (p->options || p->blacklist || p->softdep)
+		fprintf(stderr, "sprout: modprobe.d: %zu options, %zu blacklist, %zu softdep "
+			"line(s) carried for the image's modules\n", p->options, p->blacklist,
+			p->softdep);
+}
+
 static int run_build(const struct cli *c, struct settings *set)
 {
 	struct build_report rep;
@@ -462,6 +514,11 @@ static int run_build(const struct cli *c, struct settings *set)
 		.with = set->with,
 		.include = (const char *const *)set->include,
 		.n_include = set->n_include,
+		.no_microcode = c->no_microcode,
+		.cpuinfo = c->cpuinfo,
+		.list_only = c->list_modules,
+		.modprobe_conf = c->modprobe_conf,
+		.n_modprobe_conf = c->n_modprobe_conf,
 	};
 	char err[1024], *path = tool_path();
 	int r = source_date_epoch(&o.mtime);
@@ -514,12 +571,22 @@ static int run_build(const struct cli *c, struct settings *set)
 		build_report_free(&rep);
 		return EXIT_FAIL;
 	}
+	if (o.list_only) {
+		r = listmods_print(rep.sel, stdout);
+		fprintf(stderr, "sprout: --list-modules: %zu modules, %zu firmware files (%zu "
+			"missing); no image written\n", rep.sel->n_mods, rep.sel->n_fw,
+			rep.sel->n_missing);
+		build_report_free(&rep);
+		return r < 0 ? EXIT_FAIL : EXIT_OK;
+	}
 	if (c->quiet) {
 		build_report_free(&rep);
 		return EXIT_OK;
 	}
 	report_stack(&rep, o.host_only);
 	report_warnings(rep.sel, c->firmware_dir ? c->firmware_dir : "/lib/firmware", c->verbose);
+	report_microcode(&rep.microcode, o.no_microcode, to_stdout ? stderr : stdout);
+	report_modprobe(&rep.modprobe);
 	fprintf(to_stdout ? stderr : stdout, "sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
 	       "%zu entries, %zu bytes (%s of %zu)\n", to_stdout ? "standard output" : c->output, rep.sel->n_mods, rep.sel->n_fw,
 	       rep.binaries, rep.entries, rep.image_bytes,
@@ -541,7 +608,7 @@ static int cmd_build(int argc, char **argv)
 		fputs(usage_build, stdout);
 		goto out;
 	}
-	if (r == 0 && !c.output)
+	if (r == 0 && !c.output && !c.list_modules)
 		r = usage_error("build: %s", "-o FILE is required");
 	if (r == 0)
 		r = load_settings(&c, &set);

@@ -26,9 +26,11 @@
 #include <unistd.h>
 
 #include "base/errmsg.h"
+#include "bzimage.h"
 #include "compress.h"
 #include "fileio.h"
 #include "image.h"
+#include "vermagic.h"
 
 #define PXE_MAX_KERNEL ((size_t)512 << 20) /* far above any kernel; a wrong file is refused */
 #define PXE_MAX_IMAGE ((size_t)4 << 30)    /* the kernel cannot unpack more either */
@@ -313,21 +315,60 @@ static bool looks_like_bzimage(const struct input *in)
 	return in->len > 0x206 && !memcmp(in->data + 0x202, "HdrS", 4);
 }
 
-static int find_init(const struct cpio_entry *e, void *ctx)
+/* What the image holds that the kernel must agree with: /init, and the release
+ * etc/sprout/image names (sprout build writes it; "" in another image). */
+struct image_facts {
+	bool init;
+	char kver[BZIMAGE_MAX_VERSION];
+};
+
+static int find_facts(const struct cpio_entry *e, void *ctx)
 {
+	struct image_facts *f = ctx;
 	const char *name = e->name;
 
-	(void)ctx;
 	while (name[0] == '.' && name[1] == '/')
 		name += 2;
 	while (name[0] == '/')
 		name++;
-	return strcmp(name, "init") == 0 ? 1 : 0;
+	if (strcmp(name, "init") == 0)
+		f->init = true;
+	if (strcmp(name, "etc/sprout/image") == 0 && e->size > 5 &&
+	    !memcmp(e->data, "kver=", 5)) {
+		const char *v = (const char *)e->data + 5;
+		const char *nl = memchr(v, '\n', e->size - 5);
+		size_t n = nl ? (size_t)(nl - v) : e->size - 5;
+
+		if (vermagic_release(v, n, f->kver, sizeof(f->kver)) < 0)
+			f->kver[0] = '\0';
+	}
+	return 0;
+}
+
+/* The kernel is a bzImage, of the release the image was built for. */
+static int check_kernel(const struct input *kernel, const struct image_facts *f,
+			const struct pxe_opts *o, char *err, size_t errsz)
+{
+	char release[BZIMAGE_MAX_VERSION]; /* printable, no spaces: vermagic_release */
+	const char *why = NULL;
+	int r = bzimage_release(kernel->data, kernel->len, release, sizeof(release), &why);
+
+	if (r < 0)
+		return errmsg(err, errsz, -EINVAL, "--kernel %s: not a bootable x86 kernel: %s "
+			      "(expected a bzImage, e.g. /boot/vmlinuz-KVER)", o->kernel,
+			      why ? why : strerror(-r));
+	if (f->kver[0] && strcmp(f->kver, release) != 0)
+		return errmsg(err, errsz, -EINVAL, "--kernel %s is release %s, but --image %s "
+			      "was built for %s (its modules would not load): give the kernel "
+			      "of %s, or build the image with --kver %s", o->kernel, release,
+			      o->image, f->kver, f->kver, release);
+	return 0;
 }
 
 static int check_inputs(const struct input *kernel, const struct input *image,
 			const struct pxe_opts *o, char *err, size_t errsz)
 {
+	struct image_facts facts = { 0 };
 	char why[512];
 	int kind = compress_detect(kernel->data, kernel->len);
 	int r;
@@ -337,9 +378,9 @@ static int check_inputs(const struct input *kernel, const struct input *image,
 			    "(expected e.g. /boot/vmlinuz-KVER; are --kernel and --image swapped?)",
 			    o->kernel, compress_name((enum compress_kind)kind));
 	why[0] = '\0';
-	r = image_walk(image->data, image->len, find_init, NULL, why, sizeof(why));
-	if (r == 1)
-		return 0;
+	r = image_walk(image->data, image->len, find_facts, &facts, why, sizeof(why));
+	if (r == 0 && facts.init)
+		return check_kernel(kernel, &facts, o, err, errsz);
 	if (r == 0)
 		return errmsg(err, errsz, -EINVAL, "--image %s: an initramfs without /init (expected "
 			    "an image made by sprout build)", o->image);

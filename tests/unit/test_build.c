@@ -1195,10 +1195,13 @@ static void test_include(void **state)
 	list_image(out, &l);
 	assert_string_equal(l.key, "0123456789abcdef");
 	assert_int_equal(l.key_mode, S_IFREG | 0600);
-	/* errors: a directory, a missing file, a DST above / or the root itself */
-	snprintf(spec, sizeof(spec), "%s:/etc/x", f->dir);
+	/* errors: a fifo, a missing file, a DST above / or the root itself (a directory
+	 * is included whole: test_buildcheck) */
+	snprintf(spec, sizeof(spec), "%s/fifo", f->dir);
+	assert_int_equal(mkfifo(spec, 0600), 0);
+	snprintf(spec, sizeof(spec), "%s/fifo:/etc/x", f->dir);
 	assert_int_equal(build(&o, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "not a regular file"));
+	assert_non_null(strstr(err, "not a regular file or a directory"));
 	snprintf(spec, sizeof(spec), "%s/nothere", f->dir);
 	assert_int_equal(build(&o, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "nothere"));

@@ -189,24 +189,39 @@ static void put(const char *path, const void *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* An uncompressed newc image holding the given file. */
-static void put_image(const char *path, const char *name)
+/* An uncompressed newc image holding the given file (and etc/sprout/image naming kver,
+ * when not NULL). */
+static void put_image_kver(const char *path, const char *name, const char *kver)
 {
 	struct cpio_buf b;
 	struct cpio_entry e = { .name = name, .mode = 0100755, .nlink = 1,
 				.data = (const uint8_t *)"#!/bin/sh\n", .size = 10 };
+	char meta[128];
 
 	cpio_buf_init(&b);
+	if (kver) {
+		struct cpio_entry m = { .name = "etc/sprout/image", .mode = 0100644, .nlink = 1,
+					.data = (const uint8_t *)meta };
+
+		m.size = (size_t)snprintf(meta, sizeof(meta), "kver=%s\nmode=generic\n", kver);
+		assert_int_equal(cpio_write_entry(&b, &m), 0);
+	}
 	assert_int_equal(cpio_write_entry(&b, &e), 0);
 	assert_int_equal(cpio_write_trailer(&b), 0);
 	put(path, b.data, b.len);
 	cpio_buf_free(&b);
 }
 
+static void put_image(const char *path, const char *name)
+{
+	put_image_kver(path, name, NULL);
+}
+
 static int setup(void **state)
 {
 	struct scratch *s = calloc(1, sizeof(*s));
 	static uint8_t kernel[4096];
+	char path[160];
 
 	assert_non_null(s);
 	strcpy(s->dir, "/tmp/sprout-test-pxe.XXXXXX");
@@ -221,9 +236,23 @@ static int setup(void **state)
 	kernel[0] = 'M';
 	kernel[1] = 'Z';
 	memcpy(kernel + 0x202, "HdrS", 4);
+	kernel[0x206] = 0x0f; /* boot protocol 2.15 */
+	kernel[0x207] = 0x02;
+	kernel[0x20e] = 0x00; /* version string at 0x200 + 0x200 */
+	kernel[0x20f] = 0x02;
+	kernel[0x211] = 0x01; /* loaded high: a bzImage */
+	memcpy(kernel + 0x400, "6.1.0-test-amd64 (builder@example) #1 SMP", 42);
 	put(s->kernel, kernel, sizeof(kernel));
 	put_image(s->image, "init");
 	put_image(s->noinit, "bin/sh");
+	snprintf(path, sizeof(path), "%s/other.img", s->dir);
+	put_image_kver(path, "init", "6.1.0-other-amd64");
+	snprintf(path, sizeof(path), "%s/same.img", s->dir);
+	put_image_kver(path, "init", "6.1.0-test-amd64");
+	snprintf(path, sizeof(path), "%s/notbz", s->dir);
+	kernel[0x202] = 'X'; /* no boot header: e.g. a vmlinux, or a kernel of another arch */
+	put(path, kernel, sizeof(kernel));
+	kernel[0x202] = 'H';
 	put(s->empty, "", 0);
 	*state = s;
 	return 0;
@@ -342,6 +371,12 @@ static const struct write_bad write_bads[] = {
 	{ 1, "%s/bzImage", -EINVAL, "--image %s/bzImage: a kernel, not an initramfs (are "
 				    "--kernel and --image swapped?)" },
 	{ 1, "%s/noinit.img", -EINVAL, "--image %s/noinit.img: an initramfs without /init" },
+	{ 0, "%s/notbz", -EINVAL, "--kernel %s/notbz: not a bootable x86 kernel: no x86 boot "
+				  "header (\"HdrS\" at 0x202) (expected a bzImage" },
+	{ 1, "%s/other.img", -EINVAL, "is release 6.1.0-test-amd64, but --image %s/other.img was "
+				      "built for 6.1.0-other-amd64 (its modules would not load): "
+				      "give the kernel of 6.1.0-other-amd64, or build the image "
+				      "with --kver 6.1.0-test-amd64" },
 	{ 2, "%s/bzImage/sub", -ENOTDIR, "%s/bzImage: exists and is not a directory" },
 	{ 2, "", -EINVAL, "--out \"\": empty path" },
 	{ 3, "ro\nrw", -EINVAL, "kernel command line: a line break at column 3" },
@@ -379,6 +414,21 @@ static void test_write_bad(void **state)
 				   sizeof(err)), -EINVAL);
 }
 
+/* An image that names the kernel's own release is accepted. */
+static void test_write_same_release(void **state)
+{
+	struct scratch *s = *state;
+	char err[1024], image[160];
+	struct pxe_report rep;
+
+	snprintf(image, sizeof(image), "%s/same.img", s->dir);
+	struct pxe_opts o = { .kernel = s->kernel, .image = image, .out_dir = s->out };
+
+	err[0] = '\0';
+	assert_int_equal(pxe_write(&o, &rep, err, sizeof(err)), 0);
+	assert_true(rep.written[PXE_FILE_KERNEL]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test_setup_teardown(test_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_bad, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_same_release, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
