@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "base/escape.h"
@@ -20,6 +21,7 @@
 #include "pxe.h"
 #include "rank.h"
 #include "settings.h"
+#include "update.h"
 
 /* LIBDIR/sprout of the build (the Makefile passes it from PREFIX): the last place
  * sprout-init is looked for. */
@@ -36,6 +38,7 @@ static const char usage_main[] =
 	"       sprout pxe --image FILE --kernel FILE --out DIR [--cmdline \"ARGS\"]\n"
 	"                                                   write a PXE/iPXE boot root\n"
 	"       sprout rank SERVERS MAC...                  the NFS server order of each machine\n"
+	"       sprout update [-k KVER|all]                 rebuild /boot/initrd.img-KVER\n"
 	"       sprout help [build|pxe]   sprout --help   sprout --version\n";
 
 static const char usage_build[] =
@@ -45,7 +48,8 @@ static const char usage_build[] =
 	"modules the boot may need with their index files and firmware, and optionally\n"
 	"a rescue shell and tools with their libraries.\n"
 	"\n"
-	"  --kver KVER          kernel release the image is for (as `uname -r` prints)\n"
+	"  --kver KVER          kernel release the image is for (as `uname -r` prints;\n"
+	"                       default: the running kernel's)\n"
 	"  --moddir DIR         its modules (default /lib/modules/KVER)\n"
 	"  -o, --output FILE    image to write (replaced atomically)\n"
 	"  --generic            modules for any machine: storage, RAID/dm, virtio, USB\n"
@@ -287,8 +291,12 @@ static int complete(struct settings *set)
 {
 	char path[PATH_MAX];
 
-	if (!set->kver)
-		return usage_error("build: %s (or kver= in sprout.conf)", "--kver KVER is required");
+	if (!set->kver) {
+		struct utsname un;
+
+		if (uname(&un) < 0 || !(set->kver = strdup(un.release)))
+			return usage_error("build: %s (or kver= in sprout.conf)", "--kver KVER is required");
+	}
 	if (!set->moddir) {
 		if (snprintf(path, sizeof(path), "/lib/modules/%s", set->kver) >= (int)sizeof(path))
 			return usage_error("--kver %s: too long", set->kver);
@@ -612,6 +620,8 @@ int main(int argc, char **argv)
 		return cmd_pxe(argc - 1, argv + 1);
 	if (!strcmp(cmd, "rank"))
 		return cmd_rank(argc - 1, argv + 1);
+	if (!strcmp(cmd, "update"))
+		return cmd_update(argc - 1, argv + 1);
 	fprintf(stderr, "sprout: unknown command \"%s\"\n", cmd);
 	fputs(usage_main, stderr);
 	return EXIT_USAGE;
