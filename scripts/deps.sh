@@ -17,6 +17,8 @@ PACKAGES=(
   # tests: storage stacks (the test disks are built in a QEMU guest with these tools; images
   # built with --with luks,lvm,md copy them from the host)
   cryptsetup-bin mdadm lvm2
+  # tests: a real Debian 12 root (scripts/test-debian-root.sh)
+  debootstrap
 )
 
 missing=()
