@@ -184,6 +184,23 @@ install: all
 	install -D -m 0644 docs/man/sprout-init.8 $(DESTDIR)$(MANDIR)/man8/sprout-init.8
 	install -D -m 0644 docs/man/sprout-image.5 $(DESTDIR)$(MANDIR)/man5/sprout-image.5
 
+# install-hooks: what makes sprout the system's initramfs generator (the Debian package
+# installs it; `make install` alone does not): the kernel hooks that build
+# /boot/initrd.img-KVER when a kernel is installed and remove it with the kernel, the
+# kernel-install(8) plugin, and the example /etc/sprout/sprout.conf (every key commented).
+SYSCONFDIR ?= /etc
+KERNELINSTALLDIR ?= /usr/lib/kernel/install.d
+HOOKS := $(SYSCONFDIR)/kernel/postinst.d/sprout $(SYSCONFDIR)/kernel/postrm.d/sprout \
+	$(KERNELINSTALLDIR)/50-sprout.install $(SYSCONFDIR)/sprout/sprout.conf
+.PHONY: install-hooks uninstall-hooks
+install-hooks:
+	install -D -m 0755 dist/kernel/postinst.d/sprout $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/sprout
+	install -D -m 0755 dist/kernel/postrm.d/sprout $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/sprout
+	install -D -m 0755 dist/kernel/install.d/50-sprout.install $(DESTDIR)$(KERNELINSTALLDIR)/50-sprout.install
+	install -D -m 0644 dist/sprout.conf $(DESTDIR)$(SYSCONFDIR)/sprout/sprout.conf
+uninstall-hooks:
+	rm -f $(addprefix $(DESTDIR),$(HOOKS))
+
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	rmdir $(DESTDIR)$(LIBDIR)/sprout 2>/dev/null || true
