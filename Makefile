@@ -1,5 +1,5 @@
-# sprout — plain GNU make. Targets: all, check, unit, e2e, fuzz, lint, bench, demo, install,
-# uninstall, clean.
+# sprout — plain GNU make. Targets: all, check, check-package, unit, e2e, fuzz, lint, bench,
+# demo, install, install-hooks, uninstall, clean.
 #
 # Sources are found by directory, so adding a module is adding a file:
 #   src/lib/**.c    pure code shared by both programs (parsers, formats, the base helpers)
@@ -159,6 +159,12 @@ check: deps
 .PHONY: check-unit
 check-unit: all unit $(FUZZ_BIN)
 	tests/run.sh --no-e2e
+
+# make check-package: the Debian package on a debootstrapped Debian 12 (tests/e2e/test_package.sh;
+# make check runs it too): build, lintian, install, kernel hooks, two QEMU boots, switch back.
+.PHONY: check-package
+check-package: deps all
+	E2E_ONLY=test_package.sh tests/run.sh --e2e-only --strict
 
 e2e: all unit tools
 	tests/run.sh --e2e-only --strict

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages `make check-package` installs into its Debian 12 root, without any
 # network at test time: the test kernel's linux-image package, a second kernel (the ABI
-# before it, else any other), initramfs-tools, and whatever of their dependencies the root
-# (scripts/test-debian-root.sh) lacks. Downloaded with the host's apt (apt-get
+# before it, else any other), initramfs-tools and zstd, and whatever of their dependencies
+# the root (scripts/test-debian-root.sh) lacks. Downloaded with the host's apt (apt-get
 # --download-only against the root's dpkg status) into
 # $SPROUT_PACKAGE_DEBS_DIR (default /var/cache/sprout/package-debs)/KEY/, KEY a hash of
 # this script, the root's directory (its own key) and the package versions apt offers.
@@ -44,7 +44,9 @@ if [ -z "$kver2" ]; then
 		sed 's/^linux-image-//' | grep -vxF "$kver1" | sort -V | tail -n1)
 fi
 [ -n "$kver2" ] || die "apt knows no second linux-image-*-$flavour besides $kver1 (apt-get update?)"
-pkgs=("linux-image-$kver1" "linux-image-$kver2" initramfs-tools)
+# zstd: initramfs-tools recommends it (apt installs recommends by default) and compresses
+# with it (without it: gzip, and a warning)
+pkgs=("linux-image-$kver1" "linux-image-$kver2" initramfs-tools zstd)
 
 inputs=$(
 	sha256sum <"$0" | cut -d' ' -f1
