@@ -200,12 +200,16 @@ static int do_kernel(const struct update_opts *o, const char *kver)
 		return -1;
 	}
 	if (o->remove) {
-		if (unlink(image) < 0 && errno != ENOENT) {
-			fprintf(stderr, "sprout: update: cannot remove %s: %s\n", image, strerror(errno));
-			return -1;
+		if (unlink(image) == 0) {
+			printf("sprout: update: removed %s\n", image);
+			return 0;
 		}
-		printf("sprout: update: removed %s\n", image);
-		return 0;
+		if (errno == ENOENT) {
+			printf("sprout: update: no %s to remove\n", image);
+			return 0;
+		}
+		fprintf(stderr, "sprout: update: cannot remove %s: %s\n", image, strerror(errno));
+		return -1;
 	}
 	printf("sprout: update: building %s\n", image);
 	if (build_one(o, kver, image) < 0) {
