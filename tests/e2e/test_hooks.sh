@@ -135,7 +135,7 @@ printf 'nosuchkey=1\n' >"$T/unknown.conf"
 "$BIN/sprout" build --config "$T/unknown.conf" -o "$T/u.img" 2>"$T/unknown.err" || true
 known=$(sed -n 's/.*(known: \(.*\))$/\1/p' "$T/unknown.err" | tr ' ' '\n' | sort)
 example=$(sed -n 's/^#\([a-z_]*\)=.*/\1/p' "$REPO/dist/sprout.conf" | sort)
-check conf-example-keys "example keys [$(echo $example)] differ from the known [$(echo $known)]" \
+check conf-example-keys "example keys [$(tr '\n' ' ' <<<"$example")] differ from the known [$(tr '\n' ' ' <<<"$known")]" \
 	bash -c "[ -n '$known' ] && [ '$known' = '$example' ] && grep -q 'unknown.conf:1: unknown key' '$T/unknown.err'"
 sed 's/^#\([a-z_]*=\)/\1/' "$REPO/dist/sprout.conf" >"$T/all.conf"
 rc=0
