@@ -42,7 +42,7 @@ else
 		bash -c "[ $rc = 0 ] && ls '$T'/src/sprout_*_*.deb >/dev/null"
 	[ $rc = 0 ] || { tail -n 30 "$T/dpkg-buildpackage.log" >&2; exit 1; }
 	echo "package: built in $((SECONDS - start)) s: $(cd "$T/src" && ls sprout_*.deb)" >&2
-	DEB=$(ls "$T"/src/sprout_*_*.deb | grep -v dbgsym)
+	for f in "$T"/src/sprout_*_*.deb; do DEB=$f; done
 	# lintian: no tag left but the overridden ones (each explained in
 	# debian/sprout.lintian-overrides)
 	lintian --pedantic "$T"/src/sprout_*.changes >"$T/lintian.out" 2>&1 || true
@@ -107,9 +107,14 @@ rdeb() { (cd "$R/tmp/debs" && ls "$1"_*.deb | sed 's|^|/tmp/debs/|'); }
 
 # The starting point: the test kernel with initramfs-tools, as Debian installs it.
 rc=0
-(cd "$R/tmp/debs" && ls ./*.deb) | grep -v -e "linux-image-" -e "^\./${RDEB##*/}$" |
-	sed 's|^\.|/tmp/debs|' >"$T/base.list"
-in_root dpkg -i $(cat "$T/base.list") >"$T/base.log" 2>&1 &&
+base=()
+for f in "$R"/tmp/debs/*.deb; do
+	case ${f##*/} in
+	linux-image-* | "${RDEB##*/}") ;;
+	*) base+=("/tmp/debs/${f##*/}") ;;
+	esac
+done
+in_root dpkg -i "${base[@]}" >"$T/base.log" 2>&1 &&
 	in_root dpkg -i "$(rdeb "linux-image-$K1")" >>"$T/base.log" 2>&1 || rc=$?
 check package-start "the test kernel with initramfs-tools did not install (rc $rc)" \
 	bash -c "[ $rc = 0 ] && [ -s '$R/boot/initrd.img-$K1' ]"
