@@ -1,5 +1,5 @@
-# sprout — plain GNU make. Targets: all, check, unit, e2e, fuzz, lint, bench, demo, install,
-# uninstall, clean.
+# sprout — plain GNU make. Targets: all, check, check-package, unit, e2e, fuzz, lint, bench,
+# demo, install, install-hooks, uninstall, clean.
 #
 # Sources are found by directory, so adding a module is adding a file:
 #   src/lib/**.c    pure code shared by both programs (parsers, formats, the base helpers)
@@ -171,6 +171,12 @@ check: deps
 check-unit: all unit $(FUZZ_BIN)
 	tests/run.sh --no-e2e
 
+# make check-package: the Debian package on a debootstrapped Debian 12 (tests/e2e/test_package.sh;
+# make check runs it too): build, lintian, install, kernel hooks, two QEMU boots, switch back.
+.PHONY: check-package
+check-package: deps all
+	E2E_ONLY=test_package.sh tests/run.sh --e2e-only --strict
+
 e2e: all unit tools
 	tests/run.sh --e2e-only --strict
 
@@ -198,6 +204,23 @@ install: all
 	install -D -m 0644 docs/man/sprout-image.5 $(DESTDIR)$(MANDIR)/man5/sprout-image.5
 	install -D -m 0644 docs/man/devices.conf.5 $(DESTDIR)$(MANDIR)/man5/devices.conf.5
 	install -D -m 0644 scripts/completion/sprout.bash $(DESTDIR)$(BASHCOMPDIR)/sprout
+
+# install-hooks: what makes sprout the system's initramfs generator (the Debian package
+# installs it; `make install` alone does not): the kernel hooks that build
+# /boot/initrd.img-KVER when a kernel is installed and remove it with the kernel, the
+# kernel-install(8) plugin, and the example /etc/sprout/sprout.conf (every key commented).
+SYSCONFDIR ?= /etc
+KERNELINSTALLDIR ?= /usr/lib/kernel/install.d
+HOOKS := $(SYSCONFDIR)/kernel/postinst.d/sprout $(SYSCONFDIR)/kernel/postrm.d/sprout \
+	$(KERNELINSTALLDIR)/50-sprout.install $(SYSCONFDIR)/sprout/sprout.conf
+.PHONY: install-hooks uninstall-hooks
+install-hooks:
+	install -D -m 0755 dist/kernel/postinst.d/sprout $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/sprout
+	install -D -m 0755 dist/kernel/postrm.d/sprout $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/sprout
+	install -D -m 0755 dist/kernel/install.d/50-sprout.install $(DESTDIR)$(KERNELINSTALLDIR)/50-sprout.install
+	install -D -m 0644 dist/sprout.conf $(DESTDIR)$(SYSCONFDIR)/sprout/sprout.conf
+uninstall-hooks:
+	rm -f $(addprefix $(DESTDIR),$(HOOKS))
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

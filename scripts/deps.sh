@@ -21,6 +21,9 @@ PACKAGES=(
   cryptsetup-bin mdadm lvm2
   # tests: a real Debian 12 root (scripts/test-debian-root.sh)
   debootstrap
+  # tests: the Debian package (make check-package, tests/e2e/test_package.sh): dpkg-buildpackage
+  # (dpkg-dev), dh, lintian; ~40 MB with lintian's Perl modules
+  dpkg-dev debhelper lintian fakeroot
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "analyze.h"
@@ -27,6 +28,7 @@
 #include "settings.h"
 #include "wrapper_install.h"
 #include "snapshot.h"
+#include "update.h"
 
 /* LIBDIR/sprout of the build (the Makefile passes it from PREFIX): the last place
  * sprout-init is looked for. */
@@ -49,6 +51,7 @@ static const char usage_main[] =
 	"       sprout wrapper install|uninstall --root DIR sprout-init as DIR's /sbin/init\n"
 	"       sprout devices snapshot [--dev DIR] [--rules FILE] [--root DIR]\n"
 	"                                                   /dev owners and modes the rules do not give, as rules\n"
+	"       sprout update [-k KVER|all]                 rebuild /boot/initrd.img-KVER\n"
 	"       sprout analyze [--svg OUT] [--json] [FILE]  where the boot's time went\n"
 	"       sprout help [COMMAND]   sprout COMMAND --help   sprout --version\n";
 
@@ -59,7 +62,8 @@ static const char usage_build[] =
 	"modules the boot may need with their index files and firmware, and optionally\n"
 	"a rescue shell and tools with their libraries.\n"
 	"\n"
-	"  --kver KVER          kernel release the image is for (as `uname -r` prints)\n"
+	"  --kver KVER          kernel release the image is for (as `uname -r` prints;\n"
+	"                       default: the running kernel's)\n"
 	"  --moddir DIR         its modules (default /lib/modules/KVER)\n"
 	"  -o, --output FILE    image to write (replaced atomically); - for standard output\n"
 	"  --generic            modules for any machine: storage, RAID/dm, virtio, USB\n"
@@ -340,8 +344,12 @@ static int complete(struct settings *set)
 {
 	char path[PATH_MAX];
 
-	if (!set->kver)
-		return usage_error("build: %s (or kver= in sprout.conf)", "--kver KVER is required");
+	if (!set->kver) {
+		struct utsname un;
+
+		if (uname(&un) < 0 || !(set->kver = strdup(un.release)))
+			return usage_error("build: %s (or kver= in sprout.conf)", "--kver KVER is required");
+	}
 	if (!set->moddir) {
 		if (snprintf(path, sizeof(path), "/lib/modules/%s", set->kver) >= (int)sizeof(path))
 			return usage_error("--kver %s: too long", set->kver);
@@ -820,6 +828,7 @@ static const struct command {
 	{ "info", inspect_info },     { "diff", inspect_diff },   { "extract", cmd_extract },
 	{ "pxe", cmd_pxe },           { "rank", cmd_rank },       { "analyze", analyze_cmd },
 	{ "wrapper", cmd_wrapper },   { "devices", cmd_devices },
+	{ "update", cmd_update },
 };
 
 static const struct command *find_command(const char *name)
