@@ -46,7 +46,7 @@ check crypttab-words "the build did not turn the crypttab entry into rd.luks.nam
 	grep -qE "rd\.luks\.name=$U_LUKS=$NAME .*rd\.luks\.key=$KEY|rd\.luks\.key=$KEY.*rd\.luks\.name=$U_LUKS=$NAME" <<<"$out"
 check crypttab-fsck "host-only did not add fsck for the ext4 root" \
 	grep -qE 'host-only: the root .*adding --with [a-z,]*fsck' <<<"$out"
-listing=$("$E2E_REPO/build/sprout" ls "$IMG")
+listing=$("$E2E_REPO/build/sprout" ls --long "$IMG")
 check crypttab-key-in-image "the key file is not in the image at ${KEY#/}, mode 0600" \
 	grep -qE "^-rw------- .* ${KEY#/}\$" <<<"$listing"
 check crypttab-tools "the image has no /sbin/cryptsetup or /sbin/e2fsck" \

@@ -20,7 +20,7 @@ IMG=$R/boot/initrd.img-$KVER
 # `sprout update` at the scratch root
 hook() { env PATH="$BIN:/usr/bin:/bin" SPROUT_ROOT="$R" "$@"; }
 # (grep reads to the end: -q would cut the pipe, and pipefail would see sprout's SIGPIPE)
-is_sprout_image() { "$BIN/sprout" ls "$1" 2>/dev/null | grep ' etc/sprout/image$' >/dev/null; }
+is_sprout_image() { "$BIN/sprout" ls "$1" 2>/dev/null | grep -x 'etc/sprout/image' >/dev/null; }
 
 # postinst.d, as a kernel package's postinst runs it on "configure": the image appears,
 # and it is sprout's.

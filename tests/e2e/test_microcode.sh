@@ -22,7 +22,7 @@ head -c 1024 /dev/zero > "$FW/amd-ucode/microcode_amd_fam17h.bin"
 e2e_sprout_image "$IMG" --generic --firmware-dir "$FW" > "$E2E_TMP/build.out"
 check microcode-built "the build did not put microcode in front" \
 	grep -q 'early microcode in front: AuthenticAMD GenuineIntel, 2 file(s)' "$E2E_TMP/build.out"
-"$E2E_REPO/build/sprout" ls "$IMG" > "$E2E_TMP/ls.out"
+"$E2E_REPO/build/sprout" ls --long "$IMG" > "$E2E_TMP/ls.out"
 check microcode-ls "sprout ls does not mark the end of the early part" \
 	grep -q -- '^-- end of the uncompressed early part: [0-9]* bytes; a zstd archive' "$E2E_TMP/ls.out"
 

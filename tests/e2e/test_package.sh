@@ -87,7 +87,7 @@ installed() { [ "$(in_root dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "in
 not_installed() { ! installed "$1"; }
 switched_back() { installed initramfs-tools && not_installed sprout; }
 # sprout's image: sprout ls reads it and shows the image's own metadata file
-is_sprouts() { in_root sprout ls "$1" 2>/dev/null | grep ' etc/sprout/image$' >/dev/null; }
+is_sprouts() { in_root sprout ls "$1" 2>/dev/null | grep -x 'etc/sprout/image' >/dev/null; }
 
 mount_root
 # apt knows no archive, only the local files it is given: nothing is downloaded (with the
