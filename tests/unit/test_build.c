@@ -49,18 +49,6 @@ struct fixture {
 	bool real_modules;
 };
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -86,15 +74,15 @@ static int setup(void **state)
 	/* the parts' tools: any dynamic program does, under their names */
 	snprintf(f->tools, sizeof(f->tools), "%s/tools", f->dir);
 	snprintf(f->notools, sizeof(f->notools), "%s/notools", f->dir);
-	if (run("mkdir -p '%s' '%s' && for t in cryptsetup lvm mdadm e2fsck; do cp /bin/true \"%s/$t\"; done",
+	if (shell("mkdir -p '%s' '%s' && for t in cryptsetup lvm mdadm e2fsck; do cp /bin/true \"%s/$t\"; done",
 		f->tools, f->notools, f->tools) != 0)
 		return -1;
 	if (f->real_modules)
-		return run("mkdir -p '%s' && cd '%s' && cp --parents %s modules.builtin "
+		return shell("mkdir -p '%s' && cd '%s' && cp --parents %s modules.builtin "
 			   "modules.builtin.modinfo modules.order '%s' && /sbin/depmod -b '%s' '%s' && "
 			   "printf 'INIT\\177' > '%s' && printf '#!/bin/sh\\n' > '%s'", f->moddir,
 			   k.moddir, tree_modules, f->moddir, f->dir, f->kver, f->init, f->shell);
-	return run("mkdir -p '%s' && : > '%s/modules.builtin' && /sbin/depmod -b '%s' '%s'"
+	return shell("mkdir -p '%s' && : > '%s/modules.builtin' && /sbin/depmod -b '%s' '%s'"
 		   " 2>/dev/null && printf 'INIT\\177' > '%s' && printf '#!/bin/sh\\n' > '%s'",
 		   f->moddir, f->moddir, f->dir, f->kver, f->init, f->shell);
 }
@@ -104,7 +92,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	if (f && f->dir[0])
-		run("rm -rf '%s'", f->dir);
+		shell("rm -rf '%s'", f->dir);
 	free(f);
 	return 0;
 }
@@ -311,7 +299,7 @@ static void test_failures(void **state)
 	/* the output is a directory: the temporary file is written, the rename fails,
 	 * and the temporary file is removed */
 	snprintf(out, sizeof(out), "%s/adir", f->dir);
-	assert_int_equal(run("mkdir -p '%s/adir/x'", f->dir), 0);
+	assert_int_equal(shell("mkdir -p '%s/adir/x'", f->dir), 0);
 	o.output = out;
 	assert_true(build(&o, err, sizeof(err)) < 0);
 	assert_non_null(strstr(err, "adir"));
@@ -451,7 +439,7 @@ static int put(const char *dir, const char *rel, const char *text)
 	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (run("mkdir -p \"$(dirname '%s')\"", path) != 0 || !(fp = fopen(path, "w")))
+	if (shell("mkdir -p \"$(dirname '%s')\"", path) != 0 || !(fp = fopen(path, "w")))
 		return -1;
 	fputs(text, fp);
 	return fclose(fp);
@@ -467,12 +455,12 @@ static void machine(const struct fixture *f, const char *name, const char *mount
 	snprintf(sysfs, 256, "%s/%s/sys", f->dir, name);
 	snprintf(mpath, 256, "%s/%s/mounts", f->dir, name);
 	snprintf(rel, sizeof(rel), "%s/mounts", name);
-	assert_int_equal(run("rm -rf '%s' && mkdir -p '%s/devices'", sysfs, sysfs), 0);
+	assert_int_equal(shell("rm -rf '%s' && mkdir -p '%s/devices'", sysfs, sysfs), 0);
 	for (size_t i = 0; i < n; i += 2) {
 		size_t len = strlen(files[i]);
 
 		if (files[i][len - 1] == '/')
-			assert_int_equal(run("mkdir -p '%s/%s'", sysfs, files[i]), 0);
+			assert_int_equal(shell("mkdir -p '%s/%s'", sysfs, files[i]), 0);
 		else
 			assert_int_equal(put(sysfs, files[i], files[i + 1]), 0);
 	}
@@ -659,7 +647,7 @@ static void test_host_only_crypttab(void **state)
 	assert_non_null(strstr(notes, "opens it as luks-2a000000-0000-4000-8000-000000000001, so "
 				      "an /etc/fstab naming /dev/mapper/luks-2a000000-0000-4000-"
 				      "8000-000000000001 will not match"));
-	assert_int_equal(run("rm -f '%s/ct/crypttab'", f->dir), 0);
+	assert_int_equal(shell("rm -f '%s/ct/crypttab'", f->dir), 0);
 	if (crypttab_build(f, NULL, &l, notes, sizeof(notes), err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_false(has(&l, "etc/sprout/cmdline.d/05-crypttab.conf"));
@@ -719,7 +707,7 @@ static void fake_proc(const struct fixture *f, const char *name, const char *cmd
 	memcpy(page + 1052, "swap", 4);
 	memcpy(page + psz - 10, "SWAPSPACE2", 10);
 	snprintf(path, sizeof(path), "%s/%s/dev/dm-3", f->dir, name);
-	assert_int_equal(run("mkdir -p '%s/%s/dev'", f->dir, name), 0);
+	assert_int_equal(shell("mkdir -p '%s/%s/dev'", f->dir, name), 0);
 	assert_non_null(fp = fopen(path, "w"));
 	assert_int_equal(fwrite(page, 1, (size_t)psz, fp), (size_t)psz);
 	assert_int_equal(fclose(fp), 0);
@@ -848,7 +836,7 @@ static void test_host_only_md_partition(void **state)
 	if (!f->dir[0] || !f->real_modules)
 		skip();
 	machine(f, "mdpart", "/dev/md0p1 / ext4 rw 0 0\n", raid1, N(raid1), sysfs, mounts);
-	assert_int_equal(run("ln -s ../../devices/virtual/block/md0 '%s/class/block/md0' && "
+	assert_int_equal(shell("ln -s ../../devices/virtual/block/md0 '%s/class/block/md0' && "
 			     "ln -s ../../devices/virtual/block/md0/md0p1 '%s/class/block/md0p1'",
 			     sysfs, sysfs), 0);
 	snprintf(out, sizeof(out), "%s/mdpart.img", f->dir);
@@ -1159,7 +1147,7 @@ static void test_stack_helpers(void **state)
 	if (!f->dir[0])
 		return;
 	/* the first executable regular file; empty and relative entries skipped */
-	assert_int_equal(run("cp /bin/true '%s/x-tool' && chmod 644 '%s/x-tool' && "
+	assert_int_equal(shell("cp /bin/true '%s/x-tool' && chmod 644 '%s/x-tool' && "
 			     "mkdir -p '%s/d2/x-tool' '%s/d3' && cp /bin/true '%s/d3/x-tool'",
 			     f->notools, f->notools, f->dir, f->dir, f->dir), 0);
 	snprintf(path, sizeof(path), "::.:%s:%s/d2:%s/d3:/bin", f->notools, f->dir, f->dir);
@@ -1169,7 +1157,7 @@ static void test_stack_helpers(void **state)
 	assert_int_equal(stack_find_tool(f->notools, "x-tool", out, sizeof(out)), -ENOENT);
 	assert_string_equal(out, "");
 	assert_int_equal(stack_find_tool("", "true", out, sizeof(out)), -ENOENT);
-	assert_int_equal(run("rm -f '%s/x-tool'", f->notools), 0);
+	assert_int_equal(shell("rm -f '%s/x-tool'", f->notools), 0);
 }
 
 static void test_include(void **state)

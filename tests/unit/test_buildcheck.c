@@ -45,18 +45,6 @@ struct fixture {
 	const char *kver, *real_moddir;
 };
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -83,7 +71,7 @@ static int setup(void **state)
 	snprintf(f->out, sizeof(f->out), "%s/out.img", f->dir);
 	snprintf(f->cpu_intel, sizeof(f->cpu_intel), "%s/cpuinfo.intel", f->dir);
 	snprintf(f->cpu_amd, sizeof(f->cpu_amd), "%s/cpuinfo.amd", f->dir);
-	return run("mkdir -p '%s' '%s/devices' '%s/intel-ucode' '%s/amd-ucode' && cd '%s' && "
+	return shell("mkdir -p '%s' '%s/devices' '%s/intel-ucode' '%s/amd-ucode' && cd '%s' && "
 		   "cp --parents %s modules.builtin modules.builtin.modinfo modules.order '%s' && "
 		   "/sbin/depmod -b '%s' '%s' && printf 'INIT\\177' > '%s' && "
 		   "printf '/dev/vda1 / ext4 rw 0 0\\n' > '%s' && cd '%s' && "
@@ -106,8 +94,8 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	if (f && f->dir[0]) {
-		run("chmod -R u+rwX '%s'", f->dir);
-		run("rm -rf '%s'", f->dir);
+		shell("chmod -R u+rwX '%s'", f->dir);
+		shell("rm -rf '%s'", f->dir);
 	}
 	free(f);
 	return 0;
@@ -405,13 +393,13 @@ static void test_microcode_host_only(void **state)
 
 	/* this CPU's file missing: no early part, and the report says why */
 	snprintf(path, sizeof(path), "%s/amd-ucode/microcode_amd_fam19h.bin", f->fw);
-	assert_int_equal(run("mv '%s' '%s.off'", path, path), 0);
+	assert_int_equal(shell("mv '%s' '%s.off'", path, path), 0);
 	assert_int_equal(build_image(&o, &rep, err, sizeof(err)), 0);
 	assert_int_equal(rep.microcode.bytes, 0);
 	assert_non_null(strstr(rep.microcode.note, "microcode_amd_fam19h.bin is not there "
 					       "(install amd64-microcode)"));
 	build_report_free(&rep);
-	assert_int_equal(run("mv '%s.off' '%s'", path, path), 0);
+	assert_int_equal(shell("mv '%s.off' '%s'", path, path), 0);
 	img = slurp(f->out, &len);
 	assert_int_equal(compress_detect(img, len), COMPRESS_LZ4);
 	free(img);
@@ -448,7 +436,7 @@ static void test_list_modules(void **state)
 	bool ice_fw = false;
 
 	NEED_KERNEL(f);
-	assert_int_equal(run("mkdir -p '%s/intel/ice/ddp' && echo pkg > '%s/intel/ice/ddp/ice.pkg'",
+	assert_int_equal(shell("mkdir -p '%s/intel/ice/ddp' && echo pkg > '%s/intel/ice/ddp/ice.pkg'",
 			     f->fw, f->fw), 0);
 	o = opts(f);
 	o.moddir = f->real_moddir;
@@ -530,7 +518,7 @@ static void test_script_and_include(void **state)
 	snprintf(env, sizeof(env), "%s/hello.env", f->dir);
 	snprintf(bad, sizeof(bad), "%s/hello.bad", f->dir);
 	snprintf(inc, sizeof(inc), "%s/inc", f->dir);
-	assert_int_equal(run("printf '#!/bin/sh\\necho hi\\n' > '%s' && "
+	assert_int_equal(shell("printf '#!/bin/sh\\necho hi\\n' > '%s' && "
 			     "printf '#!/usr/bin/env sh\\n' > '%s' && "
 			     "printf '#!/nonexistent/interp\\n' > '%s' && chmod 755 '%s' '%s' '%s' && "
 			     "mkdir -p '%s/sub' && echo k > '%s/sub/key' && chmod 600 '%s/sub/key' && "
@@ -576,7 +564,7 @@ static void test_modprobe_carried(void **state)
 
 	NEED_KERNEL(f);
 	snprintf(conf, sizeof(conf), "%s/modprobe.d", f->dir);
-	assert_int_equal(run("mkdir -p '%s' && printf 'options ext4 foo=1 bar=\"a b\"\n"
+	assert_int_equal(shell("mkdir -p '%s' && printf 'options ext4 foo=1 bar=\"a b\"\n"
 			     "blacklist virtio-blk\noptions snd index=0\nsoftdep ext4 pre: jbd2\n"
 			     "softdep ext4 post: snd\ninstall ext4 /bin/true\n' > '%s/a.conf' && "
 			     "echo 'options ext4 ignored=1' > '%s/b.txt'", conf, conf, conf), 0);
@@ -605,7 +593,7 @@ static void test_modprobe_carried(void **state)
 	build_report_free(&rep);
 	assert_false(listed(f->out, "etc/sprout/cmdline.d/03-modprobe.conf"));
 	/* a malformed line is an error naming the file and line */
-	assert_int_equal(run("echo 'blacklist' >> '%s/a.conf'", conf), 0);
+	assert_int_equal(shell("echo 'blacklist' >> '%s/a.conf'", conf), 0);
 	o.n_modprobe_conf = 1;
 	assert_int_equal(build(&o, err, sizeof(err)), -EBADMSG);
 	assert_non_null(strstr(err, "a.conf:7: expected"));

@@ -250,25 +250,13 @@ struct fixture {
 	char moddir[256], sysfs[256], mounts[256], fw[256];
 };
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static int put(const char *dir, const char *rel, const char *text)
 {
 	char path[512];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (run("mkdir -p \"$(dirname '%s')\"", path) != 0 || !(f = fopen(path, "w")))
+	if (shell("mkdir -p \"$(dirname '%s')\"", path) != 0 || !(f = fopen(path, "w")))
 		return -1;
 	fputs(text, f);
 	return fclose(f);
@@ -296,7 +284,7 @@ static int make_sysfs(struct fixture *f)
 	for (size_t i = 0; i < N(files); i++)
 		if (put(f->sysfs, files[i].rel, files[i].text) != 0)
 			return -1;
-	if (run("ln -s ../../.. '%s/devices/pci0000:00/0000:00:02.0/subsystem'", f->sysfs) != 0)
+	if (shell("ln -s ../../.. '%s/devices/pci0000:00/0000:00:02.0/subsystem'", f->sysfs) != 0)
 		return -1;
 	return put(f->dir, "mounts", "rootfs / rootfs rw 0 0\n/dev/vda / ext4 rw,relatime 0 0\n");
 }
@@ -325,7 +313,7 @@ static int setup_tree(void **state)
 		strcat(list, " ");
 		strcat(list, tree_modules[i]);
 	}
-	if (run("mkdir -p '%s' && cd '%s' && cp --parents %s modules.builtin "
+	if (shell("mkdir -p '%s' && cd '%s' && cp --parents %s modules.builtin "
 		"modules.builtin.modinfo modules.order '%s' && /sbin/depmod -b '%s' '%s'",
 		f->moddir, k.moddir, list, f->moddir, f->dir, k.kver) != 0)
 		return -1;
@@ -339,7 +327,7 @@ static int teardown_tree(void **state)
 	struct fixture *f = *state;
 
 	if (f && f->dir[0])
-		run("rm -rf '%s'", f->dir);
+		shell("rm -rf '%s'", f->dir);
 	free(f);
 	return 0;
 }

@@ -7,11 +7,29 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/array.h"
 
 #define N(a) ARRAY_SIZE(a)
+
+/* shell(FMT, ...): runs a formatted shell command (fixtures: mkdir, cp, ln); its system()
+ * status, -1 when the command does not fit. */
+static inline int shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int shell(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		return -1;
+	return system(cmd);
+}
 
 #ifdef TESTUTIL_LOG
 #include "log.h"
