@@ -41,9 +41,10 @@ int phase_devices(struct boot *b)
 		return rc;
 	if (!b->rules_loaded) {
 		/* the image's devices.conf; names of users against the image's files for now,
-		 * against the root's before handover (phase_handover) */
+		 * against the root's before handover (phase_handover). In wrapper mode / is the
+		 * root: its own devices.conf, and its passwd and group are final. */
 		devrules_set_load(&b->rules, NULL, NULL, b->cfg.devices_exec);
-		devrules_set_ids(&b->rules, "/", false);
+		devrules_set_ids(&b->rules, "/", b->wrapper);
 		b->dev.rules = &b->rules;
 		b->rules_loaded = true;
 	}

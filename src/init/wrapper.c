@@ -23,7 +23,6 @@
 #include "boot.h"
 #include "buildinfo.h"
 #include "console.h"
-#include "devrules_apply.h"
 #include "initmode.h"
 #include "log.h"
 #include "mountpoint.h"
@@ -246,12 +245,6 @@ void wrapper_main(struct boot *b)
 	log_start(b);
 	if (phase_early(b) < 0)
 		log_err("wrapper: the kernel filesystems are incomplete (above); going on");
-	/* the root's own devices.conf, users and groups from the root's own files: / is the
-	 * root, so the names are final (phase_devices would take them as the image's) */
-	devrules_set_load(&b->rules, NULL, NULL, b->cfg.devices_exec);
-	devrules_set_ids(&b->rules, "/", true);
-	b->dev.rules = &b->rules;
-	b->rules_loaded = true;
 	if (phase_devices(b) < 0)
 		log_err("wrapper: no drivers loaded for the devices present (above); going on");
 	boot_clock("sprout-init's build time", buildinfo_epoch());

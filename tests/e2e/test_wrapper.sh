@@ -7,7 +7,9 @@
 # /etc/sprout/cmdline.d), drivers from the root's /lib/modules, a second call as not-PID-1
 # and a clock from 1999 set by the initramfs; sprout.wrapper=off; a root without
 # /sbin/init.real behind a busybox initramfs that leaves nothing mounted and the clock in
-# 1999 (the wrapper mounts, sets the clock, makes the layer, falls back to /etc/init). And,
+# 1999 (the wrapper mounts, sets the clock, makes the layer, falls back to /etc/init). The
+# root's own devices.conf is applied by the wrapper (names from the root's passwd and group);
+# the second root's is garbage, logged, and its init still runs. And,
 # with no boot: install then uninstall on a Debian-shaped copy of a root leaves it as it was.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -41,6 +43,7 @@ real_init() {
 		say "WRAP-REAL: pid=$$ init=$0 args=$* rw=$rw date=$($bb date +%s)"
 		say "WRAP-ROOT: $($bb awk '$2 == "/" { l = $3 " " $4 } END { print l }' /proc/mounts)"
 		say "WRAP-LOWER: $($bb awk '$2 == "/run/sprout/lower" { print $3 " " $4 }' /proc/mounts)"
+		say "WRAP-DEV: $($bb ls -ln /dev/vda | $bb awk '{ print $1, $3, $4 }') link=$($bb readlink /dev/wrapdisk)"
 		say "WRAP-MODS: $($bb cut -d' ' -f1 /proc/modules | $bb grep -E '^(pcspkr|overlay)$' | $bb sort | $bb tr '\n' ' ')"
 		/sbin/init second-call x
 		say "WRAP-DONE"
@@ -95,9 +98,16 @@ chmod 0755 "$ROOT/sbin/init"
 root_modules "$ROOT"
 mkdir -p "$ROOT/etc/sprout/cmdline.d"
 echo 'sprout.overlay=tmpfs' >"$ROOT/etc/sprout/cmdline.d/50-test.conf"
+# device rules of the root's own (the image carries none): a user and a group only the
+# root's /etc/passwd and /etc/group know, a mode and a link for the root disk
+printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:1234:1234:Alice:/:/bin/sh\n' >"$ROOT/etc/passwd"
+printf 'root:x:0:\nlab:x:4321:alice\n' >"$ROOT/etc/group"
+printf '# the root disk\nvda alice:lab 0604 >wrapdisk\n' >"$ROOT/etc/sprout/devices.conf"
 # the second root: no /sbin/init.real, so the wrapper falls back to the kernel's list
 cp -a "$ROOT" "$ROOT2"
 rm -f "$ROOT2/etc/sprout/cmdline.d/50-test.conf"
+# the second root's rules are garbage: logged, and its init is still reached
+printf 'garbage\nvd[ 0:0 0600\n' >"$ROOT2/etc/sprout/devices.conf"
 cat >"$ROOT2/etc/init" <<-'EOF2'
 	#!/bin/busybox sh
 	bb=/bin/busybox
@@ -152,7 +162,9 @@ if e2e_log_has wrap 'WRAP-REAL: '; then
 	check wrap-clock "the real init's clock ($real_date) is not at the image's build time ($img_epoch)" \
 		test -n "$real_date" -a "${real_date:-0}" -ge "$img_epoch" -a "${real_date:-0}" -lt $((img_epoch + 900))
 	check_log wrap-done "the real init did not finish" wrap 'WRAP-DONE'
-	# --- device rules (devices.conf, wt-devrules): assertions on this boot go here ---
+	# the root's devices.conf, applied by the wrapper's coldplug with the root's own names
+	check_log wrap-rules "the wrapper did not apply the root's rule (owner alice:lab, mode 0604, link)" wrap \
+		'WRAP-DEV: brw----r-- 1234 4321 link=vda'
 else
 	e2e_fail wrap "the real init was not reached through the wrapper" wrap
 fi
@@ -185,6 +197,8 @@ if e2e_log_has fallback 'WRAP-FALLBACK: '; then
 		'sprout: wrapper: the real init /sbin/init.real is missing'
 	check_log fallback-self "/sbin/init (sprout-init) not skipped" fallback \
 		'sprout: wrapper: /sbin/init is sprout-init itself; not run again'
+	check_log fallback-rules-logged "the garbage devices.conf line was not logged with its number" fallback \
+		'sprout: devices: /etc/sprout/devices.conf line 1: '
 	check_log fallback-run "the fallback not named" fallback 'sprout: wrapper: running /etc/init \(fallback\)'
 	check_log fallback-args "the fallback init did not get the arguments" fallback \
 		'WRAP-FALLBACK: pid=1 init=/etc/init args=delta '
