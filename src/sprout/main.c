@@ -533,7 +533,7 @@ static int run_build(const struct cli *c, struct settings *set)
 	char err[1024], *path = tool_path();
 	int r = source_date_epoch(&o.mtime);
 	/* -o -: built into a private temporary file, then copied to standard output */
-	bool to_stdout = !strcmp(c->output, "-");
+	bool to_stdout = c->output && !strcmp(c->output, "-");
 	char tmp[PATH_MAX];
 
 	if (r) {
