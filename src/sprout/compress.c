@@ -356,6 +356,7 @@ static int xz_code(lzma_stream *s, struct out *o, size_t hint, bool decoding)
 static int xz_compress(const uint8_t *in, size_t in_len, struct out *o)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
+	lzma_ret lr;
 	int r;
 
 	if (lzma_easy_encoder(&s, XZ_PRESET, LZMA_CHECK_CRC32) != LZMA_OK)
@@ -372,8 +373,9 @@ static int xz_compress(const uint8_t *in, size_t in_len, struct out *o)
 				break;
 			s.next_out = o->p + o->len;
 			s.avail_out = o->cap - o->len;
-			if (lzma_code(&s, LZMA_RUN) != LZMA_OK)
-				r = -EIO;
+			lr = lzma_code(&s, LZMA_RUN);
+			if (lr != LZMA_OK)
+				r = lr == LZMA_MEM_ERROR ? -ENOMEM : -EIO;
 			o->len = (size_t)(s.next_out - o->p);
 		}
 		progress_bytes(fed + PROGRESS_STEP, in_len);
