@@ -22,6 +22,7 @@
 #include "fileio.h"
 #include "include.h"
 #include "kmodver.h"
+#include "progress.h"
 #include "script.h"
 
 #define MAX_ENTRIES 200000
@@ -669,7 +670,11 @@ static int pack(struct tree *t, const struct build_opts *o, struct build_report 
 	cpio_buf_init(&cb);
 	r = archive(t, o->mtime, &cb);
 	if (r == 0) {
+		char stage[64];
+
 		rep->cpio_bytes = cb.len;
+		snprintf(stage, sizeof(stage), "compressing (%s)", compress_name((enum compress_kind)o->compress));
+		progress_stage(stage);
 		r = compress_buffer((enum compress_kind)o->compress, cb.data, cb.len, &z, &zlen);
 		if (r < 0)
 			fail(t, r, "compressing the image (%s): %s",
@@ -681,8 +686,10 @@ static int pack(struct tree *t, const struct build_opts *o, struct build_report 
 
 		r = microcode_prepend(&mo, &z, &zlen, &rep->microcode, t->err, t->errsz);
 	}
-	if (r == 0)
+	if (r == 0) {
+		progress_stage("writing");
 		r = write_output(t, o->output, z, zlen);
+	}
 	if (r == 0)
 		rep->image_bytes = zlen;
 	free(z);
@@ -776,6 +783,7 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 	memset(rep, 0, sizeof(*rep));
 	t.err[0] = '\0';
 	r = check_opts(&t, o);
+	progress_stage("choosing modules");
 	if (r == 0)
 		r = decide_parts(&t, o, rep);
 	if (r == 0)
@@ -786,6 +794,7 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 		r = kmodver_check(rep->sel, o->kver, o->moddir, t.err, t.errsz);
 	if (r == 0 && o->list_only)
 		return 0;
+	progress_stage("collecting files");
 	if (r == 0)
 		r = add_skeleton(&t, o, &init);
 	if (r == 0)

@@ -18,6 +18,7 @@
 #include <zstd_errors.h>
 
 #include "base/array.h"
+#include "progress.h"
 
 #define LZ4_LEGACY_MAGIC 0x184C2102u
 #define LZ4_LEGACY_CHUNK (8u << 20)   /* the kernel's fixed output size per block */
@@ -142,8 +143,9 @@ static int gzip_compress(const uint8_t *in, size_t in_len, struct out *o)
 	do {
 		if (zs.avail_in == 0) {
 			zs.next_in = in + fed;
-			zs.avail_in = (uInt)min_sz(in_len - fed, CHUNK_MAX);
+			zs.avail_in = (uInt)min_sz(in_len - fed, PROGRESS_STEP);
 			fed += zs.avail_in;
+			progress_bytes(fed - zs.avail_in, in_len);
 		}
 		r = out_room(o, in_len / 2);
 		if (r < 0)
@@ -223,10 +225,25 @@ static int zstd_compress(const uint8_t *in, size_t in_len, struct out *o)
 		goto done;
 	}
 	o->cap = bound;
-	n = ZSTD_compress2(cc, o->p, bound, in, in_len);
-	if (!ZSTD_isError(n)) {
-		o->len = n;
-		r = 0;
+	/* In steps, for the progress line; the pledged size puts the content size in the
+	 * frame header as ZSTD_compress2 would, and the output bytes are the same. */
+	if (ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(cc, in_len)))
+		goto done;
+	{
+		ZSTD_outBuffer ob = { o->p, bound, 0 };
+		ZSTD_inBuffer ib = { in, 0, 0 };
+		ZSTD_EndDirective end;
+
+		do {
+			ib.size = ib.pos + min_sz(in_len - ib.pos, PROGRESS_STEP);
+			end = ib.size == in_len ? ZSTD_e_end : ZSTD_e_continue;
+			n = ZSTD_compressStream2(cc, &ob, &ib, end);
+			progress_bytes(ib.pos, in_len);
+		} while (!ZSTD_isError(n) && !(end == ZSTD_e_end && n == 0));
+		if (!ZSTD_isError(n)) {
+			o->len = ob.pos;
+			r = 0;
+		}
 	}
 done:
 	ZSTD_freeCCtx(cc);
@@ -339,13 +356,33 @@ static int xz_code(lzma_stream *s, struct out *o, size_t hint, bool decoding)
 static int xz_compress(const uint8_t *in, size_t in_len, struct out *o)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
+	lzma_ret lr;
 	int r;
 
 	if (lzma_easy_encoder(&s, XZ_PRESET, LZMA_CHECK_CRC32) != LZMA_OK)
 		return -ENOMEM;
+	/* In steps for the progress line (LZMA_RUN), the last one finishing the stream:
+	 * the encoder's output does not depend on how its input is handed over. */
 	s.next_in = in;
-	s.avail_in = in_len;
-	r = xz_code(&s, o, in_len / 3, false);
+	r = 0;
+	for (size_t fed = 0; r == 0 && in_len - fed > PROGRESS_STEP; fed += PROGRESS_STEP) {
+		s.avail_in = PROGRESS_STEP;
+		while (r == 0 && s.avail_in) {
+			r = out_room(o, in_len / 3);
+			if (r < 0)
+				break;
+			s.next_out = o->p + o->len;
+			s.avail_out = o->cap - o->len;
+			lr = lzma_code(&s, LZMA_RUN);
+			if (lr != LZMA_OK)
+				r = lr == LZMA_MEM_ERROR ? -ENOMEM : -EIO;
+			o->len = (size_t)(s.next_out - o->p);
+		}
+		progress_bytes(fed + PROGRESS_STEP, in_len);
+	}
+	s.avail_in = in_len - (size_t)(s.next_in - in);
+	if (r == 0)
+		r = xz_code(&s, o, in_len / 3, false);
 	lzma_end(&s);
 	return r;
 }
@@ -404,6 +441,7 @@ static int lz4_compress(const uint8_t *in, size_t in_len, struct out *o)
 			return -EIO;
 		put_le32(o->p + o->len, (uint32_t)c);
 		o->len += 4 + (size_t)c;
+		progress_bytes(off + (size_t)n, in_len);
 	}
 	return 0;
 }

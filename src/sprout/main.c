@@ -23,6 +23,7 @@
 #include "inspect.h"
 #include "listmods.h"
 #include "parse.h"
+#include "progress.h"
 #include "pxe.h"
 #include "rank.h"
 #include "settings.h"
@@ -113,7 +114,8 @@ static const char usage_build[] =
 	"                       (repeatable; --host-only reads /etc/modprobe.d without it)\n"
 	"  --list-modules       print each module (and firmware file) the image would\n"
 	"                       hold and why, and write nothing (-o not needed)\n"
-	"  -v, --verbose        list every firmware file that is missing\n"
+	"  -v, --verbose        what was chosen and why: each module's reason, the storage\n"
+	"                       parts and their tools, microcode; every missing firmware file\n"
 	"  -q, --quiet          errors only: no notes, warnings or summary\n"
 	"\n"
 	"Settings files hold key=value lines: kver moddir mode (generic|host-only)\n"
@@ -531,7 +533,7 @@ static int run_build(const struct cli *c, struct settings *set)
 	char err[1024], *path = tool_path();
 	int r = source_date_epoch(&o.mtime);
 	/* -o -: built into a private temporary file, then copied to standard output */
-	bool to_stdout = !strcmp(c->output, "-");
+	bool to_stdout = c->output && !strcmp(c->output, "-");
 	char tmp[PATH_MAX];
 
 	if (r) {
@@ -558,6 +560,7 @@ static int run_build(const struct cli *c, struct settings *set)
 		o.output = tmp;
 	}
 	o.tool_path = path;
+	progress_enable(!c->quiet && !o.list_only && isatty(STDERR_FILENO));
 	r = build_image(&o, &rep, err, sizeof(err));
 	free(path);
 	if (r == 0 && to_stdout) {
@@ -574,6 +577,7 @@ static int run_build(const struct cli *c, struct settings *set)
 	}
 	if (to_stdout)
 		unlink(tmp);
+	progress_clear();
 	if (r < 0) {
 		fprintf(stderr, "sprout: %s\n", err);
 		build_report_free(&rep);
@@ -591,14 +595,30 @@ static int run_build(const struct cli *c, struct settings *set)
 		build_report_free(&rep);
 		return EXIT_OK;
 	}
+	if (c->verbose)
+		progress_explain(&rep, &o, stderr);
 	report_stack(&rep, o.host_only);
 	report_warnings(rep.sel, c->firmware_dir ? c->firmware_dir : "/lib/firmware", c->verbose);
 	report_microcode(&rep.microcode, o.no_microcode, to_stdout ? stderr : stdout);
 	report_modprobe(&rep.modprobe);
-	fprintf(to_stdout ? stderr : stdout, "sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
-	       "%zu entries, %zu bytes (%s of %zu)\n", to_stdout ? "standard output" : c->output, rep.sel->n_mods, rep.sel->n_fw,
-	       rep.binaries, rep.entries, rep.image_bytes,
-	       compress_name((enum compress_kind)set->compress), rep.cpio_bytes);
+	/* On a terminal the summary; the one line scripts parse unless it would go to the
+	 * terminal too */
+	if (progress_enabled()) {
+		char sum[PATH_MAX + 256];
+		struct progress_summary ps = {
+			to_stdout ? "standard output" : c->output, rep.entries, rep.sel->n_mods,
+			rep.cpio_bytes, rep.image_bytes,
+			compress_name((enum compress_kind)set->compress), progress_elapsed_ms(),
+		};
+
+		progress_summary_format(sum, sizeof(sum), &ps);
+		fprintf(stderr, "%s\n", sum);
+	}
+	if (!progress_enabled() || (!to_stdout && !isatty(STDOUT_FILENO)))
+		fprintf(to_stdout ? stderr : stdout, "sprout: wrote %s: %zu modules, %zu firmware files, %zu binary files; "
+		       "%zu entries, %zu bytes (%s of %zu)\n", to_stdout ? "standard output" : c->output, rep.sel->n_mods, rep.sel->n_fw,
+		       rep.binaries, rep.entries, rep.image_bytes,
+		       compress_name((enum compress_kind)set->compress), rep.cpio_bytes);
 	build_report_free(&rep);
 	return EXIT_OK;
 }
