@@ -97,7 +97,7 @@ else
 		run_vg sprout-ls $B/sprout ls "$img"
 		if [ "$rc" != 0 ]; then
 			bad sprout-ls "$(why sprout-ls "$rc")"
-		elif ! grep -qE ' init$' "$work/sprout-ls.out" ||
+		elif ! grep -qx 'init' "$work/sprout-ls.out" ||
 			! grep -qE '\.ko(\.[a-z0-9]+)?$' "$work/sprout-ls.out"; then
 			bad sprout-ls "the listing has no init or no module"
 		else
