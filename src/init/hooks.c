@@ -16,6 +16,7 @@
 #include "boot.h"
 #include "hook.h"
 #include "log.h"
+#include "mountpoint.h"
 #include "run.h"
 
 static int hook_timeout_ms(const struct config *cfg)
@@ -50,7 +51,7 @@ static void run_hook(struct boot *b, const char *phase, const char *dir, const c
 	}
 	snprintf(e_phase, sizeof(e_phase), "SPROUT_PHASE=%s", phase);
 	snprintf(e_kver, sizeof(e_kver), "SPROUT_KVER=%s", b->kver);
-	if (b->root_mounted) {
+	if (mountpoint_is(SYSROOT)) {
 		snprintf(e_root, sizeof(e_root), "SPROUT_ROOT=%s", SYSROOT);
 		envp[ne++] = e_root;
 	}
