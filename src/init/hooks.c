@@ -82,7 +82,7 @@ void boot_hooks(struct boot *b, enum cmdline_phase id)
 	char dir[sizeof(HOOK_DIR) + 32];
 	const char *names[HOOK_MAX];
 	char *own[HOOK_MAX];
-	size_t n = 0, more = 0;
+	size_t got = 0, n, more = 0;
 	struct dirent *de;
 	DIR *d;
 
@@ -96,22 +96,26 @@ void boot_hooks(struct boot *b, enum cmdline_phase id)
 		return; /* no directory: nothing to do */
 	}
 	while ((de = readdir(d))) {
+		char *name;
+
 		if (!hook_name_wanted(de->d_name))
 			continue;
-		if (n == HOOK_MAX || !(own[n] = strdup(de->d_name))) {
+		name = got < HOOK_MAX ? strdup(de->d_name) : NULL;
+		if (!name) {
 			more++;
 			continue;
 		}
-		names[n] = own[n];
-		n++;
+		own[got] = name;
+		names[got] = name;
+		got++;
 	}
 	closedir(d);
 	if (more)
-		log_warn("hooks of the %s phase: more than %d in %s; %zu skipped", phase, HOOK_MAX,
-			 dir, more);
-	n = hook_filter_sort(names, n);
+		log_warn("hooks of the %s phase: more than %d in %s (or no memory); %zu skipped",
+			 phase, HOOK_MAX, dir, more);
+	n = hook_filter_sort(names, got); /* names point into own[] */
 	for (size_t i = 0; i < n; i++)
 		run_hook(b, phase, dir, names[i]);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < got; i++)
 		free(own[i]);
 }

@@ -101,12 +101,12 @@ struct config {
 	uint64_t resume_offset;             /* resume_offset= pages into the device (a swap file) */
 	bool resume_offset_set;
 	bool noresume;                      /* noresume: never resume, whatever resume= says */
+	bool hook_timeout_set;
+	unsigned hook_timeout;              /* sprout.hook.timeout= seconds one hook program may
+	                                     * run (0: no limit); unset: HOOK_TIMEOUT_DEFAULT */
 	unsigned resume_timeout;            /* sprout.resume.timeout= seconds to wait for the
 	                                     * resume device (0: only if it is there now) */
 	bool resume_timeout_set;
-	unsigned hook_timeout;              /* sprout.hook.timeout= seconds one hook program may
-	                                     * run (0: no limit); unset: HOOK_TIMEOUT_DEFAULT */
-	bool hook_timeout_set;
 	/* the init wrapper (sprout-init as /sbin/init of a root, no initramfs) */
 	char wrapper_init[CMDLINE_MAX_VALUE]; /* sprout.init=PATH, "" = /sbin/init.real */
 	bool wrapper_off;                   /* sprout.wrapper=off: exec the real init, nothing else */
