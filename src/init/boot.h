@@ -50,6 +50,10 @@ struct boot {
 	char **argv;
 };
 
+/* hooks.c: runs the programs of /etc/sprout/hooks/PHASE.d/ (hook.h) for phase id, each
+ * logged with how it ended; none of them stops the boot. No directory: nothing. */
+void boot_hooks(struct boot *b, enum cmdline_phase id);
+
 /* boot_wait.c: the device waits the phases share. */
 
 /* Waits up to ms for hotplug events and loads the drivers they ask for (or just

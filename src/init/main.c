@@ -1,6 +1,7 @@
 /* sprout-init: the /init of a sprout image. The boot is this list of phases; each
  * is timed, and a failing one leads to the rescue shell (leaving it retries the
- * phase) or to a deliberate stop per panic=. rd.break=PHASE stops before PHASE. */
+ * phase) or to a deliberate stop per panic=. rd.break=PHASE stops before PHASE,
+ * before its hooks (/etc/sprout/hooks/PHASE.d/, hooks.c) run. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,6 +37,7 @@ static void run_phase(struct boot *b, enum cmdline_phase id, phase_fn fn)
 			log_warn("rd.break=%s: no shell to stop in; carrying on", name);
 		note_orphans("before", name);
 	}
+	boot_hooks(b, id); /* once, not again when the phase is retried */
 	for (;;) {
 		int t = timeline_begin(&b->tl, name);
 		int rc = fn(b);

@@ -420,6 +420,8 @@ static bool set_sprout_value(struct config *cfg, const char *key, const char *va
 		set_seconds(cfg, key, 1, &cfg->nfs_timeout, &cfg->nfs_timeout_set, value);
 	else if (!strcmp(key, "sprout.resume.timeout"))
 		set_seconds(cfg, key, 0, &cfg->resume_timeout, &cfg->resume_timeout_set, value);
+	else if (!strcmp(key, "sprout.hook.timeout"))
+		set_seconds(cfg, key, 0, &cfg->hook_timeout, &cfg->hook_timeout_set, value);
 	else if (!strcmp(key, "sprout.init"))
 		set_init_path(cfg, value);
 	else if (!strcmp(key, "sprout.wrapper")) {
@@ -490,7 +492,7 @@ static bool known_key(const char *key)
 		"rd.neednet", "rd.driver.blacklist", "rd.driver.pre", "sprout.overlay",
 		"sprout.overlay.size", "sprout.nfs.select", "sprout.nfs.timeout", "AUFS",
 		"sprout.init", "sprout.wrapper", "sprout.devices.exec", "INIT_DEBUG",
-		"resume_offset", "sprout.resume.timeout",
+		"resume_offset", "sprout.resume.timeout", "sprout.hook.timeout",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)

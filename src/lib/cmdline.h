@@ -101,6 +101,9 @@ struct config {
 	uint64_t resume_offset;             /* resume_offset= pages into the device (a swap file) */
 	bool resume_offset_set;
 	bool noresume;                      /* noresume: never resume, whatever resume= says */
+	bool hook_timeout_set;
+	unsigned hook_timeout;              /* sprout.hook.timeout= seconds one hook program may
+	                                     * run (0: no limit); unset: HOOK_TIMEOUT_DEFAULT */
 	unsigned resume_timeout;            /* sprout.resume.timeout= seconds to wait for the
 	                                     * resume device (0: only if it is there now) */
 	bool resume_timeout_set;

@@ -96,6 +96,8 @@ static void put_network(struct strbuf *o, const struct config *cfg)
 		put(o, "noresume");
 	if (cfg->resume_timeout_set)
 		put(o, "sprout.resume.timeout=%u", cfg->resume_timeout);
+	if (cfg->hook_timeout_set)
+		put(o, "sprout.hook.timeout=%u", cfg->hook_timeout);
 }
 
 /* Each rd.luks.name= as a word of its own (the list holds UUID=NAME items). */

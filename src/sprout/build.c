@@ -20,6 +20,7 @@
 #include "cpio.h"
 #include "elfdeps.h"
 #include "fileio.h"
+#include "hook.h"
 #include "include.h"
 #include "kmodver.h"
 #include "progress.h"
@@ -344,6 +345,34 @@ static int add_tools(struct tree *t, struct elfdeps *d, const struct tools *foun
 	return 0;
 }
 
+/* --hook PHASE:PROGRAM: PROGRAM at /etc/sprout/hooks/PHASE.d/ under its own name, with
+ * what it needs, as --add-binary adds a program. */
+static int add_hook(struct tree *t, struct elfdeps *d, const struct build_opts *o,
+		    const char *spec)
+{
+	enum cmdline_phase ph;
+	const char *prog, *base;
+	char dst[PATH_MAX], msg[512];
+	int r = hook_spec_parse(spec, &ph, &prog, msg, sizeof(msg));
+
+	if (r < 0)
+		return fail(t, r, "%s", msg);
+	base = strrchr(prog, '/');
+	base = base ? base + 1 : prog;
+	if (!*base || !hook_name_wanted(base))
+		return fail(t, -EINVAL, "--hook %s: \"%s\" is not a name sprout-init runs (a "
+			    "file name not starting with '.' nor ending in '~' or a package "
+			    "manager's suffix)", spec, base);
+	if ((size_t)snprintf(dst, sizeof(dst), "%s/%s.d/%s", HOOK_DIR, cmdline_phase_name(ph),
+			     base) >= sizeof(dst))
+		return fail(t, -ENAMETOOLONG, "--hook %s: name too long", spec);
+	r = script_add(d, prog, dst, o->tool_path ? o->tool_path : BUILD_TOOL_PATH,
+		       o->shell != NULL, msg, sizeof(msg));
+	if (r < 0)
+		return fail(t, r, "--hook %s: %s", spec, msg);
+	return 0;
+}
+
 static int add_binaries(struct tree *t, const struct build_opts *o, const struct tools *tools,
 			size_t *count)
 {
@@ -368,11 +397,13 @@ static int add_binaries(struct tree *t, const struct build_opts *o, const struct
 	}
 	for (size_t i = 0; r == 0 && i < o->n_add_binary; i++) {
 		/* a script brings its interpreter ("#!"), and that its libraries */
-		r = script_add(&d, o->add_binary[i], o->tool_path ? o->tool_path : BUILD_TOOL_PATH,
+		r = script_add(&d, o->add_binary[i], NULL, o->tool_path ? o->tool_path : BUILD_TOOL_PATH,
 			       o->shell != NULL, msg, sizeof(msg));
 		if (r < 0)
 			fail(t, r, "--add-binary %s: %s", o->add_binary[i], msg);
 	}
+	for (size_t i = 0; r == 0 && i < o->n_hook; i++)
+		r = add_hook(t, &d, o, o->hook[i]);
 	for (size_t i = 0; r == 0 && i < d.n; i++) {
 		const struct elfdeps_item *it = &d.items[i];
 

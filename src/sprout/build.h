@@ -86,6 +86,9 @@ struct build_opts {
 				* the chosen modules (modprobe.h); none given: host-only
 				* reads /etc/modprobe.d, generic nothing */
 	size_t n_modprobe_conf;
+	const char *const *hook; /* PHASE:PROGRAM (hook.h), checked: each at
+				* /etc/sprout/hooks/PHASE.d/BASENAME, added as --add-binary */
+	size_t n_hook;
 	bool list_only;        /* stop after the module selection (report->sel): nothing
 				* is written, output may be NULL */
 	const char *cpuinfo;   /* host-only: the CPU's description; NULL: /proc/cpuinfo */

@@ -19,6 +19,7 @@
 #include "buildinfo.h"
 #include "compress.h"
 #include "fileio.h"
+#include "hook.h"
 #include "image.h"
 #include "inspect.h"
 #include "listmods.h"
@@ -93,6 +94,10 @@ static const char usage_build[] =
 	"                       --host-only adds the parts of this machine's root and\n"
 	"                       resume device by itself (with resume=UUID= of the swap), and\n"
 	"                       fails on a root sprout-init cannot boot\n"
+	"  --hook PHASE:PROGRAM a program sprout-init runs at the start of PHASE (devices,\n"
+	"                       storage, network, root, overlay, handover), put in\n"
+	"                       /etc/sprout/hooks/PHASE.d/ with its libraries, and a\n"
+	"                       script's interpreter (repeatable; README \"Hooks\")\n"
 	"  --include SRC[:DST]  a regular file at DST in the image (default: SRC), its\n"
 	"                       mode kept, e.g. a LUKS key file (repeatable)\n"
 	"  --shell BUSYBOX      a busybox for the rescue shell: /bin/busybox, /bin/sh\n"
@@ -163,7 +168,7 @@ enum {
 	OPT_KVER = OPT_FIRST, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
 	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_PROC, OPT_DEVICES_CONF, OPT_HELP,
-	OPT_NO_MICROCODE, OPT_CPUINFO, OPT_LIST_MODULES, OPT_MODPROBE_CONF,
+	OPT_NO_MICROCODE, OPT_CPUINFO, OPT_LIST_MODULES, OPT_MODPROBE_CONF, OPT_HOOK,
 };
 
 static const struct option build_options[] = {
@@ -194,6 +199,7 @@ static const struct option build_options[] = {
 	{ "cpuinfo", required_argument, NULL, OPT_CPUINFO },
 	{ "list-modules", no_argument, NULL, OPT_LIST_MODULES },
 	{ "modprobe-conf", required_argument, NULL, OPT_MODPROBE_CONF },
+	{ "hook", required_argument, NULL, OPT_HOOK },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -205,6 +211,8 @@ struct cli {
 	bool verbose, quiet, help, no_microcode, list_modules;
 	const char *modprobe_conf[MODPROBE_MAX_FILES];
 	size_t n_modprobe_conf;
+	const char *hook[HOOK_MAX];     /* PHASE:PROGRAM, checked */
+	size_t n_hook;
 };
 
 static const char *const setting_key[] = {
@@ -244,6 +252,17 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 			return usage_error("--modprobe-conf %s: too many", arg);
 		c->modprobe_conf[c->n_modprobe_conf++] = arg;
 		return 0;
+	case OPT_HOOK: {
+		enum cmdline_phase ph;
+		const char *prog;
+
+		if (hook_spec_parse(arg, &ph, &prog, msg, sizeof(msg)) < 0)
+			return usage_error("%s", msg);
+		if (c->n_hook == HOOK_MAX)
+			return usage_error("--hook %s: too many hooks", arg);
+		c->hook[c->n_hook++] = arg;
+		return 0;
+	}
 	case OPT_ADD_BINARY:
 		/* one path per flag: a path may hold spaces, unlike the file's list */
 		if (settings_add_binary(&c->set, arg) < 0)
@@ -529,6 +548,8 @@ static int run_build(const struct cli *c, struct settings *set)
 		.list_only = c->list_modules,
 		.modprobe_conf = c->modprobe_conf,
 		.n_modprobe_conf = c->n_modprobe_conf,
+		.hook = c->hook,
+		.n_hook = c->n_hook,
 	};
 	char err[1024], *path = tool_path();
 	int r = source_date_epoch(&o.mtime);

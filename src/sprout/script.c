@@ -82,11 +82,11 @@ int script_needs(const char *path, const char *search, struct script_needs *out,
 		      SCRIPT_MAX_DEPTH);
 }
 
-int script_add(struct elfdeps *d, const char *path, const char *search, int have_sh,
-	       char *err, size_t errsz)
+int script_add(struct elfdeps *d, const char *path, const char *dst, const char *search,
+	       int have_sh, char *err, size_t errsz)
 {
 	struct script_needs need;
-	int r = elfdeps_add(d, path, NULL, err, errsz);
+	int r = elfdeps_add(d, path, dst, err, errsz);
 
 	if (r == 0)
 		r = script_needs(path, search, &need, err, errsz);

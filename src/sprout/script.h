@@ -25,10 +25,10 @@ int script_needs(const char *path, const char *search, struct script_needs *out,
 
 struct elfdeps;
 
-/* elfdeps_add of path, then of each program script_needs names (with their
+/* elfdeps_add of path (at dst in the image; NULL: at path), then of each program script_needs names (with their
  * libraries); with have_sh (a busybox at /bin/sh, --shell) "/bin/sh" is left to it.
  * Returns 0 or -errno with err saying what was missing. */
-int script_add(struct elfdeps *d, const char *path, const char *search, int have_sh,
-	       char *err, size_t errsz);
+int script_add(struct elfdeps *d, const char *path, const char *dst, const char *search,
+	       int have_sh, char *err, size_t errsz);
 
 #endif

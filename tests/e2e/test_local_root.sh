@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local-disk roots: one generic image, booted in QEMU against disks this test makes.
 # Every root= form, ro/rw, rootflags=, init= with arguments, a late (hot-added) disk,
-# a wrong root (error + shell + retry), and rd.break=root.
+# a wrong root (error + shell + retry), rd.break=root, and boot hooks (README "Hooks").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_init local-root
@@ -130,3 +130,45 @@ else
 	e2e_fail orphan-reaped "no rescue shell to leave an orphan from" orphan
 fi
 e2e_stop orphan || true
+
+# Boot hooks: busybox scripts put in by --hook (with their "#!/bin/sh" left to --shell) and
+# by --include DIR:/etc/sprout/hooks. The root phase's hooks run in name order with the
+# phase as argument and SPROUT_PHASE; one exiting 1 is logged and the boot goes on; the
+# overlay phase's hook sees SPROUT_ROOT; a hook that outruns sprout.hook.timeout= is ended
+# and logged, and the root is still reached.
+HK=$E2E_TMP/hooks
+mkdir -p "$HK/src" "$HK/tree/handover.d"
+printf '#!/bin/sh\necho "HOOK-MARK arg=$1 phase=$SPROUT_PHASE"\n' > "$HK/src/10-mark"
+printf '#!/bin/sh\necho "failing on purpose"\nexit 1\n' > "$HK/src/20-fail"
+printf '#!/bin/sh\necho "HOOK-ROOT root=$SPROUT_ROOT"\n' > "$HK/src/10-root"
+printf '#!/bin/sh\necho "HOOK-SLOW start"\nsleep 60\necho "HOOK-SLOW not ended"\n' \
+	> "$HK/tree/handover.d/50-slow"
+chmod 755 "$HK/src/"* "$HK/tree/handover.d/50-slow"
+hk_rc=0
+"$E2E_REPO/build/sprout" build --kver "$KVER" --moddir "$MODDIR" -o "$HK/never.img" \
+	--hook "pre-mount:$HK/src/10-mark" > "$HK/unknown.out" 2>&1 || hk_rc=$?
+check hook-unknown-phase "--hook with an unknown phase was not refused naming the phases" \
+	grep -q 'unknown phase "pre-mount" (hooks run at one of devices, storage, network, root, overlay, handover)' \
+	"$HK/unknown.out"
+check hook-unknown-phase-rc "--hook with an unknown phase did not fail (exit $hk_rc)" \
+	test "$hk_rc" -ne 0 -a ! -e "$HK/never.img"
+e2e_sprout_image "$HK/initrd.img" --generic --hook "root:$HK/src/20-fail" \
+	--hook "root:$HK/src/10-mark" --hook "overlay:$HK/src/10-root" \
+	--include "$HK/tree:/etc/sprout/hooks" >/dev/null
+e2e_boot hooks --initrd "$HK/initrd.img" --disk "$E2E_TMP/ext4.img" --timeout 150 \
+	--append "root=/dev/vda sprout.hook.timeout=2"
+e2e_wait hooks || true
+check_log hook-runs "the root phase's hook did not run with its phase" hooks \
+	'hook root/10-mark: HOOK-MARK arg=root phase=root'
+check hook-order "the root phase's hooks did not run in name order" bash -c \
+	'grep -n "hook root/" "$1" | grep -m1 -q "10-mark"' _ "$(e2e_log hooks)"
+check_log hook-fail-logged "a failing hook was not logged with its status" hooks \
+	'hook root/20-fail: failed \(exited with status 1\); the boot goes on'
+check_log hook-root-env "the overlay phase's hook did not get SPROUT_ROOT" hooks \
+	'hook overlay/10-root: HOOK-ROOT root=/sysroot'
+check_log hook-timeout "a hook past sprout.hook.timeout= was not ended and logged" hooks \
+	'hook handover/50-slow: ran past sprout.hook.timeout=2 s'
+check hook-killed "the slow hook went on after its timeout" bash -c \
+	'! grep -q "HOOK-SLOW not ended" "$1"' _ "$(e2e_log hooks)"
+check_log hook-boot-goes-on "the boot did not reach the root after its hooks" hooks \
+	'SPROUT-E2E-ROOT: ok'

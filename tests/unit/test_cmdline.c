@@ -546,6 +546,8 @@ static void test_format(void **state)
 		  "sprout.overlay=\"LABEL=my scratch\" sprout.nfs.select=order" },
 		{ "noresume sprout.resume.timeout=3 resume_offset=34816 resume=UUID=5a",
 		  "resume=UUID=5a resume_offset=34816 noresume sprout.resume.timeout=3" },
+		{ "sprout.hook.timeout=7", "sprout.hook.timeout=7" },
+		{ "sprout.hook.timeout=0", "sprout.hook.timeout=0" },
 	};
 	char out[512];
 
