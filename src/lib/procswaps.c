@@ -51,6 +51,8 @@ static int line(const char *p, const char *end, struct procswap *s)
 		r = procfs_field(&p, end, prio, sizeof(prio));
 	if (r < 0)
 		return r == -ENAMETOOLONG && s->path[0] ? r : -EBADMSG;
+	if (strpbrk(s->type, " \t\n")) /* "partition", "file": a word, never an escaped blank */
+		return -EBADMSG;
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	if (p != end || parse_u64(size, UINT64_MAX, &s->size_kib) < 0 ||

@@ -46,6 +46,7 @@ static void test_bad(void **state)
 		{ "/dev/vda2 partition 1024 -1 -2\n", -EBADMSG },
 		{ "/dev/vda2 partition 1024 0 99999999999\n", -EBADMSG },
 		{ "/dev/a\\000b partition 1 0 0\n", -EBADMSG },          /* an escaped NUL */
+		{ "/dev/vda2 swap\\040file 1 0 0\n", -EBADMSG },       /* a blank escaped into the type */
 		{ "/dev/vda2 partitionpartitionpartition 1 0 0\n", -ENAMETOOLONG },
 		{ "a p 1 0 0\nb p 1 0 0\nc p 1 0 0\n", -E2BIG },
 		{ "Filename Type\n/dev/vda2 partition 1 0 0\n", 1 },     /* only the first line is a heading */
