@@ -163,7 +163,9 @@ if [ $run_e2e = 1 ]; then
 		if [ -n "${E2E_ONLY:-}" ] && [ "${t##*/}" != "$E2E_ONLY" ] && [ "${t##*/}" != "test_$E2E_ONLY.sh" ]; then
 			continue
 		fi
+		t0=$SECONDS
 		script_suite "$t" e2e
+		echo "e2e: ${t##*/}: $((SECONDS - t0)) s"
 		ran=$((ran + 1))
 	done
 	if [ $ran = 0 ]; then
