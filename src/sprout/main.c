@@ -831,7 +831,8 @@ static int cmd_devices(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc < 2 || strcmp(argv[1], "snapshot") != 0) {
-		fputs(usage_devices, stderr);
+		fprintf(stderr, "sprout: devices: %s\n(see sprout devices --help)\n",
+			argc < 2 ? "snapshot is the one subcommand" : "unknown subcommand (snapshot is the one)");
 		return EXIT_USAGE;
 	}
 	for (int i = 2; i < argc; i++) {
@@ -844,7 +845,7 @@ static int cmd_devices(int argc, char **argv)
 		if (!dst || i + 1 >= argc) {
 			fprintf(stderr, "sprout: devices snapshot: %s %s\n", argv[i],
 				dst ? "needs a value" : "is not an option");
-			fputs(usage_devices, stderr);
+			fputs("(see sprout devices --help)\n", stderr);
 			return EXIT_USAGE;
 		}
 		*dst = argv[++i];

@@ -260,17 +260,17 @@ int wrapper_cli(int argc, char **argv, char *(*find_init)(void))
 		const char **slot = !strcmp(argv[i], "--root") ? &root : !strcmp(argv[i], "--init") ? &init : NULL;
 
 		if (!slot || i + 1 >= argc || (slot == &init && strcmp(cmd, "install") != 0)) {
-			fprintf(stderr, "sprout: wrapper: %s: %s\n%s", argv[i],
-				slot ? "needs a value (or is only for install)" : "unknown option",
-				usage_wrapper);
+			fprintf(stderr, "sprout: wrapper: %s: %s\n(see sprout wrapper --help)\n",
+				argv[i], slot ? "needs a value (or is only for install)" : "unknown option");
 			return 2;
 		}
 		*slot = argv[++i];
 	}
 	if ((strcmp(cmd, "install") != 0 && strcmp(cmd, "uninstall") != 0) || !root) {
-		fprintf(stderr, "sprout: wrapper: %s\n%s",
-			root ? "install or uninstall?" : "--root DIR is required (--root / for this machine)",
-			usage_wrapper);
+		fprintf(stderr, "sprout: wrapper: %s\n(see sprout wrapper --help)\n",
+			strcmp(cmd, "install") != 0 && strcmp(cmd, "uninstall") != 0
+				? "install or uninstall?"
+				: "--root DIR is required (--root / for this machine)");
 		return 2;
 	}
 	if (!strcmp(cmd, "uninstall")) {
