@@ -22,6 +22,7 @@
 #include "base/hex.h"
 #include "base/monoclock.h"
 #include "base/readfile.h"
+#include "base/sha256.h"
 #include "base/strbuf.h"
 
 static void write_file(const char *path, const char *text, size_t n)
@@ -252,13 +253,73 @@ static void test_hash(void **state)
 	assert_true(hash_str("foobar") == 0x85944171f73967e8ULL);
 }
 
+static void sha_of(const void *data, size_t n, size_t chunk, char hex[SHA256_HEX_LEN])
+{
+	const unsigned char *p = data;
+	uint8_t d[SHA256_LEN];
+	struct sha256 c;
+
+	sha256_init(&c);
+	for (size_t off = 0; off < n; off += chunk)
+		sha256_update(&c, p + off, n - off < chunk ? n - off : chunk);
+	sha256_final(&c, d);
+	sha256_hex(d, hex);
+}
+
+/* FIPS 180-4 example messages, fed whole and in odd pieces that cross blocks */
+static void test_sha256(void **state)
+{
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	char hex[SHA256_HEX_LEN];
+	uint8_t d[SHA256_LEN], want[SHA256_LEN];
+	char *million = malloc(1000000);
+
+	(void)state;
+	sha_of("", 0, 1, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha_of("abc", 3, 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	for (size_t chunk = 1; chunk <= 64; chunk += 7) {
+		sha_of(two, strlen(two), chunk, hex);
+		assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	}
+	assert_non_null(million);
+	memset(million, 'a', 1000000);
+	sha_of(million, 1000000, 4099, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(million);
+	/* 55, 56 and 64 bytes: the padding edges */
+	sha_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 55, 55, hex);
+	assert_string_equal(hex, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+	sha_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 56, 5, hex);
+	assert_string_equal(hex, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+	sha_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 64, 64, hex);
+	assert_string_equal(hex, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+
+	/* parsing: whole, a sha256sum line, either case; refused: short, bad digit, glued */
+	sha_of("abc", 3, 3, hex);
+	assert_int_equal(sha256_parse_hex(hex, 64, d), 0);
+	assert_string_equal(sha256_hex(d, hex), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	memcpy(want, d, sizeof(d));
+	const char *line = "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD  root.sqfs\n";
+	memset(d, 0, sizeof(d));
+	assert_int_equal(sha256_parse_hex(line, strlen(line), d), 0);
+	assert_memory_equal(d, want, SHA256_LEN);
+	memset(d, 7, sizeof(d));
+	assert_int_equal(sha256_parse_hex(hex, 63, d), -EINVAL);
+	assert_int_equal(sha256_parse_hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ag", 64, d), -EINVAL);
+	assert_int_equal(sha256_parse_hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015adx", 65, d), -EINVAL);
+	assert_int_equal(sha256_parse_hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\0", 65, d), -EINVAL);
+	assert_int_equal(d[0], 7); /* unchanged on failure */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_readfile),    cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_escape),      cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_array_grow),  cmocka_unit_test(test_clock_and_ms),
-		cmocka_unit_test(test_hash),        cmocka_unit_test(test_errmsg),        cmocka_unit_test(test_sleep_full),
+		cmocka_unit_test(test_hash),        cmocka_unit_test(test_sha256),        cmocka_unit_test(test_errmsg),        cmocka_unit_test(test_sleep_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
