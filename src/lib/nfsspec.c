@@ -10,6 +10,9 @@
 #include "base/escape.h"
 #include "base/strbuf.h"
 #include "ipcfg.h"
+#include "serverlist.h"
+
+_Static_assert(NFSSPEC_MAX_SERVERS == SERVERLIST_MAX, "one limit for every server list");
 #include "parse.h"
 
 #define ECHO_MAX 40 /* bytes of the user's text quoted in a message */
@@ -72,55 +75,19 @@ static struct slice after(struct slice sl, size_t k)
 
 /* ---- servers and root-dir ------------------------------------------------------- */
 
-static int add_server(struct parser *ps, struct slice one)
-{
-	char e[ECHO_MAX + 4];
-	uint32_t a;
-	uint8_t first;
-
-	if (ipcfg_parse_ipv4(one.p, one.n, &a) < 0) {
-		for (size_t i = 0; i < one.n; i++)
-			if ((one.p[i] | 0x20) >= 'a' && (one.p[i] | 0x20) <= 'z')
-				return fail(ps, -EINVAL,
-					    "server '%s' is not an IPv4 address: sprout-init does no "
-					    "DNS lookups, give the server's address", echo(one, e));
-		return fail(ps, -EINVAL, "server '%s' is not an IPv4 address a.b.c.d",
-			    echo(one, e));
-	}
-	memcpy(&first, &a, 1);
-	if (a == 0 || first == 127 || first >= 224)
-		return fail(ps, -EINVAL, "server '%s' is not a host's address", echo(one, e));
-	for (int i = 0; i < ps->s.nservers; i++)
-		if (ps->s.servers[i] == a)
-			return 0; /* listed twice: trying it twice would only cost a timeout */
-	if (ps->s.nservers == NFSSPEC_MAX_SERVERS)
-		return fail(ps, -EINVAL, "lists more than %d servers", NFSSPEC_MAX_SERVERS);
-	ps->s.servers[ps->s.nservers++] = a;
-	return 0;
-}
-
 /* An empty server part (":/path") means "no server given". */
 static int servers(struct parser *ps, struct slice sl)
 {
-	char e[ECHO_MAX + 4];
-	size_t start = 0;
+	char err[SERVERLIST_ERR_LEN];
+	struct serverlist l;
 
-	if (sl.n && memchr(sl.p, '[', sl.n))
-		return fail(ps, -EINVAL, "server '%s': IPv6 is not supported, only IPv4",
-			    echo(sl, e));
-	for (size_t i = 0; sl.n && i <= sl.n; i++) {
-		struct slice one = { sl.p + start, i - start };
-		int r;
-
-		if (i < sl.n && sl.p[i] != ',')
-			continue;
-		start = i + 1;
-		if (one.n == 0)
-			return fail(ps, -EINVAL, "server list '%s' has an empty entry", echo(sl, e));
-		r = add_server(ps, one);
-		if (r < 0)
-			return r;
-	}
+	if (sl.n == 0)
+		return 0;
+	if (serverlist_parse(sl.p, sl.n, &l, err, sizeof(err)) < 0)
+		return fail(ps, -EINVAL, "%s", err);
+	memcpy(ps->s.servers, l.addr, sizeof(l.addr[0]) * (size_t)l.n);
+	memcpy(ps->s.weights, l.weight, sizeof(l.weight[0]) * (size_t)l.n);
+	ps->s.nservers = l.n;
 	return 0;
 }
 

@@ -4,8 +4,8 @@
  *   root=nfs:[<servers>:]<root-dir>[:<nfs-options>]    dracut's; nfs4: for NFSv4
  *   DHCP option 17 (root-path): either of the two forms above
  *
- * <servers> is one IPv4 address or a comma list of them, for a farm whose machines
- * spread over several servers (see rendezvous.h): everything before the first ':' is
+ * <servers> is one IPv4 address or a comma list of them, each with an optional *WEIGHT
+ * (serverlist.h), for a farm whose machines spread over several servers (rendezvous.h): everything before the first ':' is
  * the server part, so in nfsroot= the first ',' after <root-dir> starts the options:
  *   nfsroot=10.0.0.1,10.0.0.2:/srv/root,vers=4.2
  * With no server part (the text starts with '/'), the server comes from ip= field 2 or
@@ -33,7 +33,7 @@
 #include <stdint.h>
 
 #define NFSSPEC_MAX_TEXT 1024      /* longest spec read (DHCP allows 1024 bytes) */
-#define NFSSPEC_MAX_SERVERS 16
+#define NFSSPEC_MAX_SERVERS 16      /* SERVERLIST_MAX */
 #define NFSSPEC_MAX_PATH 1024      /* root-dir after "%s" is replaced, NUL included */
 #define NFSSPEC_MAX_OPTIONS 512    /* the option text, NUL included */
 #define NFSSPEC_MAX_OPTION_COUNT 32
@@ -52,6 +52,7 @@ enum nfsspec_proto { NFSSPEC_PROTO_DEFAULT = 0, NFSSPEC_PROTO_TCP, NFSSPEC_PROTO
 
 struct nfsspec {
 	uint32_t servers[NFSSPEC_MAX_SERVERS]; /* network order; duplicates dropped */
+	unsigned weights[NFSSPEC_MAX_SERVERS]; /* each server's share, 1 unless ADDR*W */
 	int nservers;                          /* 0: none given, take ip='s or DHCP's */
 	char path[NFSSPEC_MAX_PATH];           /* root-dir, "%s" replaced */
 	char options[NFSSPEC_MAX_OPTIONS];     /* the option text as given, "" if none */

@@ -1,6 +1,8 @@
 /* rendezvous: highest-random-weight ranking of servers. See rendezvous.h. */
 #include "rendezvous.h"
 
+#include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* The splitmix64 finalizer (Steele, Lea, Flood 2014): a bijection on 64 bits in which
@@ -28,18 +30,37 @@ uint64_t rendezvous_weight(uint32_t server, const uint8_t mac[6])
 	return mix64(mix64(a ^ 0x73707267726f7574ull) ^ m);
 }
 
-void rendezvous_rank(const uint32_t *servers, int n, const uint8_t mac[6], int *order_out)
+/* Whether server a ranks before server b (strictly). */
+static bool before(uint32_t a, unsigned wa, uint32_t b, unsigned wb, const uint8_t mac[6])
 {
-	/* Insertion sort, recomputing the weights it compares instead of storing them:
-	 * the lists are short (a handful of servers, at most 16 from nfsspec), no buffer
-	 * sized by the caller is needed, and the sort is stable, which gives equal weights
-	 * their list order. */
+	uint64_t ha = rendezvous_weight(a, mac), hb = rendezvous_weight(b, mac);
+
+	if (wa == wb) /* w / -ln(u) grows with u: the hash order, exactly, without rounding */
+		return ha > hb;
+	/* u in (0, 1) from the top 53 bits; -ln(u) > 0, so both scores are finite */
+	double ua = ((double)(ha >> 11) + 0.5) / 9007199254740992.0;
+	double ub = ((double)(hb >> 11) + 0.5) / 9007199254740992.0;
+
+	return (double)wa / -log(ua) > (double)wb / -log(ub);
+}
+
+void rendezvous_rank(const uint32_t *servers, const unsigned *weights, int n, const uint8_t mac[6],
+		     int *order_out)
+{
+	/* Insertion sort, recomputing the scores it compares instead of storing them:
+	 * the lists are short (at most SERVERLIST_MAX), no buffer sized by the caller is
+	 * needed, and the sort is stable, which gives equal scores their list order. */
 	for (int i = 0; i < n; i++) {
-		uint64_t wi = rendezvous_weight(servers[i], mac);
+		unsigned wi = weights ? weights[i] : 1;
 		int j = i;
 
-		for (; j > 0 && rendezvous_weight(servers[order_out[j - 1]], mac) < wi; j--)
-			order_out[j] = order_out[j - 1];
+		for (; j > 0; j--) {
+			int k = order_out[j - 1];
+
+			if (!before(servers[i], wi, servers[k], weights ? weights[k] : 1, mac))
+				break;
+			order_out[j] = k;
+		}
 		order_out[j] = i;
 	}
 }

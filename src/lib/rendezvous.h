@@ -7,6 +7,12 @@
  * machine's first choice keeps the highest weight); adding one takes machines only onto
  * the new server. No server-side coordination and no state: pure arithmetic.
  *
+ * Weighted (serverlist.h's ADDR*W): each hash is turned into a score w / -ln(u), with u
+ * the hash as a fraction in (0, 1); the highest score wins. A server of weight w is then
+ * first for w / (sum of weights) of the machines, and removing a server still moves
+ * only its own machines. With equal weights the score orders servers exactly as the
+ * hash does, so a farm without weights ranks as it always did.
+ *
  * Addresses are IPv4 in network byte order (a struct in_addr's s_addr); the weight is
  * computed from the address bytes as they are on the wire, so every machine of the
  * farm, whatever its byte order, agrees on the ranking. */
@@ -20,8 +26,9 @@
 uint64_t rendezvous_weight(uint32_t server, const uint8_t mac[6]);
 
 /* Writes into order_out[0..n) the indexes 0..n-1 of servers[] from the most to the
- * least preferred. Equal weights (the same address listed twice) keep list order.
- * Nothing is written when n <= 0. */
-void rendezvous_rank(const uint32_t *servers, int n, const uint8_t mac[6], int *order_out);
+ * least preferred. weights[i] >= 1 is server i's share (NULL: all 1). Equal scores
+ * (the same address listed twice) keep list order. Nothing is written when n <= 0. */
+void rendezvous_rank(const uint32_t *servers, const unsigned *weights, int n, const uint8_t mac[6],
+		     int *order_out);
 
 #endif

@@ -711,7 +711,9 @@ static const char usage_rank[] =
 	"Prints, for each MAC address, the order in which sprout-init on that machine tries\n"
 	"the NFS servers of root=nfs:SERVERS:/path (rendezvous hashing with the MAC, as\n"
 	"sprout.nfs.select=hash, the default, does). SERVERS: a comma list of IPv4\n"
-	"addresses, e.g. 10.0.0.1,10.0.0.2.\n";
+	"addresses, each with an optional *WEIGHT, e.g. 10.0.0.1*2,10.0.0.2: a server of\n"
+	"weight 2 is first for twice the share of machines. With several MACs, a summary\n"
+	"follows: how many of them take each server first, against its weight share.\n";
 
 /* Device nodes are skipped, not refused: every image has dev/console, and an
  * unprivileged extract could not make it anyway. */

@@ -7,43 +7,29 @@
 
 #include "cmdline.h"
 #include "ipcfg.h"
-#include "nfsspec.h"
 #include "rendezvous.h"
+#include "serverlist.h"
 
-static int parse_servers(const char *text, uint32_t *out, int max, char *err, size_t errsz)
+/* "10.0.0.1", or "10.0.0.1*2" when the list is weighted */
+static void put_server(const struct serverlist *l, int i, bool weighted, FILE *out)
 {
-	int n = 0;
-	const char *p = text;
+	char a[IPCFG_IPV4_LEN];
 
-	while (*p) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (n == max) {
-			snprintf(err, errsz, "more than %d servers in %s", max, text);
-			return -EINVAL;
-		}
-		if (ipcfg_parse_ipv4(p, len, &out[n]) < 0) {
-			snprintf(err, errsz, "'%.*s' in %s is not an IPv4 address", (int)len, p, text);
-			return -EINVAL;
-		}
-		n++;
-		p = end ? end + 1 : p + len;
-	}
-	if (n == 0)
-		snprintf(err, errsz, "no servers given: expected e.g. 10.0.0.1,10.0.0.2");
-	return n ? n : -EINVAL;
+	fputs(ipcfg_format_ipv4(l->addr[i], a), out);
+	if (weighted)
+		fprintf(out, "*%u", l->weight[i]);
 }
 
 int rank_print(const char *servers, char *const *macs, int nmacs, FILE *out, char *err, size_t errsz)
 {
-	uint32_t list[NFSSPEC_MAX_SERVERS];
-	int order[NFSSPEC_MAX_SERVERS];
-	char a[IPCFG_IPV4_LEN];
-	int n = parse_servers(servers, list, NFSSPEC_MAX_SERVERS, err, errsz);
+	struct serverlist l;
+	int order[SERVERLIST_MAX], first[SERVERLIST_MAX] = { 0 };
+	unsigned total = 0;
+	bool weighted;
 
-	if (n < 0)
-		return n;
+	if (serverlist_parse(servers, strlen(servers), &l, err, errsz) < 0)
+		return -EINVAL;
+	weighted = serverlist_weighted(&l);
 	for (int i = 0; i < nmacs; i++) {
 		uint8_t mac[6];
 
@@ -51,12 +37,27 @@ int rank_print(const char *servers, char *const *macs, int nmacs, FILE *out, cha
 			snprintf(err, errsz, "'%s' is not a MAC address: expected aa:bb:cc:dd:ee:ff", macs[i]);
 			return -EINVAL;
 		}
-		rendezvous_rank(list, n, mac, order);
+		rendezvous_rank(l.addr, l.weight, l.n, mac, order);
+		first[order[0]]++;
 		if (nmacs > 1)
 			fprintf(out, "%s ", macs[i]);
-		for (int k = 0; k < n; k++)
-			fprintf(out, "%s%s", k ? " " : "", ipcfg_format_ipv4(list[order[k]], a));
+		for (int k = 0; k < l.n; k++) {
+			if (k)
+				fputc(' ', out);
+			put_server(&l, order[k], weighted, out);
+		}
 		fputc('\n', out);
+	}
+	if (nmacs < 2)
+		return 0;
+	/* the spread over these machines against the share the weights ask for */
+	for (int i = 0; i < l.n; i++)
+		total += l.weight[i];
+	for (int i = 0; i < l.n; i++) {
+		fputs("# ", out);
+		put_server(&l, i, weighted, out);
+		fprintf(out, ": first for %d of %d machines (%.0f %%; its weight's share %.0f %%)\n",
+			first[i], nmacs, 100.0 * first[i] / nmacs, 100.0 * l.weight[i] / total);
 	}
 	return 0;
 }

@@ -38,7 +38,7 @@ static void test_same_as_init(void **state)
 	ipcfg_parse_ipv4("10.0.0.1", 8, &s[0]);
 	ipcfg_parse_ipv4("10.0.0.2", 8, &s[1]);
 	ipcfg_parse_ipv4("10.0.0.3", 8, &s[2]);
-	rendezvous_rank(s, 3, mac, order);
+	rendezvous_rank(s, NULL, 3, mac, order);
 	snprintf(want, sizeof(want), "%s %s %s\n", ipcfg_format_ipv4(s[order[0]], a),
 		 ipcfg_format_ipv4(s[order[1]], b), ipcfg_format_ipv4(s[order[2]], c));
 	out = run("10.0.0.1,10.0.0.2,10.0.0.3", macs, 1, &rc);

@@ -34,7 +34,7 @@ static int first_choice(const uint32_t *servers, int n, const uint8_t mac[6])
 {
 	int order[16];
 
-	rendezvous_rank(servers, n, mac, order);
+	rendezvous_rank(servers, NULL, n, mac, order);
 	return order[0];
 }
 
@@ -46,8 +46,8 @@ static void test_rank_is_permutation_and_stable(void **state)
 	int a[5], b[5], seen[5] = { 0 };
 
 	(void)state;
-	rendezvous_rank(s, 5, mac, a);
-	rendezvous_rank(s, 5, mac, b);
+	rendezvous_rank(s, NULL, 5, mac, a);
+	rendezvous_rank(s, NULL, 5, mac, b);
 	assert_memory_equal(a, b, sizeof(a));
 	for (int i = 0; i < 5; i++) {
 		assert_in_range(a[i], 0, 4);
@@ -70,8 +70,8 @@ static void test_list_order_does_not_matter(void **state)
 	(void)state;
 	for (int m = 0; m < 200; m++) {
 		farm_mac(m, mac);
-		rendezvous_rank(s1, 3, mac, a);
-		rendezvous_rank(s2, 3, mac, b);
+		rendezvous_rank(s1, NULL, 3, mac, a);
+		rendezvous_rank(s2, NULL, 3, mac, b);
 		for (int i = 0; i < 3; i++)
 			assert_int_equal(s1[a[i]], s2[b[i]]);
 	}
@@ -101,7 +101,7 @@ static void test_balance(void **state)
 		int order[4];
 
 		farm_mac(m, mac);
-		rendezvous_rank(s, 4, mac, order);
+		rendezvous_rank(s, NULL, 4, mac, order);
 		count[order[0]]++;
 		second[order[0]][order[1]]++;
 	}
@@ -168,6 +168,55 @@ static void test_balance_scattered_macs(void **state)
 		assert_in_range(count[i], 213, 287);
 }
 
+/* Weighted: over 10^4 machines each server is first for its weight's share (within
+ * +-5 % of that share); all-ones weights rank exactly as no weights; removing a server
+ * moves only its machines, which spread over the rest by weight. */
+static void test_weighted_shares(void **state)
+{
+	const uint32_t s[] = { ip("10.0.0.1"), ip("10.0.0.2"), ip("10.0.0.3"), ip("10.0.0.4") };
+	const unsigned w[] = { 4, 2, 1, 1 }, ones[] = { 1, 1, 1, 1 };
+	const uint32_t three[] = { ip("10.0.0.1"), ip("10.0.0.3"), ip("10.0.0.4") }; /* .2 gone */
+	const unsigned w3[] = { 4, 1, 1 };
+	const int machines = 10000;
+	int count[4] = { 0 }, moved_to[3] = { 0 }, moved = 0;
+	uint8_t mac[6];
+
+	(void)state;
+	for (int m = 0; m < machines; m++) {
+		int o[4], plain[4], o3[3];
+
+		farm_mac(m, mac);
+		rendezvous_rank(s, w, 4, mac, o);
+		count[o[0]]++;
+		rendezvous_rank(s, ones, 4, mac, plain);
+		int nw[4];
+		rendezvous_rank(s, NULL, 4, mac, nw);
+		assert_memory_equal(plain, nw, sizeof(nw));
+		rendezvous_rank(three, w3, 3, mac, o3);
+		if (o[0] != 1) {
+			assert_true(three[o3[0]] == s[o[0]]); /* nobody else moves */
+		} else {
+			moved++;
+			moved_to[o3[0]]++;
+		}
+	}
+	for (int i = 0; i < 4; i++) {
+		double want = machines * (double)w[i] / 8.0;
+
+		if (count[i] < want * 0.95 || count[i] > want * 1.05)
+			fail_msg("server %d (weight %u) is first for %d machines; its share is %.0f", i, w[i],
+				 count[i], want);
+	}
+	/* .2's machines: 4 : 1 : 1 over the three left, within +-15 % (about 2500 of them) */
+	for (int i = 0; i < 3; i++) {
+		double want = moved * (double)w3[i] / 6.0;
+
+		if (moved_to[i] < want * 0.85 || moved_to[i] > want * 1.15)
+			fail_msg("%d of the %d moved machines went to %d; expected about %.0f", moved_to[i],
+				 moved, i, want);
+	}
+}
+
 static void test_edges(void **state)
 {
 	const uint32_t one = ip("10.0.0.9");
@@ -176,14 +225,14 @@ static void test_edges(void **state)
 	int order[2] = { -1, -1 };
 
 	(void)state;
-	rendezvous_rank(&one, 1, mac, order);
+	rendezvous_rank(&one, NULL, 1, mac, order);
 	assert_int_equal(order[0], 0);
 	assert_int_equal(order[1], -1);
 	order[0] = -1;
-	rendezvous_rank(NULL, 0, mac, order);
-	rendezvous_rank(NULL, -3, mac, order);
+	rendezvous_rank(NULL, NULL, 0, mac, order);
+	rendezvous_rank(NULL, NULL, -3, mac, order);
 	assert_int_equal(order[0], -1);
-	rendezvous_rank(dup, 2, mac, order);
+	rendezvous_rank(dup, NULL, 2, mac, order);
 	assert_int_equal(order[0], 0);
 	assert_int_equal(order[1], 1);
 }
@@ -197,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_balance),
 		cmocka_unit_test(test_removal_moves_only_that_servers_machines),
 		cmocka_unit_test(test_balance_scattered_macs),
+		cmocka_unit_test(test_weighted_shares),
 		cmocka_unit_test(test_edges),
 	};
 

@@ -238,7 +238,7 @@ static void rank(const struct boot *b, struct attempt *at)
 		for (int i = 0; i < at->s.nservers; i++)
 			at->order[i] = i;
 	else
-		rendezvous_rank(at->s.servers, at->s.nservers, b->net_mac, at->order);
+		rendezvous_rank(at->s.servers, at->s.weights, at->s.nservers, b->net_mac, at->order);
 	if (at->s.nservers < 2)
 		return;
 	strbuf_init(&sb, line, sizeof(line));
