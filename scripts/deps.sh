@@ -21,6 +21,9 @@ PACKAGES=(
   cryptsetup-bin mdadm lvm2
   # tests: a real Debian 12 root (scripts/test-debian-root.sh)
   debootstrap
+  # root images (sprout image build; tests of sprout.image=): squashfs and erofs makers, and
+  # a small HTTP server the tests start in their network namespace (never the host's service)
+  squashfs-tools erofs-utils lighttpd
   # tests: the Debian package (make check-package, tests/e2e/test_package.sh): dpkg-buildpackage
   # (dpkg-dev), dh, lintian; ~40 MB with lintian's Perl modules
   dpkg-dev debhelper lintian fakeroot
@@ -45,6 +48,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   # mdadm's debconf questions take their defaults; where services cannot be started (a
   # container with a policy-rc.d that says 101), the postinsts skip starting them.
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # lighttpd's package starts a web server on the host's port 80 where services can start;
+  # the tests run their own instances in a namespace, so the host's one is stopped and
+  # disabled when this script is what installed it.
+  if [[ " ${missing[*]} " == *" lighttpd "* ]] && command -v systemctl >/dev/null &&
+     [ -d /run/systemd/system ]; then
+    systemctl disable --now lighttpd.service >/dev/null 2>&1 || true
+  fi
 fi
 
 # The test kernel: Debian's linux-image-amd64, unpacked (not installed) so the host's

@@ -26,7 +26,7 @@ static void compress(uint32_t h[8], const uint8_t *p)
 {
 	uint32_t w[64], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
 
-	for (int i = 0; i < 16; i++)
+	for (size_t i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (int i = 16; i < 64; i++) {
@@ -99,18 +99,18 @@ void sha256_final(struct sha256 *c, uint8_t out[SHA256_LEN])
 	for (int i = 0; i < 8; i++)
 		pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
 	sha256_update(c, pad, padlen + 8);
-	for (int i = 0; i < 8; i++)
-		for (int j = 0; j < 4; j++)
-			out[4 * i + j] = (uint8_t)(c->h[i] >> (24 - 8 * j));
+	for (size_t i = 0; i < 8; i++)
+		for (size_t j = 0; j < 4; j++)
+			out[4 * i + j] = (uint8_t)(c->h[i] >> (24 - 8 * (unsigned)j));
 }
 
 char *sha256_hex(const uint8_t digest[SHA256_LEN], char out[SHA256_HEX_LEN])
 {
-	for (int i = 0; i < SHA256_LEN; i++) {
+	for (size_t i = 0; i < SHA256_LEN; i++) {
 		out[2 * i] = hex_digit(digest[i] >> 4);
 		out[2 * i + 1] = hex_digit(digest[i]);
 	}
-	out[2 * SHA256_LEN] = '\0';
+	out[SHA256_HEX_LEN - 1] = '\0';
 	return out;
 }
 
@@ -118,9 +118,11 @@ int sha256_parse_hex(const char *text, size_t len, uint8_t digest[SHA256_LEN])
 {
 	uint8_t d[SHA256_LEN];
 
-	if (len < 2 * SHA256_LEN)
+	const size_t digits = SHA256_HEX_LEN - 1;
+
+	if (len < digits)
 		return -EINVAL;
-	for (int i = 0; i < SHA256_LEN; i++) {
+	for (size_t i = 0; i < SHA256_LEN; i++) {
 		int hi = hex_value((unsigned char)text[2 * i]), lo = hex_value((unsigned char)text[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
@@ -128,7 +130,7 @@ int sha256_parse_hex(const char *text, size_t len, uint8_t digest[SHA256_LEN])
 		d[i] = (uint8_t)(hi << 4 | lo);
 	}
 	/* the digest ends the text, or a blank (sha256sum's "  NAME") or the line does */
-	if (len > 2 * SHA256_LEN && !memchr(" \t\r\n", text[2 * SHA256_LEN], 4))
+	if (len > digits && !strchr(" \t\r\n", text[digits] ? text[digits] : 'x'))
 		return -EINVAL;
 	memcpy(digest, d, sizeof(d));
 	return 0;
