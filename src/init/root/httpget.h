@@ -1,0 +1,48 @@
+/* httpget: a root image fetched over HTTP/1.1 from a farm's servers, for
+ * sprout.image=http://SERVERS[:PORT]/PATH (imageurl.h parses it; SERVERS as in
+ * serverlist.h, ranked by rendezvous hashing with the machine's MAC like the NFS root).
+ *
+ * The client is ours (the init is static; no TLS): GET with Content-Length or chunked
+ * bodies, redirects within the same host, connect and idle timeouts. Servers are tried
+ * in rank order; a transfer that breaks midway continues on the next server with a
+ * Range request from the offset reached. The digest is computed while the bytes arrive
+ * and checked at the end against the expected one: sprout.image.sha256= when given,
+ * else the PATH.sha256 file each server serves beside the image. A mismatch is that
+ * server's error: the next one is tried from offset 0. Nothing is mounted here. */
+#ifndef SPROUT_HTTPGET_H
+#define SPROUT_HTTPGET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/sha256.h"
+#include "boot.h"
+
+/* Where the bytes go, and what the caller (rootimage.c) decides on the way. */
+struct httpget_sink {
+	int fd; /* a file in RAM, written from offset 0; truncated when a server starts over */
+	/* Called once the image's size is known, before its first byte is written; < 0
+	 * refuses the image (e.g. RAM too small for sprout.toram.min=): the fetch then ends
+	 * with that code, trying no other server. NULL: any size. */
+	int (*admit)(uint64_t size, void *arg);
+	/* Called as bytes arrive (done of size), for the console's progress line. NULL: none. */
+	void (*progress)(uint64_t done, uint64_t size, void *arg);
+	void *arg;
+};
+
+struct httpget_result {
+	uint32_t server;         /* the server that delivered the last byte (network order) */
+	uint64_t size;           /* the image's size */
+	uint64_t transferred;    /* body bytes received over all attempts, restarts included */
+	int resumed;             /* how many times a transfer continued with a Range request */
+	bool verified;           /* checked against a digest (false: none was to be had) */
+	uint8_t sha256[SHA256_LEN];
+};
+
+/* Fetches url (the text of sprout.image=) into sink->fd. want: the expected digest, or
+ * NULL to take each server's PATH.sha256. 0 with *res filled, or -errno after logging
+ * every server's failure (a table like the NFS root's). */
+int httpget_image(struct boot *b, const char *url, const uint8_t *want, const struct httpget_sink *sink,
+		  struct httpget_result *res);
+
+#endif
