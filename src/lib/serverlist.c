@@ -86,7 +86,7 @@ int serverlist_parse(const char *text, size_t len, struct serverlist *out, char 
 		return -EINVAL;
 	}
 	if (memchr(text, '[', len))
-		return fail(err, errsz, "server list", text, len, "holds an IPv6 address: only IPv4 is supported");
+		return fail(err, errsz, "server list", text, len, "looks like an IPv6 address: IPv6 is not supported, only IPv4");
 	for (size_t i = 0; i <= len; i++) {
 		int r;
 
