@@ -185,7 +185,7 @@ static int check_digest(struct img *im)
 		return 0;
 	}
 	sha256_hex(im->want, want);
-	if (memcmp(im->want, im->got, SHA256_LEN)) {
+	if (memcmp(im->want, im->got, SHA256_LEN) != 0) {
 		log_err("root: image %s is corrupt or not the one expected: its sha256 is %s, but %s says %s; "
 			"not mounted", im->shown, got, im->want_from, want);
 		return -EBADMSG;
@@ -201,7 +201,7 @@ static int ram_budget(struct boot *b, struct img *im)
 {
 	const char *min = b->cfg.toram_min[0] ? b->cfg.toram_min : ROOTIMAGE_TORAM_MIN_DEFAULT;
 	struct size_spec sz;
-	uint64_t total;
+	uint64_t total = 0;
 	char *txt = NULL;
 	size_t n;
 	int rc = readfile_at(AT_FDCWD, "/proc/meminfo", 65536, &txt, &n);
@@ -506,7 +506,7 @@ static int mount_image(struct boot *b, struct img *im)
 		log_err("root: probing %s (image %s): %s", im->loopdev, im->shown, strerror(-rc));
 		return rc;
 	}
-	if (strcmp(d.type, "squashfs") && strcmp(d.type, "erofs")) {
+	if (strcmp(d.type, "squashfs") != 0 && strcmp(d.type, "erofs") != 0) {
 		log_err("root: image %s is %s%s: a root image must be squashfs or erofs (sprout image build "
 			"makes either)", im->shown, d.type[0] ? "" : "no filesystem libblkid knows",
 			escape_str(d.type, et, sizeof(et)));
