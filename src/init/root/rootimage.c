@@ -85,6 +85,7 @@ static void progress(uint64_t done, uint64_t size, void *arg)
 static int mount_source(struct boot *b, struct img *im)
 {
 	struct blkdev dev;
+	char et[ESCAPE_SIZE(sizeof(dev.type))];
 	int rc;
 
 	mkdir(ROOTIMAGE_SRC, 0755);
@@ -114,13 +115,14 @@ static int mount_source(struct boot *b, struct img *im)
 		}
 		if ((rc = boot_ensure_fs(b, dev.type)) < 0)
 			return rc;
+		escape_str(dev.type, et, sizeof(et)); /* read from the disk */
 		if (mount(dev.path, ROOTIMAGE_SRC, dev.type, MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
 			rc = -errno;
-			log_err("root: mounting %s (%s) read-only for the image failed: %s", dev.path, dev.type,
+			log_err("root: mounting %s (%s) read-only for the image failed: %s", dev.path, et,
 				strerror(-rc));
 			return rc;
 		}
-		log_info("root: %s (%s) mounted read-only on %s for the image", dev.path, dev.type, ROOTIMAGE_SRC);
+		log_info("root: %s (%s) mounted read-only on %s for the image", dev.path, et, ROOTIMAGE_SRC);
 		snprintf(im->server, sizeof(im->server), "%s", dev.path);
 	}
 	im->src_mounted = true;
@@ -312,7 +314,7 @@ static int open_file(struct img *im)
 	int fd = open(im->file, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		log_err("root: image %s: cannot open %s: %m", im->shown, im->file);
+		log_err("root: image %s: cannot open it: %m", im->shown);
 		return -errno;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
