@@ -29,7 +29,7 @@
 #define HALF 150000
 #define MAX_SRV 4
 
-enum mode { GOOD, CHUNKED, HALFWAY, CORRUPT, SILENT, REDIRECT, OFFSITE, NORANGE, NODIGEST, HTTP10 };
+enum mode { GOOD, CHUNKED, HALFWAY, CORRUPT, SILENT, REDIRECT, OFFSITE, NORANGE, NODIGEST, HTTP10, BADRANGE };
 
 static char img[IMG_SIZE];
 static uint8_t img_sha[SHA256_LEN];
@@ -122,6 +122,12 @@ static void answer(int c, enum mode m, int logfd)
 			     hex, strlen(hex) - 16 + 12, hex + 16);
 		else
 			putf(c, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s  root.sqfs\n", strlen(hex) + 12, hex);
+		return;
+	}
+	if (ranged && m == BADRANGE) { /* another range than the one asked for */
+		putf(c, "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-%d/%d\r\nContent-Length: %d\r\n\r\n",
+		     IMG_SIZE - 1, IMG_SIZE, IMG_SIZE);
+		put(c, img, IMG_SIZE);
 		return;
 	}
 	if (ranged && from < IMG_SIZE) {
@@ -355,6 +361,24 @@ static void test_resume_after_halfway(void **state)
 	assert_image(fd);
 }
 
+static void test_wrong_range_refused(void **state)
+{
+	struct httpget_result res;
+	struct seen seen = { 0 };
+	int fd;
+
+	(void)state;
+	start(0, HALFWAY);
+	start(1, BADRANGE);
+	start(2, GOOD);
+	assert_int_equal(fetch(3, NULL, &res, &seen, &fd), 0);
+	assert_true(res.verified && res.server == lo(2));
+	assert_int_equal(res.resumed, 1);
+	assert_non_null(strstr(server_log(1), "Range: bytes=150000-"));
+	assert_non_null(strstr(server_log(2), "Range: bytes=150000-")); /* the offset kept */
+	assert_image(fd);
+}
+
 static void test_no_range_starts_over(void **state)
 {
 	struct httpget_result res;
@@ -466,6 +490,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_chunked_verified, stop_servers),
 		cmocka_unit_test_teardown(test_resume_after_halfway, stop_servers),
+		cmocka_unit_test_teardown(test_wrong_range_refused, stop_servers),
 		cmocka_unit_test_teardown(test_no_range_starts_over, stop_servers),
 		cmocka_unit_test_teardown(test_corrupt_then_good, stop_servers),
 		cmocka_unit_test_teardown(test_silent_redirect_http10, stop_servers),
