@@ -12,9 +12,9 @@
 
 #define ECHO_MAX 60
 
-bool imageurl_is_http(const char *text)
+bool imageurl_is_http(const char *text, size_t len)
 {
-	return !strncasecmp(text, "http://", 7) || !strncasecmp(text, "https://", 8);
+	return (len >= 7 && !strncasecmp(text, "http://", 7)) || (len >= 8 && !strncasecmp(text, "https://", 8));
 }
 
 /* A path we send as written in a request line. 0, or -EINVAL with a message. */

@@ -26,8 +26,8 @@ struct imageurl {
 	char path[IMAGEURL_PATH_MAX];
 };
 
-/* Is text an HTTP(S) URL (the scheme in any case), rather than a file path? */
-bool imageurl_is_http(const char *text);
+/* Is text[0..len) an HTTP(S) URL (the scheme in any case), rather than a file path? */
+bool imageurl_is_http(const char *text, size_t len);
 
 /* Parses text[0..len). Returns 0, or -EINVAL with *out unchanged and a message in err
  * that says what is wrong and what was expected. */

@@ -167,9 +167,10 @@ static void test_url(void **state)
 	char err[IMAGEURL_ERR_LEN];
 
 	(void)state;
-	assert_true(imageurl_is_http("HTTP://x"));
-	assert_true(imageurl_is_http("https://x"));
-	assert_false(imageurl_is_http("/images/root.sqfs"));
+	assert_true(imageurl_is_http("HTTP://x", 8));
+	assert_true(imageurl_is_http("https://x", 9));
+	assert_false(imageurl_is_http("https://x", 7)); /* the length bounds it */
+	assert_false(imageurl_is_http("/images/root.sqfs", 17));
 	assert_int_equal(url("http://10.0.0.1*2,10.0.0.2:8080/img/root-v1.sqfs?x=1", &u, err), 0);
 	assert_int_equal(u.servers.n, 2);
 	assert_true(u.servers.addr[0] == ip("10.0.0.1") && u.servers.weight[0] == 2);
