@@ -84,6 +84,8 @@ if e2e_expect m1 'IMG-READY' 240; then
 	echo "v2 published, both HTTP servers stopped; the machine runs on" >&2
 fi
 e2e_wait m1 || true
+net_lighttpd_stop s1 # when IMG-READY never came
+net_lighttpd_stop s2
 check_log http-ram-boots "the HTTP image did not boot from RAM with a RAM layer" \
 	m1 'IMG-READY ver=v1 lower=/dev/loop[0-9]+,squashfs top=overlay'
 check_log http-ranked "no line with the servers' rendezvous order" \
