@@ -224,7 +224,10 @@ net_exec() {
 net_addr() {
 	net__ready net_addr || return 2
 	net__check_ip "$1" || return 2
-	ip -n "$NET_NS" -4 -o addr show dev br0 | grep -qF " $1/" && return 0
+	local have
+	# not piped into grep -q: with pipefail, ip's SIGPIPE would make a match look like none
+	have=$(ip -n "$NET_NS" -4 -o addr show dev br0)
+	grep -qF " $1/" <<<"$have" && return 0
 	ip -n "$NET_NS" addr add "$1/32" dev br0
 }
 
