@@ -185,10 +185,11 @@ static void start(int i, enum mode m)
 		port = ntohs(sa.sin_port);
 	}
 	snprintf(logp, sizeof(logp), "%s/%d.log", logdir, i);
+	close(open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644)); /* empty before the test looks */
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int logfd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0644);
+		int logfd = open(logp, O_WRONLY | O_APPEND);
 
 		signal(SIGPIPE, SIG_IGN);
 		for (;;) {
