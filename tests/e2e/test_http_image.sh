@@ -104,7 +104,8 @@ printf 'XXXX' | dd of="$E2E_TMP/corrupt.sqfs" bs=1 seek=4096 conv=notrunc status
 cp "$E2E_TMP/corrupt.sqfs" "$W1/images/.c" && mv -f "$W1/images/.c" "$W1/images/root.sqfs"
 net_lighttpd s1 "$S1" "$W1"
 net_lighttpd s2 "$S2" "$W2"
-net_boot m1b --nic m1 --initrd "$IMG" --timeout 300 --mem 384 \
+M1MAC=$(net_mac m1) # the same machine: its MAC, on a new tap
+net_boot m1b --nic "m1b,$M1MAC" --initrd "$IMG" --timeout 300 --mem 384 \
 	--append "$IP sprout.image=http://$S1,$S2/images/root.sqfs sprout.nfs.select=order init=/sbin/img-init -- 0"
 e2e_wait m1b || true
 check_log http-reboot-takes-v2 "the rebooted machine did not take v2" \
