@@ -114,10 +114,10 @@ check_log http-bad-digest-named "the corrupt image on the first server was not r
 	m1b "HTTP server $S1: sha256 mismatch: the [0-9]+ bytes have [0-9a-f]{64}, expected $V2SUM"
 check_log http-second-used "the second server did not give the image" \
 	m1b "image from $S2: [0-9]+ bytes, sha256 verified"
+net_lighttpd_stop s1 # lighttpd writes its access log out when it stops (it buffers it)
+net_lighttpd_stop s2
 check http-second-from-zero "the second server was asked for a range after a digest mismatch" \
 	grep -q '"GET /images/root.sqfs HTTP/1.1" 200 [0-9]* range="-"' "$(net_lighttpd_log s2)"
-net_lighttpd_stop s1
-net_lighttpd_stop s2
 
 # (c) The first server killed halfway through a 40 MiB image → the rest from the second.
 publish big "$W1"
@@ -138,6 +138,7 @@ check_log http-resume-from-byte "no line saying the second server continues from
 	m2 "fetching http://$S2:80/images/root.sqfs from server 2 of 2, from byte [1-9][0-9]+"
 check_log http-resume-verified "the resumed image was not verified" \
 	m2 "image from $S2: $BIGSIZE bytes, sha256 verified \(.* 1 resumed\)"
+net_lighttpd_stop s2
 check http-range-in-log "the second server's access log has no Range request answered 206" \
 	grep -qE '"GET /images/root.sqfs HTTP/1.1" 206 [0-9]+ range="bytes=[1-9][0-9]*-"' "$(net_lighttpd_log s2)"
 check_log http-resume-digest "not the big image's digest" m2 "$BIGSUM"
