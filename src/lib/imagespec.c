@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/escape.h"
+#include "imageurl.h"
 #include "parse.h"
 
 #define SHOW 80 /* bytes of the value shown in a message */
@@ -49,9 +50,14 @@ int imagespec_parse(const char *buf, size_t len, struct imagespec *out, char *er
 	const char *colon = NULL;
 	size_t plen;
 
-	if (len >= 7 && !memcmp(buf, "http://", 7)) {
-		if (len == 7 || memchr(buf, '\0', len))
+	if (imageurl_is_http(buf, len)) {
+		struct imageurl u; /* checked here, parsed again by httpget */
+		char uerr[IMAGEURL_ERR_LEN];
+
+		if (len == 7)
 			return fail(-EINVAL, buf, len, err, n, "no server after http://");
+		if (imageurl_parse(buf, len, &u, uerr, sizeof(uerr)) < 0)
+			return fail(-EINVAL, buf, len, err, n, uerr);
 		out->kind = IMAGE_HTTP;
 		return 0;
 	}

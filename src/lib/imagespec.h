@@ -17,7 +17,7 @@
 #include "rootspec.h"
 
 #define IMAGESPEC_MAX_PATH 512 /* longest PATH, NUL included */
-#define IMAGESPEC_ERR_LEN 256
+#define IMAGESPEC_ERR_LEN 512
 
 enum imagespec_kind { IMAGE_NONE = 0, IMAGE_NFS, IMAGE_DEVICE, IMAGE_HTTP };
 

@@ -47,6 +47,8 @@ static void test_forms(void **state)
 		{ "FOO=bar:/x", -EINVAL, 0, 0, "", "", "is no device" },
 		{ ":/x", -EINVAL, 0, 0, "", "", "is no device" },
 		{ "http://", -EINVAL, 0, 0, "", "", "no server after http://" },
+		{ "https://10.0.0.1/root.sqfs", -EINVAL, 0, 0, "", "", "no TLS" },
+		{ "http://images.example/root.sqfs", -EINVAL, 0, 0, "", "", "DNS" },
 		{ "/a\x1b[2J", 0, IMAGE_NFS, 0, "", "/a\x1b[2J", NULL },
 	};
 	char err[IMAGESPEC_ERR_LEN];

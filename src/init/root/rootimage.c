@@ -228,6 +228,8 @@ static int admit(uint64_t size, void *arg)
 	char data[64];
 
 	im->size = size;
+	if (size == 0) /* a chunked HTTP body: not known before the end; the tmpfs keeps its default limit */
+		return 0;
 	if (imagespec_toram_fits(size, im->avail, im->keep_free) < 0) {
 		log_err("root: image %s is %" PRIu64 " MiB, MemAvailable is %" PRIu64 " MiB, and sprout.toram.min= "
 			"keeps %" PRIu64 " MiB free: not enough RAM to copy it (nothing copied). Give the machine "
