@@ -38,8 +38,8 @@ label() {
 	nfs-dracut) echo "dracut --no-hostonly + nfs over NFSv4" ;;
 	nfs-itools) echo "initramfs-tools MODULES=most over NFSv4" ;;
 	img-nfsroot) echo "sprout: the tree over NFSv4 (plain NFS root)" ;;
-	img-nfs) echo "sprout: squashfs image on NFSv4, loop-mounted" ;;
-	img-http) echo "sprout: squashfs image over HTTP, to RAM" ;;
+	img-nfs) echo "sprout: squashfs image on NFSv4 (loop-mounted)" ;;
+	img-http) echo "sprout: squashfs image over HTTP to RAM" ;;
 	farm-up) echo "farm: 2 servers up" ;;
 	farm-down-named) echo "farm: server 2 down (a hostname each)" ;;
 	plain-*) echo "$(label "${1#plain-}") in plain TCG" ;;
@@ -286,7 +286,9 @@ rootimage_section() {
 	(\`$(meta image_append_nfs)\`); and the same file over HTTP from lighttpd, copied to RAM and
 	verified before it is mounted (\`$(meta image_append_http)\`). "Bytes received" is the sum of
 	the machine's interfaces' rx_bytes (DHCP included) when the root's init starts: the plain NFS
-	root and the NFS image read only what the boot touched; the HTTP row has the whole image.
+	root reads only what the boot touched; the NFS image is read whole once to check its sha256
+	(the mount then reads it again, from the page cache as far as it is still there); the HTTP
+	row copies the whole image.
 
 	EOF
 	rootimage_table
@@ -303,20 +305,21 @@ sha256_section() {
 	`build/tools/sha256_bench FILE` hashes a 1 GiB file of random bytes from the page cache with
 	sprout's own SHA-256 (src/lib/base/sha256.c, -O2) and with the kernel's through an AF_ALG
 	socket (splice from the file); `openssl dgst -sha256` and coreutils `sha256sum` are shown
-	for scale. This machine was shared (load average 12–17 on 2 cores), so CPU seconds (user +
-	sys) are the figure that compares; wall-clock figures were 3–4 times lower.
+	for scale. This machine was shared (load average 12–17 on 2 cores), so user CPU seconds
+	(3 runs of ours and openssl, 1 of sha256sum) are the figure that compares; wall-clock
+	throughput was 3–6 times lower (ours 33–73 MB/s).
 
-	| implementation | CPU s for 1 GiB | MB/s per CPU second | code in sprout-init |
+	| implementation | user CPU s for 1 GiB | MB/s per CPU second | code in sprout-init |
 	|---|---|---|---|
-	| sprout's sha256.c (portable C) | 4.6–4.9 | **≈ 220** | 2.7 kB of text |
+	| sprout's sha256.c (portable C) | 4.6–5.6 | **≈ 190–230** | 2.7 kB of text |
 	| kernel sha256 via AF_ALG | — | not measurable here: the host kernel (6.18, no `CONFIG_CRYPTO_USER_API_HASH`) refuses `socket(AF_ALG)` with EAFNOSUPPORT | ≈ 0.5 kB of text, plus af_alg.ko (52 kB) and algif_hash.ko (27 kB) in the image, and sha256-ssse3.ko for SHA-NI |
-	| openssl (SHA-NI) | 1.2 | ≈ 880 | — |
-	| coreutils sha256sum | 3.0 | ≈ 360 | — |
+	| openssl (SHA-NI) | 0.89–0.95 | ≈ 1150 | — |
+	| coreutils sha256sum | 2.8 | ≈ 385 | — |
 
 	The kernel's sha256 on a CPU with SHA-NI (this one has it; Debian's kernel uses it through
-	sha256-ssse3.ko) runs at about openssl's speed, so AF_ALG should hash about 4× faster than
-	sprout's C: for a 1 GiB image roughly 1.2 s of CPU instead of 4.7 s. Over a network the
-	copy itself is the bound below about 220 MB/s (≈ 1.8 Gbit/s), so the difference shows only
+	sha256-ssse3.ko) runs at about openssl's speed, so AF_ALG should hash about 5× faster than
+	sprout's C: for a 1 GiB image roughly 1 s of CPU instead of 5 s. Over a network the
+	copy itself is the bound below about 200 MB/s (≈ 1.6 Gbit/s), so the difference shows only
 	for images read from RAM or a fast local disk, or on 10 Gbit networks.
 	EOF
 }
