@@ -275,6 +275,11 @@ static int do_build(const char *dir, const char *out, enum rootimage_fs fs)
 			errno == ENOENT ? "does not exist" : "is not a directory");
 		return EXIT_FAIL;
 	}
+	if (lstat(out, &st) == 0 && S_ISLNK(st.st_mode)) {
+		fprintf(stderr, "sprout: image build: %s is a symlink (a published name?); build to a "
+			"versioned name, e.g. root-v2.sqfs, and publish that with sprout image publish\n", out);
+		return EXIT_FAIL;
+	}
 	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "sprout: image build: %s: is a directory (expected the image file to write)\n", out);
 		return EXIT_FAIL;
@@ -482,7 +487,8 @@ static const char usage_image[] =
 	"  SOURCE_DATE_EPOCH (default 0), the filesystem's time and UUID are fixed, owners\n"
 	"  (numeric), modes and xattrs are kept as in DIR; two builds of the same tree are\n"
 	"  byte-identical. Run it as root for a real root tree (files only root may read).\n"
-	"  FILE is written as FILE.tmp, synced and renamed: never seen half-written.\n"
+	"  FILE is written as FILE.tmp, synced and renamed: never seen half-written. A\n"
+	"  symlink FILE (a published name) is refused: build a versioned name, then publish.\n"
 	"  -o, --output FILE   the image to write\n"
 	"  --squashfs          squashfs (package squashfs-tools; the default)\n"
 	"  --erofs             erofs (package erofs-utils)\n"

@@ -152,6 +152,10 @@ rc=0
 "$S" image publish "$P/root-v2.sqfs" --as "$P/plain.sqfs" >/dev/null 2>"$T/plain.err" || rc=$?
 check publish-not-over-file "a real image under the published name was replaced, or no clear error" \
 	bash -c "[ $rc = 1 ] && grep -q 'plain.sqfs is not a symlink' '$T/plain.err' && [ ! -L '$P/plain.sqfs' ] && cmp -s '$P/plain.sqfs' '$P/root-v1.sqfs'"
+rc=0
+"$S" image build "$T/tree" -o "$P/root.sqfs" >/dev/null 2>"$T/overlink.err" || rc=$?
+check build-not-over-link "building over the published symlink was not refused, or it changed" \
+	bash -c "[ $rc = 1 ] && grep -q 'root.sqfs is a symlink' '$T/overlink.err' && [ \"\$(readlink '$P/root.sqfs')\" = root-v1.sqfs ] && [ ! -e '$P/root.sqfs.tmp' ]"
 mkdir "$T/other"
 rc=0
 "$S" image publish "$P/root-v2.sqfs" --as "$T/other/root.sqfs" >/dev/null 2>"$T/dirs.err" || rc=$?
