@@ -16,6 +16,7 @@
 #include "fsck.h"
 #include "log.h"
 #include "nfsroot.h"
+#include "rootimage.h"
 #include "rootspec.h"
 
 /* Has someone (a previous attempt, or the user in the rescue shell) mounted it? */
@@ -73,6 +74,8 @@ int phase_root(struct boot *b)
 		log_info("root: %s is already mounted; using it", SYSROOT);
 		return 0;
 	}
+	if (rootimage_wanted(b))
+		return rootimage_mount(b);
 	if (nfsroot_wanted(b))
 		return nfsroot_mount(b);
 	if (!b->cfg.root[0]) {

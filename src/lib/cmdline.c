@@ -18,8 +18,10 @@
 #include "base/array.h"
 #include "base/escape.h"
 #include "base/hex.h"
+#include "base/sha256.h"
 #include "modindex.h"
 #include "parse.h"
+#include "size.h"
 
 void cmdline_init(struct config *cfg)
 {
@@ -405,6 +407,31 @@ static void set_init_path(struct config *cfg, const char *value)
 	set_string(cfg, "sprout.init", cfg->wrapper_init, sizeof(cfg->wrapper_init), value);
 }
 
+/* sprout.image.sha256=HEX: 64 hex digits, kept in lower case. */
+static void set_image_sha256(struct config *cfg, const char *value)
+{
+	uint8_t d[SHA256_LEN];
+
+	if (strlen(value) != 64 || sha256_parse_hex(value, 64, d) < 0) {
+		reject(cfg, "sprout.image.sha256= is not 64 hex digits; ignored");
+		return;
+	}
+	sha256_hex(d, cfg->image_sha256);
+}
+
+/* sprout.toram.min=SIZE: bytes (64M, 1G) or a share of RAM (10%), as size.h reads them. */
+static void set_toram_min(struct config *cfg, const char *value)
+{
+	struct size_spec sz;
+	char buf[ESC_SHORT];
+
+	if (size_parse(value, strlen(value), &sz) < 0) {
+		reject(cfg, "sprout.toram.min=%s is not a size like 128M, 1G or 10%%; ignored", esc(value, buf));
+		return;
+	}
+	set_string(cfg, "sprout.toram.min", cfg->toram_min, sizeof(cfg->toram_min), value);
+}
+
 /* sprout.* keys, and the seed's AUFS= and INIT_DEBUG= kept for old boot entries. */
 static bool set_sprout_value(struct config *cfg, const char *key, const char *value)
 {
@@ -418,6 +445,17 @@ static bool set_sprout_value(struct config *cfg, const char *key, const char *va
 		set_nfs_select(cfg, value);
 	else if (!strcmp(key, "sprout.nfs.timeout"))
 		set_seconds(cfg, key, 1, &cfg->nfs_timeout, &cfg->nfs_timeout_set, value);
+	else if (!strcmp(key, "sprout.image"))
+		set_string(cfg, key, cfg->image, sizeof(cfg->image), value);
+	else if (!strcmp(key, "sprout.image.sha256"))
+		set_image_sha256(cfg, value);
+	else if (!strcmp(key, "sprout.toram")) {
+		if (parse_bool(value, &cfg->toram) < 0)
+			reject(cfg, "sprout.toram= is not 0 or 1; ignored");
+		else
+			cfg->toram_set = true;
+	} else if (!strcmp(key, "sprout.toram.min"))
+		set_toram_min(cfg, value);
 	else if (!strcmp(key, "sprout.resume.timeout"))
 		set_seconds(cfg, key, 0, &cfg->resume_timeout, &cfg->resume_timeout_set, value);
 	else if (!strcmp(key, "sprout.hook.timeout"))
@@ -492,7 +530,8 @@ static bool known_key(const char *key)
 		"rd.neednet", "rd.driver.blacklist", "rd.driver.pre", "sprout.overlay",
 		"sprout.overlay.size", "sprout.nfs.select", "sprout.nfs.timeout", "AUFS",
 		"sprout.init", "sprout.wrapper", "sprout.devices.exec", "INIT_DEBUG",
-		"resume_offset", "sprout.resume.timeout", "sprout.hook.timeout",
+		"resume_offset", "sprout.resume.timeout", "sprout.hook.timeout", "sprout.image",
+		"sprout.image.sha256", "sprout.toram", "sprout.toram.min",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)

@@ -42,7 +42,7 @@ enum cmdline_rw { RW_DEFAULT = 0, RW_RO, RW_RW };
 #define CMDLINE_MAX_IP 4           /* ip= words kept (dracut: one per interface) */
 #define CMDLINE_MAX_SHORT 256      /* size of the shorter string fields, NUL included */
 /* A cmdline_format buffer this size holds the summary of any config. */
-#define CMDLINE_FORMAT_MAX (CMDLINE_MAX_VALUE * (19 + CMDLINE_MAX_IP) + \
+#define CMDLINE_FORMAT_MAX (CMDLINE_MAX_VALUE * (20 + CMDLINE_MAX_IP) + \
 			    CMDLINE_MAX_SHORT * 4 + CMDLINE_MAX_ARGS * (CMDLINE_MAX_INIT_ARG + 3) + 512)
 
 /* sprout.nfs.select=: how a client orders the NFS servers of a list. */
@@ -96,6 +96,12 @@ struct config {
 	bool nfs_select_set;
 	unsigned nfs_timeout;               /* sprout.nfs.timeout= seconds per server, >= 1 */
 	bool nfs_timeout_set;
+	/* root images (rootimage.c; the forms in imagespec.h) */
+	char image[CMDLINE_MAX_VALUE];      /* sprout.image= as written, "" = none */
+	char image_sha256[65];              /* sprout.image.sha256= 64 hex digits, checked */
+	bool toram;                         /* sprout.toram=0|1 (always on for http://) */
+	bool toram_set;
+	char toram_min[33];                 /* sprout.toram.min= as written (size.h), checked */
 	char resume[CMDLINE_MAX_SHORT];     /* resume= as written, checked by cmdline_resume
 	                                     * ("" cancels an earlier one) */
 	uint64_t resume_offset;             /* resume_offset= pages into the device (a swap file) */

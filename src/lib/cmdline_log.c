@@ -152,6 +152,14 @@ static void put_sprout(struct strbuf *o, const struct config *cfg)
 		put(o, "sprout.nfs.select=%s", cfg->nfs_select == NFS_SELECT_ORDER ? "order" : "hash");
 	if (cfg->nfs_timeout_set)
 		put(o, "sprout.nfs.timeout=%u", cfg->nfs_timeout);
+	if (cfg->image[0])
+		put_kv(o, "sprout.image", cfg->image);
+	if (cfg->image_sha256[0])
+		put_kv(o, "sprout.image.sha256", cfg->image_sha256);
+	if (cfg->toram_set)
+		put(o, "sprout.toram=%d", cfg->toram);
+	if (cfg->toram_min[0])
+		put_kv(o, "sprout.toram.min", cfg->toram_min);
 	if (cfg->wrapper_init[0])
 		put_kv(o, "sprout.init", cfg->wrapper_init);
 	if (cfg->wrapper_set)
@@ -281,6 +289,8 @@ static int note_wrapper(const struct config *cfg, cmdline_note_fn fn, void *ctx)
 		strbuf_addf(&sb, " rd.break=");
 	if (cfg->ip_count > 0 || cfg->nfsroot[0])
 		strbuf_addf(&sb, " ip=/nfsroot=");
+	if (cfg->image[0] || cfg->toram_set)
+		strbuf_addf(&sb, " sprout.image=/sprout.toram=");
 	if (cfg->luks_uuid[0] || cfg->md_uuid[0] || cfg->lvm_vg[0] || cfg->lvm_lv[0])
 		strbuf_addf(&sb, " rd.luks/md/lvm");
 	if (strbuf_finish(&sb) <= 0)

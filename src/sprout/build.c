@@ -646,6 +646,19 @@ struct wants {
 	char levels[STACK_MAX_LEVELS][32];
 };
 
+/* A command line baked in with sprout.image= mounts a squashfs or erofs file on a loop
+ * device: a host-only image (whose root is not one) takes those modules too. Optional:
+ * a kernel may have them built in, or lack erofs. */
+static void want_image_modules(const struct build_opts *o, struct wants *ws)
+{
+	static const char *const names[] = { "loop", "squashfs", "erofs" };
+
+	if (!o->cmdline || !strstr(o->cmdline, "sprout.image="))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(names) && ws->n < ARRAY_SIZE(ws->w); i++)
+		ws->w[ws->n++] = (struct kmodsel_want){ names[i], "sprout.image= in --cmdline", true };
+}
+
 static void want_modules(const struct build_report *rep, struct wants *ws)
 {
 	static const char *const why[] = { "--with luks", "--with lvm", "--with md" };
@@ -676,6 +689,7 @@ static int select_modules(struct tree *t, const struct build_opts *o,
 	struct wants ws;
 
 	want_modules(rep, &ws);
+	want_image_modules(o, &ws);
 	struct kmodsel_opts ko = {
 		.moddir = o->moddir,
 		.host_only = o->host_only,

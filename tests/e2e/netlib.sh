@@ -224,7 +224,10 @@ net_exec() {
 net_addr() {
 	net__ready net_addr || return 2
 	net__check_ip "$1" || return 2
-	ip -n "$NET_NS" -4 -o addr show dev br0 | grep -qF " $1/" && return 0
+	local have
+	# not piped into grep -q: with pipefail, ip's SIGPIPE would make a match look like none
+	have=$(ip -n "$NET_NS" -4 -o addr show dev br0)
+	grep -qF " $1/" <<<"$have" && return 0
 	ip -n "$NET_NS" addr add "$1/32" dev br0
 }
 
@@ -532,6 +535,70 @@ net_blackhole_stop() {
 
 # net__ready FUNC [main]: the network exists; with "main", we are in the shell that made it
 # (a server started in a $(...) subshell would be neither tracked nor stopped).
+# --- lighttpd (root images over HTTP) -------------------------------------------------------
+
+declare -gA NET_LIGHTTPD=()   # instance name -> pid
+
+# net_lighttpd NAME IP DOCROOT [--rate KBYTES_PER_S]: lighttpd serving DOCROOT on IP:80, its
+# own config, error log and access log ($NET_DIR/lighttpd-NAME.{conf,err,access}; the access
+# log has each request's Range header: range="bytes=N-"); --rate limits every connection.
+net_lighttpd() {
+	local name=$1 ip=$2 doc=$3 rate=0 pid n conf=$NET_DIR/lighttpd-$1.conf
+	shift 3
+	net__ready net_lighttpd main || return 2
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--rate) rate=$2; shift 2 ;;
+		*) echo "net_lighttpd: unknown option $1" >&2; return 2 ;;
+		esac
+	done
+	[ -z "${NET_LIGHTTPD[$name]:-}" ] || { echo "net_lighttpd: $name runs already" >&2; return 2; }
+	net_addr "$ip" || return 1
+	cat >"$conf" <<CONF
+server.document-root = "$doc"
+server.bind = "$ip"
+server.port = 80
+server.errorlog = "$NET_DIR/lighttpd-$name.err"
+server.modules = ( "mod_accesslog" )
+accesslog.filename = "$NET_DIR/lighttpd-$name.access"
+accesslog.format = "%h \"%r\" %>s %b range=\"%{Range}i\""
+connection.kbytes-per-second = $rate
+mimetype.assign = ( "" => "application/octet-stream" )
+CONF
+	: >"$NET_DIR/lighttpd-$name.access"
+	ip netns exec "$NET_NS" lighttpd -D -f "$conf" >"$NET_DIR/lighttpd-$name.out" 2>&1 </dev/null &
+	pid=$!
+	NET_PIDS[$pid]=lighttpd-$name
+	NET_LIGHTTPD[$name]=$pid
+	for ((n = 0; n < 100; n++)); do
+		if ! net__alive "$pid"; then
+			net__died lighttpd "$pid" "$NET_DIR/lighttpd-$name.out"
+			unset "NET_LIGHTTPD[$name]"
+			return 1
+		fi
+		if net__listening tcp "$ip" 80; then
+			net__is "$pid" lighttpd
+			return
+		fi
+		sleep 0.1
+	done
+	echo "net_lighttpd: $name not listening after 10 s" >&2
+	return 1
+}
+
+# net_lighttpd_stop NAME [--kill]: stops it by PID (SIGTERM, or SIGKILL at once).
+net_lighttpd_stop() {
+	local pid=${NET_LIGHTTPD[$1]:-}
+	[ -n "$pid" ] || return 0
+	net__stop "$pid" "$([ "${2:-}" = --kill ] && echo KILL || echo TERM)"
+	unset "NET_LIGHTTPD[$1]"
+}
+
+# net_lighttpd_log NAME: its access log's path.
+net_lighttpd_log() {
+	echo "$NET_DIR/lighttpd-$1.access"
+}
+
 net__ready() {
 	if [ -z "$NET_NS" ]; then
 		echo "$1: call net_init first" >&2

@@ -548,6 +548,13 @@ static void test_format(void **state)
 		  "resume=UUID=5a resume_offset=34816 noresume sprout.resume.timeout=3" },
 		{ "sprout.hook.timeout=7", "sprout.hook.timeout=7" },
 		{ "sprout.hook.timeout=0", "sprout.hook.timeout=0" },
+		{ "sprout.toram.min=10% sprout.image=LABEL=data:/i/r.sqfs sprout.toram=1 "
+		  "sprout.image.sha256=ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789",
+		  "sprout.image=LABEL=data:/i/r.sqfs "
+		  "sprout.image.sha256=abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789 "
+		  "sprout.toram=1 sprout.toram.min=10%" },
+		{ "sprout.toram=0 sprout.image=http://10.0.0.1,10.0.0.2/root.sqfs",
+		  "sprout.image=http://10.0.0.1,10.0.0.2/root.sqfs sprout.toram=0" },
 	};
 	char out[512];
 
@@ -623,6 +630,10 @@ static void test_format_largest(void **state)
 	fill(c.md_uuid, sizeof(c.md_uuid));
 	fill(c.lvm_vg, sizeof(c.lvm_vg));
 	fill(c.lvm_lv, sizeof(c.lvm_lv));
+	fill(c.image, sizeof(c.image));
+	fill(c.image_sha256, sizeof(c.image_sha256));
+	fill(c.toram_min, sizeof(c.toram_min));
+	c.toram = c.toram_set = true;
 	c.luks_off = c.md_off = c.lvm_off = c.luks_discard = true;
 	c.fsck_mode_set = c.fsck_repair_set = true;
 	c.fsck_mode = FSCK_MODE_FORCE;
@@ -655,6 +666,44 @@ static int record(const struct cmdline_word *w, void *ctx)
 		 w->key, w->value ? "|" : "", w->value ? w->value : "",
 		 w->error ? "!" : "");
 	return ++s->n == 3 && !strcmp(w->key, "stop") ? -EINTR : 0;
+}
+
+/* The root image's keys: what is refused, and that a refusal keeps the earlier value. */
+static void test_image_keys(void **state)
+{
+	static const struct {
+		const char *in, *error_has;
+	} bad[] = {
+		{ "sprout.image.sha256=abc", "sprout.image.sha256= is not 64 hex digits" },
+		{ "sprout.image.sha256=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg",
+		  "sprout.image.sha256= is not 64 hex digits" },
+		{ "sprout.image.sha256=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0",
+		  "sprout.image.sha256= is not 64 hex digits" },
+		{ "sprout.toram=maybe", "sprout.toram= is not 0 or 1" },
+		{ "sprout.toram.min=0", "sprout.toram.min=0 is not a size like 128M" },
+		{ "sprout.toram.min=12X", "sprout.toram.min=12X is not a size" },
+		{ "sprout.toram.min=101%", "sprout.toram.min=101% is not a size" },
+	};
+	struct config c;
+
+	(void)state;
+	for (size_t i = 0; i < N(bad); i++) {
+		cmdline_init(&c);
+		cmdline_parse(&c, bad[i].in, strlen(bad[i].in));
+		if (c.errors != 1 || !strstr(c.first_error, bad[i].error_has))
+			fail_msg("case %zu: %u errors, '%s'", i, c.errors, c.first_error);
+		assert_string_equal(c.image_sha256, "");
+		assert_string_equal(c.toram_min, "");
+		assert_false(c.toram_set);
+	}
+	cmdline_init(&c);
+	cmdline_parse(&c, S("sprout.toram.min=64M sprout.toram.min=junk sprout.toram=1 sprout.toram=x"));
+	assert_int_equal(c.errors, 2);
+	assert_string_equal(c.toram_min, "64M");
+	assert_true(c.toram && c.toram_set);
+	cmdline_init(&c);
+	cmdline_parse(&c, S("sprout.image=/a.sqfs sprout.image=/dev/vdb:/b.erofs"));
+	assert_string_equal(c.image, "/dev/vdb:/b.erofs");
 }
 
 static void test_walk(void **state)
@@ -1194,6 +1243,7 @@ int main(void)
 		cmocka_unit_test(test_format_small),
 		cmocka_unit_test(test_format_largest),
 		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_image_keys),
 		cmocka_unit_test(test_module_list_full),
 		cmocka_unit_test(test_bootif_and_lists),
 		cmocka_unit_test(test_storage_keys),

@@ -23,7 +23,9 @@ struct httpget_sink {
 	int fd; /* a file in RAM, written from offset 0; truncated when a server starts over */
 	/* Called once the image's size is known, before its first byte is written; < 0
 	 * refuses the image (e.g. RAM too small for sprout.toram.min=): the fetch then ends
-	 * with that code, trying no other server. NULL: any size. */
+	 * with that code, trying no other server. NULL: any size. size 0: the server did
+	 * not say (a chunked body). Called again when a server starting over from 0 gives
+	 * another size. */
 	int (*admit)(uint64_t size, void *arg);
 	/* Called as bytes arrive (done of size), for the console's progress line. NULL: none. */
 	void (*progress)(uint64_t done, uint64_t size, void *arg);
@@ -43,6 +45,23 @@ struct httpget_result {
  * NULL to take each server's PATH.sha256. 0 with *res filled, or -errno after logging
  * every server's failure (a table like the NFS root's). */
 int httpget_image(struct boot *b, const char *url, const uint8_t *want, const struct httpget_sink *sink,
+		  struct httpget_result *res);
+
+/* Timeouts: the TCP connect, and the longest silence while a server sends. */
+#define HTTPGET_CONNECT_MS 3000
+#define HTTPGET_IDLE_MS 10000
+
+/* The transfer itself, without struct boot: servers[0..n) in the order to try them,
+ * all on port, path as sent. httpget_image ranks and calls it; the unit test calls it
+ * with servers on 127.0.0.1 (which serverlist.h refuses). Same results and logs. */
+struct httpget_plan {
+	const uint32_t *servers; /* network order */
+	int n;
+	uint16_t port;
+	const char *path;
+	int connect_ms, idle_ms;
+};
+int httpget_fetch(const struct httpget_plan *p, const uint8_t *want, const struct httpget_sink *sink,
 		  struct httpget_result *res);
 
 #endif

@@ -68,7 +68,7 @@ static const char *mount_error(int err)
 }
 
 struct mount_call {
-	const char *src, *type, *data;
+	const char *src, *target, *type, *data;
 	unsigned long flags;
 };
 
@@ -77,16 +77,16 @@ static int mount_child(void *arg)
 {
 	const struct mount_call *m = arg;
 
-	return mount(m->src, SYSROOT, m->type, m->flags, m->data) < 0 ? errno : 0;
+	return mount(m->src, m->target, m->type, m->flags, m->data) < 0 ? errno : 0;
 }
 
 /* Mounts in a child so a server that never answers costs timeout_ms, not forever:
  * the child is killed (NFS mounts wait killably), and one that does not die even of
  * SIGKILL is left to the reaper. Returns 0 or -errno. */
-static int mount_with_timeout(const char *src, const char *type, unsigned long flags,
-			      const char *data, int timeout_ms)
+static int mount_with_timeout(const char *src, const char *target, const char *type,
+			      unsigned long flags, const char *data, int timeout_ms)
 {
-	struct mount_call m = { .src = src, .type = type, .data = data, .flags = flags };
+	struct mount_call m = { .src = src, .target = target, .type = type, .data = data, .flags = flags };
 	struct run_opts o = { .timeout_ms = timeout_ms, .grace_ms = 1000, .reap_ms = 2000 };
 	struct run_result r;
 	char how[160];
@@ -101,7 +101,7 @@ static int mount_with_timeout(const char *src, const char *type, unsigned long f
 			log_warn("root: the mount of %s (process %d) %s", src, (int)r.pid,
 				 run_describe(&r, how, sizeof(how)));
 		/* a mount that completed just as we gave up is not left behind */
-		umount2(SYSROOT, MNT_DETACH);
+		umount2(target, MNT_DETACH);
 		return -ETIMEDOUT;
 	}
 	if (r.exit_code < 0) {
@@ -168,6 +168,7 @@ struct attempt {
 	int order[NFSSPEC_MAX_SERVERS];
 	int err[NFSSPEC_MAX_SERVERS];  /* the last round: -errno per ranked server, 0 untried */
 	unsigned long flags;
+	const char *target;            /* SYSROOT, or where a root image's export goes */
 	unsigned timeout_s;
 	int timeout_ms;
 };
@@ -197,11 +198,11 @@ static int try_servers(struct boot *b, struct attempt *at)
 			 escape_str(data, edata, sizeof(edata)), k + 1, s->nservers);
 		uint64_t t0 = timeline_now();
 
-		rc = mount_with_timeout(src, nfsspec_fstype(s), at->flags, data, at->timeout_ms);
+		rc = mount_with_timeout(src, at->target, nfsspec_fstype(s), at->flags, data, at->timeout_ms);
 		timeline_event("server", ipcfg_format_ipv4(server, a), t0, rc == 0 ? "ok" : rc == -ETIMEDOUT ? "timeout" : "fail",
 			       "proto", nfsspec_fstype(s), "path", s->path, "err", rc < 0 ? strerrorname_np(-rc) : NULL, TL_END);
 		if (rc == 0) {
-			log_info("root: mounted %s on %s %s", esrc, SYSROOT,
+			log_info("root: mounted %s on %s %s", esrc, at->target,
 				 at->flags ? "read-only" : "read-write");
 			record_server(server);
 			snprintf(b->root_dev, sizeof(b->root_dev), "%s", src);
@@ -251,6 +252,11 @@ static void rank(const struct boot *b, struct attempt *at)
 
 int nfsroot_mount(struct boot *b)
 {
+	return nfsroot_mount_at(b, SYSROOT);
+}
+
+int nfsroot_mount_at(struct boot *b, const char *target)
+{
 	static struct attempt at;
 	static char etext[ESCAPE_SIZE(NFSSPEC_MAX_PATH)];
 	char err[NFSSPEC_ERR_LEN], client[IPCFG_IPV4_LEN];
@@ -288,7 +294,8 @@ int nfsroot_mount(struct boot *b)
 		return rc;
 	set_nfs4_identity(b);
 	rank(b, &at);
-	at.flags = nfsspec_read_only(&at.s, b->cfg.rw == RW_RW) ? MS_RDONLY : 0;
+	at.target = target;
+	at.flags = nfsspec_read_only(&at.s, b->cfg.rw == RW_RW) || strcmp(target, SYSROOT) ? MS_RDONLY : 0;
 	/* rounds over the whole list until rd.retry= seconds have gone, pausing 1, 2, 4... s */
 	for (;;) {
 		rc = try_servers(b, &at);

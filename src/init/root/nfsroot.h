@@ -17,4 +17,8 @@ bool nfsroot_wanted(const struct boot *b);
  * each failed. */
 int nfsroot_mount(struct boot *b);
 
+/* The same export mounted read-only on target instead (a root image's source,
+ * rootimage.h). */
+int nfsroot_mount_at(struct boot *b, const char *target);
+
 #endif
