@@ -122,7 +122,7 @@ static int meminfo_field(const char *buf, size_t len, const char *key, uint64_t 
 				p++;
 			for (d = p; d < end && buf[d] >= '0' && buf[d] <= '9'; d++)
 				;
-			if (d == p || d - p >= sizeof(num) || end - d != 3 || memcmp(buf + d, " kB", 3))
+			if (d == p || d - p >= sizeof(num) || end - d != 3 || memcmp(buf + d, " kB", 3) != 0)
 				return -EINVAL;
 			memcpy(num, buf + p, d - p);
 			num[d - p] = '\0';

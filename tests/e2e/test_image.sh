@@ -78,7 +78,9 @@ net_boot toram --nic b1 --initrd "$IMG" --timeout 300 --mem 384 \
 	--append "$NFS sprout.image=/images/root.sqfs sprout.image.sha256=$SQSUM sprout.toram=1 init=/sbin/img-init -- 20"
 if e2e_expect toram 'IMG-READY' 200; then
 	net_ganesha_stop srv --kill
-	echo "the NFS server is stopped; the machine runs on" >&2
+	e2e_pass toram-server-stopped
+else
+	e2e_fail toram-server-stopped "the real init never reported; the server was not stopped under it" toram
 fi
 e2e_wait toram || true
 check_log toram-boots "the image copied to RAM did not boot" \

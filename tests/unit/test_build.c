@@ -40,7 +40,8 @@ static const char *const tree_modules =
 	"kernel/crypto/crc32c_generic.ko kernel/sound/core/snd.ko kernel/sound/soundcore.ko "
 	"kernel/drivers/md/dm-mod.ko kernel/drivers/md/dm-crypt.ko kernel/drivers/md/md-mod.ko "
 	"kernel/drivers/md/raid1.ko kernel/drivers/md/raid0.ko kernel/crypto/xts.ko "
-	"kernel/crypto/ecb.ko";
+	"kernel/crypto/ecb.ko kernel/drivers/block/loop.ko kernel/fs/squashfs/squashfs.ko "
+	"kernel/fs/erofs/erofs.ko kernel/lib/libcrc32c.ko";
 
 struct fixture {
 	char dir[64];
@@ -273,8 +274,9 @@ static void test_layout(void **state)
 	if (f->real_modules) {
 		assert_true(s.virtio_blk);
 		assert_false(s.snd);  /* sound is no boot class */
-		/* virtio_blk virtio virtio_ring isofs crc32c_generic, drivers/md's five, xts ecb */
-		assert_non_null(strstr(s.image_text, "modules=12\n"));
+		/* virtio_blk virtio virtio_ring isofs crc32c_generic, drivers/md's five, xts ecb,
+		 * and a root image's loop squashfs erofs (with libcrc32c) */
+		assert_non_null(strstr(s.image_text, "modules=16\n"));
 	}
 }
 
@@ -579,6 +581,35 @@ static int crypttab_build(const struct fixture *f, const char *text, struct list
 	}
 	build_report_free(&rep);
 	return r;
+}
+
+/* A host-only image whose baked-in command line names a root image takes the loop
+ * device and both image filesystems; without sprout.image= it takes none of them. */
+static void test_host_only_image_root(void **state)
+{
+	struct fixture *f = *state;
+	char out[256], err[1024], sysfs[256], mounts[256];
+	struct build_report rep;
+	struct build_opts o;
+
+	if (!f->dir[0] || !f->real_modules)
+		skip();
+	machine(f, "imgroot", "rootfs / rootfs rw 0 0\n", NULL, 0, sysfs, mounts);
+	snprintf(out, sizeof(out), "%s/imgroot.img", f->dir);
+	for (int with = 0; with < 2; with++) {
+		o = opts(f, out);
+		o.host_only = true;
+		o.sysfs = sysfs;
+		o.mounts = mounts;
+		o.tool_path = f->tools;
+		o.cmdline = with ? "ip=dhcp root=nfs4:10.0.0.1:/export sprout.image=/images/root.sqfs" : "quiet";
+		if (build_image(&o, &rep, err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+		assert_int_equal(selected(&rep, "loop"), with);
+		assert_int_equal(selected(&rep, "squashfs"), with);
+		assert_int_equal(selected(&rep, "erofs"), with);
+		build_report_free(&rep);
+	}
 }
 
 static void test_host_only_crypttab(void **state)
@@ -1216,6 +1247,7 @@ int main(void)
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_host_only_lvm_on_luks),
+		cmocka_unit_test(test_host_only_image_root),
 		cmocka_unit_test(test_host_only_crypttab),
 		cmocka_unit_test(test_host_only_md),
 		cmocka_unit_test(test_host_only_md_partition),

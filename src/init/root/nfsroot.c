@@ -295,7 +295,7 @@ int nfsroot_mount_at(struct boot *b, const char *target)
 	set_nfs4_identity(b);
 	rank(b, &at);
 	at.target = target;
-	at.flags = nfsspec_read_only(&at.s, b->cfg.rw == RW_RW) || strcmp(target, SYSROOT) ? MS_RDONLY : 0;
+	at.flags = nfsspec_read_only(&at.s, b->cfg.rw == RW_RW) || strcmp(target, SYSROOT) != 0 ? MS_RDONLY : 0;
 	/* rounds over the whole list until rd.retry= seconds have gone, pausing 1, 2, 4... s */
 	for (;;) {
 		rc = try_servers(b, &at);

@@ -85,6 +85,7 @@ static void progress(uint64_t done, uint64_t size, void *arg)
 static int mount_source(struct boot *b, struct img *im)
 {
 	struct blkdev dev;
+	char et[ESCAPE_SIZE(sizeof(dev.type))];
 	int rc;
 
 	mkdir(ROOTIMAGE_SRC, 0755);
@@ -114,13 +115,14 @@ static int mount_source(struct boot *b, struct img *im)
 		}
 		if ((rc = boot_ensure_fs(b, dev.type)) < 0)
 			return rc;
+		escape_str(dev.type, et, sizeof(et)); /* read from the disk */
 		if (mount(dev.path, ROOTIMAGE_SRC, dev.type, MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
 			rc = -errno;
-			log_err("root: mounting %s (%s) read-only for the image failed: %s", dev.path, dev.type,
+			log_err("root: mounting %s (%s) read-only for the image failed: %s", dev.path, et,
 				strerror(-rc));
 			return rc;
 		}
-		log_info("root: %s (%s) mounted read-only on %s for the image", dev.path, dev.type, ROOTIMAGE_SRC);
+		log_info("root: %s (%s) mounted read-only on %s for the image", dev.path, et, ROOTIMAGE_SRC);
 		snprintf(im->server, sizeof(im->server), "%s", dev.path);
 	}
 	im->src_mounted = true;
@@ -185,7 +187,7 @@ static int check_digest(struct img *im)
 		return 0;
 	}
 	sha256_hex(im->want, want);
-	if (memcmp(im->want, im->got, SHA256_LEN)) {
+	if (memcmp(im->want, im->got, SHA256_LEN) != 0) {
 		log_err("root: image %s is corrupt or not the one expected: its sha256 is %s, but %s says %s; "
 			"not mounted", im->shown, got, im->want_from, want);
 		return -EBADMSG;
@@ -201,7 +203,7 @@ static int ram_budget(struct boot *b, struct img *im)
 {
 	const char *min = b->cfg.toram_min[0] ? b->cfg.toram_min : ROOTIMAGE_TORAM_MIN_DEFAULT;
 	struct size_spec sz;
-	uint64_t total;
+	uint64_t total = 0;
 	char *txt = NULL;
 	size_t n;
 	int rc = readfile_at(AT_FDCWD, "/proc/meminfo", 65536, &txt, &n);
@@ -314,7 +316,7 @@ static int open_file(struct img *im)
 	int fd = open(im->file, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		log_err("root: image %s: cannot open %s: %m", im->shown, im->file);
+		log_err("root: image %s: cannot open it: %m", im->shown);
 		return -errno;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -508,7 +510,7 @@ static int mount_image(struct boot *b, struct img *im)
 		log_err("root: probing %s (image %s): %s", im->loopdev, im->shown, strerror(-rc));
 		return rc;
 	}
-	if (strcmp(d.type, "squashfs") && strcmp(d.type, "erofs")) {
+	if (strcmp(d.type, "squashfs") != 0 && strcmp(d.type, "erofs") != 0) {
 		log_err("root: image %s is %s%s: a root image must be squashfs or erofs (sprout image build "
 			"makes either)", im->shown, d.type[0] ? "" : "no filesystem libblkid knows",
 			escape_str(d.type, et, sizeof(et)));
