@@ -7,11 +7,13 @@
 #
 # Files: deps.sh (packages), ns.sh (runs an anchor where it finds the test kernel),
 # floor-init.c (the floor), root-init.sh (the root disk's init, which reports), lib.sh
-# (timing, sizes, boots), nfs.sh (the NFS rows), report.sh (tables, chart, docs).
+# (timing, sizes, boots), nfs.sh (the NFS rows), image.sh (the root image rows), report.sh
+# (tables, chart, docs).
 #
 # Environment: BENCH_RUNS (hyperfine runs per build, default 5), BENCH_BOOTS (boots per
 # image, default 5), BENCH_VARIANT_BOOTS (boots of sprout's other compressions, default 1),
 # BENCH_NFS_BOOTS (NFSv4 boots of sprout and dracut, default 3: dracut's take a minute each),
+# BENCH_IMAGE_BOOTS (boots of each root image row, bench/image.sh, default 3),
 # BENCH_PARALLEL (boots at once, default 2), BENCH_ICOUNT=0 (guest clock in real time
 # instead of instruction counting; see below), BENCH_PLAIN (images also booted once in plain
 # TCG, default "tiny sprout-zstd itools-most dracut"; empty: none), BENCH_ONLY (space-separated tool ids to
@@ -236,6 +238,25 @@ else
 	bench_nfs
 fi
 
+# --- root image rows (bench/image.sh): plain NFS root, image over NFS, image over HTTP to RAM ----
+IMAGE_REASON='' IMAGE_APPEND_NFSROOT='' IMAGE_APPEND_NFS='' IMAGE_APPEND_HTTP='' IMAGE_BYTES=''
+IMAGE_BUILD_S='' IMAGE_TREE_BYTES=''
+if ! want image; then
+	IMAGE_REASON="not measured: BENCH_ONLY leaves out image"
+elif [ ! -f "$REPO_ROOT/src/init/root/rootimage.c" ]; then
+	IMAGE_REASON="not measured yet: sprout-init has no sprout.image= (src/init/root/rootimage.c)"
+else
+	if ! declare -F net_init >/dev/null; then
+		# shellcheck source=../tests/e2e/netlib.sh
+		. "$REPO_ROOT/tests/e2e/netlib.sh"
+	fi
+	# shellcheck source=nfs.sh
+	declare -F bench_nfs_boot_start >/dev/null || . "$BENCH_DIR/nfs.sh"
+	# shellcheck source=image.sh
+	. "$BENCH_DIR/image.sh"
+	bench_image
+fi
+
 # --- results --------------------------------------------------------------------------------------
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 {
@@ -265,6 +286,14 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "nfs_farm_up_append=$NFS_FARM_UP_APPEND"
 	echo "nfs_servers=$NFS_SERVERS"
 	echo "nfs_boots=${BENCH_NFS_BOOTS:-3}"
+	echo "image_reason=$IMAGE_REASON"
+	echo "image_append_nfsroot=$IMAGE_APPEND_NFSROOT"
+	echo "image_append_nfs=$IMAGE_APPEND_NFS"
+	echo "image_append_http=$IMAGE_APPEND_HTTP"
+	echo "image_bytes=$IMAGE_BYTES"
+	echo "image_tree_bytes=$IMAGE_TREE_BYTES"
+	echo "image_build_s=$IMAGE_BUILD_S"
+	echo "image_boots=${BENCH_IMAGE_BOOTS:-3}"
 	for t in "${!CMD[@]}"; do echo "cmd_$t=${CMD[$t]}"; done
 	for v in dracut:dracut-core mktirfs:tiny-initramfs-core mkinitramfs:initramfs-tools-core hyperfine:hyperfine; do
 		echo "version_${v%%:*}=$(dpkg-query -W -f='${Version}' "${v##*:}" 2>/dev/null || echo '?')"

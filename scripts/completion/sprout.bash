@@ -4,7 +4,7 @@ _sprout() {
 	local cur prev cmd
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="build ls cat info diff extract pxe rank analyze help"
+	local commands="build ls cat info diff extract pxe rank analyze image help"
 	if [ "$COMP_CWORD" = 1 ]; then
 		mapfile -t COMPREPLY < <(compgen -W "$commands --help --version -V" -- "$cur")
 		return
@@ -23,6 +23,9 @@ _sprout() {
 	--moddir | --sysfs | --firmware-dir | --out)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
+	--as)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
 	-o | --output | --mounts | --crypttab | --config | --image | --kernel | --svg | --shell | --add-binary | --include)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
@@ -35,6 +38,15 @@ _sprout() {
 	ls) opts="-l --long --help" ;;
 	pxe) opts="--image --kernel --cmdline --out --help" ;;
 	analyze) opts="--json --svg --top --help" ;;
+	image)
+		if [ "$COMP_CWORD" = 2 ]; then
+			mapfile -t COMPREPLY < <(compgen -W "build publish --help" -- "$cur")
+			return
+		fi
+		case ${COMP_WORDS[2]} in
+		build) opts="-o --output --squashfs --erofs --help" ;;
+		publish) opts="--as --help" ;;
+		esac ;;
 	help) opts=$commands ;;
 	*) opts="--help" ;;
 	esac

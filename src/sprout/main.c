@@ -27,6 +27,7 @@
 #include "progress.h"
 #include "pxe.h"
 #include "rank.h"
+#include "rootimage_build.h"
 #include "settings.h"
 #include "wrapper_install.h"
 #include "snapshot.h"
@@ -50,6 +51,8 @@ static const char usage_main[] =
 	"       sprout pxe --image FILE --kernel FILE --out DIR [--cmdline \"ARGS\"]\n"
 	"                                                   write a PXE/iPXE boot root\n"
 	"       sprout rank SERVERS MAC...                  the NFS server order of each machine\n"
+	"       sprout image build DIR -o FILE [--erofs]    a root image for sprout.image=, and FILE.sha256\n"
+	"       sprout image publish FILE --as LINK         point a published name at FILE (or back)\n"
 	"       sprout wrapper install|uninstall --root DIR sprout-init as DIR's /sbin/init\n"
 	"       sprout devices snapshot [--dev DIR] [--rules FILE] [--root DIR]\n"
 	"                                                   /dev owners and modes the rules do not give, as rules\n"
@@ -872,7 +875,7 @@ static const struct command {
 	{ "info", inspect_info },     { "diff", inspect_diff },   { "extract", cmd_extract },
 	{ "pxe", cmd_pxe },           { "rank", cmd_rank },       { "analyze", analyze_cmd },
 	{ "wrapper", cmd_wrapper },   { "devices", cmd_devices },
-	{ "update", cmd_update },
+	{ "update", cmd_update },     { "image", rootimage_cmd },
 };
 
 static const struct command *find_command(const char *name)

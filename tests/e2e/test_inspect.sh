@@ -64,11 +64,11 @@ check diff-same "sprout diff of an image with itself is not empty and 0" \
 	bash -c "'$S' diff '$T/a.img' '$T/a.img' | grep -qx '0 added, 0 removed, 0 changed; contents +0 bytes'"
 
 # one CLI: every command's help, both ways
-for c in build ls cat info diff extract pxe rank analyze wrapper devices update; do
+for c in build ls cat info diff extract pxe rank analyze wrapper devices update image; do
 	check "help-$c" "sprout $c --help / sprout help $c do not exit 0 naming the command" \
 		bash -c "'$S' $c --help | grep -q 'sprout $c' && '$S' help $c | grep -q 'sprout $c'"
 done
-for c in ls cat info diff extract rank analyze pxe wrapper devices update; do
+for c in ls cat info diff extract rank analyze pxe wrapper devices update image; do
 	rc=0; "$S" "$c" --no-such-option >/dev/null 2>"$T/u.err" || rc=$?
 	check "usage-$c" "a usage error of sprout $c does not exit 2 naming its own help" \
 		bash -c "[ $rc = 2 ] && grep -q 'sprout $c --help' '$T/u.err'"
