@@ -23,8 +23,12 @@ fi
 e2e_make_root "$ROOT"
 printf 'root:x:0:0:root:/:/bin/sh\nuser:x:1000:1000::/tmp:/bin/sh\n' >"$ROOT/etc/passwd"
 printf 'root:x:0:\nuser:x:1000:\n' >"$ROOT/etc/group"
+# The same program twice: setuid root, and plain to drop to uid 1000 (a setuid program owned
+# by an unmapped name runs as nobody even when root starts it, and nobody cannot setuid).
 install -o 0 -g 0 -m 4755 "$EUID_BIN" "$ROOT/bin/euid"
-# The root's init: the setuid program run by an unprivileged user, its answer on the console.
+install -o 0 -g 0 -m 0755 "$EUID_BIN" "$ROOT/bin/drop"
+# The root's init: the setuid program run by an unprivileged user and by root, its answers
+# on the console.
 cat >"$ROOT/sbin/init" <<-'INIT'
 	#!/bin/busybox sh
 	bb=/bin/busybox
@@ -32,7 +36,8 @@ cat >"$ROOT/sbin/init" <<-'INIT'
 	say() { printf '%s\n' "$1" >/dev/console; }
 	say "SPROUT-E2E-ROOT: ok uid=$($bb id -u)"
 	say "SPROUT-E2E-OWNERS: $($bb stat -c '%n %u:%g %a' /etc/passwd /bin/euid | $bb tr '\n' ' ')"
-	/bin/euid as 1000 /bin/euid >/dev/console 2>&1 || say "SPROUT-E2E-EUID: failed ($?)"
+	/bin/drop as 1000 /bin/euid >/dev/console 2>&1 || say "SPROUT-E2E-EUID: failed ($?)"
+	say "SPROUT-E2E-ROOT-RUNS: $(/bin/euid 2>&1)"
 	exec $bb poweroff -f
 INIT
 chown -R 0:0 "$ROOT"
@@ -58,6 +63,8 @@ if boot names "$NET_PREFIX.2" 50; then
 		test "$(e2e__text names | grep -acE "$WARN")" = 1
 	check_log names-setuid-not-root "the setuid program did not run as an unmapped owner" \
 		names 'SPROUT-E2E-EUID: uid=1000 euid=(4294967294|65534)$'
+	check_log names-setuid-root-loses-root "root running the setuid program kept root" \
+		names 'SPROUT-E2E-ROOT-RUNS: SPROUT-E2E-EUID: uid=0 euid=(4294967294|65534)$'
 else
 	e2e_fail names-boot-goes-on "the root's init did not run with owner names" names
 fi
@@ -72,6 +79,8 @@ if boot numeric "$NET_PREFIX.3" 51; then
 		numeric 'SPROUT-E2E-OWNERS: /etc/passwd 0:0 644 /bin/euid 0:0 4755'
 	check_log numeric-setuid-root "the setuid-root program did not get root" \
 		numeric 'SPROUT-E2E-EUID: uid=1000 euid=0$'
+	check_log numeric-root-keeps-root "root running the setuid program lost root" \
+		numeric 'SPROUT-E2E-ROOT-RUNS: SPROUT-E2E-EUID: uid=0 euid=0$'
 else
 	e2e_fail numeric-boot "the root's init did not run with numeric owners" numeric
 fi

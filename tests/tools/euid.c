@@ -1,7 +1,9 @@
 /* euid: run by the end-to-end tests' root init to see whether a setuid-root program
  * gets root. `euid as UID PROG` drops every id to UID and execs PROG; `euid` alone
  * prints its real and effective user ids. Built static (the guests' busybox roots have
- * no libc); installed owned by root with mode 4755, it is its own setuid program. */
+ * no libc). The tests install it twice: owned by root with mode 4755 (the setuid
+ * program) and plain (the one that drops to UID: a setuid copy owned by an unmapped
+ * name would already run as nobody, who may not change ids). */
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
