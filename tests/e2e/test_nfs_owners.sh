@@ -3,8 +3,9 @@
 # in the initramfs or a minimal root maps them, so every file shows as owned by nobody and a
 # setuid-root program runs as nobody. A busybox root with the RAM layer (as a farm boots)
 # runs a setuid-root program as uid 1000: served with names, sprout-init says what is wrong
-# and what fixes it, the boot goes on and the program does not get root; served with numeric
-# owners, no warning and the program runs as root.
+# and what fixes it, the boot goes on and the program does not get root, and the unmapped
+# names cached meanwhile are dropped before the handover; served with numeric owners, no
+# warning, nothing to drop, and the program runs as root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlib.sh"
@@ -63,6 +64,8 @@ if boot names "$NET_PREFIX.2" 50; then
 		test "$(e2e__text names | grep -acE "$WARN")" = 1
 	check_log names-setuid-not-root "the setuid program did not run as an unmapped owner" \
 		names 'SPROUT-E2E-EUID: uid=1000 euid=(4294967294|65534)$'
+	check_log names-idmap-cache-emptied "the unmapped names cached during sprout-init were not dropped" \
+		names 'sprout: handover: emptied the NFS id mapping cache \(\.id_resolver: [1-9][0-9]* entries'
 	check_log names-setuid-root-loses-root "root running the setuid program kept root" \
 		names 'SPROUT-E2E-ROOT-RUNS: SPROUT-E2E-EUID: uid=0 euid=(4294967294|65534)$'
 else
@@ -75,6 +78,8 @@ net_ganesha numeric "$NET_PREFIX.3" "$ROOT" --ro --numeric-owners
 if boot numeric "$NET_PREFIX.3" 51; then
 	check numeric-no-warning "warned although the server sends numeric owners" \
 		e2e_log_lacks numeric 'sprout: root: over NFSv4'
+	check numeric-idmap-cache-unused "owner names were mapped although the server sends numbers" \
+		e2e_log_lacks numeric 'sprout: handover: emptied the NFS id mapping cache'
 	check_log numeric-owners-root "/etc/passwd and the program not owned by root" \
 		numeric 'SPROUT-E2E-OWNERS: /etc/passwd 0:0 644 /bin/euid 0:0 4755'
 	check_log numeric-setuid-root "the setuid-root program did not get root" \
