@@ -19,6 +19,7 @@
 #include "base/monoclock.h"
 #include "boot.h"
 #include "console.h"
+#include "idresolver.h"
 #include "base/inroot.h"
 #include "log.h"
 #include "rescue.h"
@@ -193,6 +194,7 @@ int phase_handover(struct boot *b)
 		devrules_set_ids(&b->rules, SYSROOT, true);
 		devrules_set_coldplug(&b->rules, "/sys", false);
 	}
+	idresolver_clear(); /* owner names mapped as unknown here must not outlive us */
 	log_memory();
 	save_timeline(b);
 	char e_init[ESCAPE_SIZE(sizeof(b->cfg.init))];

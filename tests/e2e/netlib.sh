@@ -336,16 +336,17 @@ net_lease_ip() {
 
 # --- NFS servers -------------------------------------------------------------------------
 
-# net_ganesha NAME IP DIR [--v3] [--ro] [--pseudo PATH]: nfs-ganesha (FSAL VFS) on IP
-# exporting DIR as /export or PATH (NFSv4 pseudo path; with --v3 also the NFSv3 mount path,
-# rpcbind started once), no root squash for 10.N.0.0/24, read-write unless --ro. Files
+# net_ganesha NAME IP DIR [--v3] [--ro] [--pseudo PATH] [--numeric-owners]: nfs-ganesha (FSAL
+# VFS) on IP exporting DIR as /export or PATH (NFSv4 pseudo path; with --v3 also the NFSv3 mount
+# path, rpcbind started once), no root squash for 10.N.0.0/24, read-write unless --ro. NFSv4
+# owners go as names (ganesha's default) unless --numeric-owners (Only_Numeric_Owners). Files
 # $E2E_TMP/ganesha-NAME.{conf,log,pid}. Returns once the server listens on IP:2049 (and for
 # --v3 its MOUNT service on IP:20048). A stopped NAME may be started again.
 net_ganesha() {
-	local name=${1:-} ip=${2:-} dir=${3:-} v3='' access=RW pseudo=/export base pid n
+	local name=${1:-} ip=${2:-} dir=${3:-} v3='' access=RW pseudo=/export numeric='' base pid n
 	net__ready net_ganesha main || return 2
 	if [ $# -lt 3 ]; then
-		echo "net_ganesha: usage: net_ganesha NAME IP DIR [--v3] [--ro]" >&2
+		echo "net_ganesha: usage: net_ganesha NAME IP DIR [--v3] [--ro] [--pseudo PATH] [--numeric-owners]" >&2
 		return 2
 	fi
 	shift 3
@@ -354,6 +355,7 @@ net_ganesha() {
 		--v3) v3=1; shift ;;
 		--ro) access=RO; shift ;;
 		--pseudo) pseudo=$2; shift 2 ;;
+		--numeric-owners) numeric=1; shift ;;
 		*) echo "net_ganesha: unknown option '$1'" >&2; return 2 ;;
 		esac
 	done
@@ -376,7 +378,7 @@ net_ganesha() {
 	fi
 	base=$E2E_TMP/ganesha-$name
 	mkdir -p "$base.recovery"
-	net__ganesha_conf "$ip" "$dir" "$access" "$v3" "$base.recovery" "$pseudo" >"$base.conf"
+	net__ganesha_conf "$ip" "$dir" "$access" "$v3" "$base.recovery" "$pseudo" "$numeric" >"$base.conf"
 	: >"$base.log"
 	rm -f "$base.pid"
 	# A simple command, not a function: $! must be the daemon itself (ip and sh both exec).
@@ -405,7 +407,7 @@ net_ganesha() {
 }
 
 net__ganesha_conf() {
-	local ip=$1 dir=$2 access=$3 v3=$4 rec=$5 pseudo=$6 protos=4 transports=TCP
+	local ip=$1 dir=$2 access=$3 v3=$4 rec=$5 pseudo=$6 numeric=$7 protos=4 transports=TCP
 	[ -z "$v3" ] || { protos='3, 4'; transports='TCP, UDP'; }
 	cat <<-EOF
 		# netlib.sh: one test NFS server.
@@ -419,7 +421,7 @@ net__ganesha_conf() {
 			${v3:+Mount_Path_Pseudo = true;}
 		}
 		NFS_KRB5 { Active_krb5 = false; }
-		NFSv4 { Graceless = true; RecoveryRoot = "$rec"; }
+		NFSv4 { Graceless = true; RecoveryRoot = "$rec"; ${numeric:+Only_Numeric_Owners = true;} }
 		EXPORT {
 			Export_Id = 1;
 			Path = "$dir";

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "nfsspec.h"
 #include "rendezvous.h"
+#include "rootowners.h"
 #include "run.h"
 
 #define NFS_TIMEOUT_DEFAULT_S 5   /* per server: long enough for a loaded server, short for a dead one */
@@ -299,6 +300,8 @@ int nfsroot_mount_at(struct boot *b, const char *target)
 	/* rounds over the whole list until rd.retry= seconds have gone, pausing 1, 2, 4... s */
 	for (;;) {
 		rc = try_servers(b, &at);
+		if (rc == 0)
+			rootowners_check(b, SYSROOT); /* owners over NFSv4: says once when they are lost */
 		if (rc == 0 || rc == -ENAMETOOLONG)
 			return rc;
 		uint64_t spent = (monoclock_ms() - start) / 1000;
