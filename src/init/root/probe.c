@@ -228,8 +228,7 @@ void probe_expire(struct probe_round *r)
 			continue;
 		close_fd(r, i);
 		nfsprobe_timeout(&r->p[i]);
-		r->reported[i] = false; /* a pending report said "not waited for"; this is the end */
-		report(r, i);
+		report(r, i); /* unless it was reported as "not waited for" already */
 	}
 }
 

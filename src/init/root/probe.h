@@ -36,7 +36,8 @@ void probe_poll(struct probe_round *r, int wait_ms);
 /* True while some probe is still pending. */
 bool probe_pending(const struct probe_round *r);
 
-/* The deadline: every pending probe becomes silent. */
+/* The deadline: every pending probe becomes silent (reported, unless probe_report_pending
+ * did already). */
 void probe_expire(struct probe_round *r);
 
 /* A server was chosen: probes still pending are reported as silent so far (they go on
