@@ -49,6 +49,15 @@ void nfsprobe_start(struct nfsprobe *p, unsigned want, bool port_set, unsigned p
 		step(p, NFSPROBE_CONNECT, nfs_port(p), false, want == 3 ? 3 : 4);
 }
 
+void nfsprobe_unprobed(struct nfsprobe *p, unsigned want)
+{
+	memset(p, 0, sizeof(*p));
+	p->want = want;
+	p->vers = want == 4 ? 4 : 3;
+	p->unprobed = true;
+	done(p, NFSPROBE_ANSWERED, 0);
+}
+
 void nfsprobe_connected(struct nfsprobe *p)
 {
 	p->connected = true;
@@ -161,7 +170,9 @@ const char *nfsprobe_describe(const struct nfsprobe *p, char *out, size_t n)
 		snprintf(out, n, "no answer yet");
 		break;
 	case NFSPROBE_ANSWERED:
-		if (p->vers == 3 && p->rpcbind_absent)
+		if (p->unprobed)
+			snprintf(out, n, "not probed (proto=udp): tried in rank order");
+		else if (p->vers == 3 && p->rpcbind_absent)
 			snprintf(out, n, "answers NFSv3, but no rpcbind (an NFSv3 mount needs it)");
 		else
 			snprintf(out, n, "answers NFSv%u", p->vers);
@@ -202,7 +213,7 @@ const char *nfsprobe_word(const struct nfsprobe *p)
 {
 	switch (p->result) {
 	case NFSPROBE_PENDING: return "pending";
-	case NFSPROBE_ANSWERED: return "ok";
+	case NFSPROBE_ANSWERED: return p->unprobed ? "skip" : "ok";
 	case NFSPROBE_REFUSED:
 		return p->err == -ECONNREFUSED ? "refused" : host_gone(p->err) ? "unreachable" : "fail";
 	case NFSPROBE_SILENT: return "silent";

@@ -75,6 +75,7 @@ struct nfsprobe {
 	bool connected;           /* a TCP connection was made (silent: a hung server) */
 	bool nfs_refused;         /* port 2049 (or port=) refused already */
 	bool rpc_seen;            /* rpc_status holds the last RPC reply's status */
+	bool unprobed;            /* nfsprobe_unprobed */
 	enum rpcmsg_status rpc_status;
 };
 
@@ -83,6 +84,10 @@ unsigned nfsprobe_want(const struct nfsspec *s);
 
 /* Starts a probe: act is NFSPROBE_CONNECT. */
 void nfsprobe_start(struct nfsprobe *p, unsigned want, bool port_set, unsigned port);
+
+/* proto=udp: not probed (the probe speaks TCP; NFSv4 has no UDP): taken as answering the
+ * version asked (3 without one), so the servers are mounted in rank order as they are. */
+void nfsprobe_unprobed(struct nfsprobe *p, unsigned want);
 
 /* The connection was made (for the message of a server that then stays silent). */
 void nfsprobe_connected(struct nfsprobe *p);

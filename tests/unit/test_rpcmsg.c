@@ -328,6 +328,11 @@ static void test_probe_negotiate(void **state)
 	r = port_reply(3049);
 	nfsprobe_reply(&p, &r, false);
 	expect_step(&p, NFSPROBE_CONNECT, 3049, false, 3);
+	/* proto=udp: not probed, taken as answering, in rank order */
+	nfsprobe_unprobed(&p, 0);
+	assert_true(p.act == NFSPROBE_DONE && p.result == NFSPROBE_ANSWERED && p.vers == 3);
+	assert_string_equal(text(&p), "not probed (proto=udp): tried in rank order");
+	assert_string_equal(nfsprobe_word(&p), "skip");
 	/* with port= nothing else is tried */
 	nfsprobe_start(&p, 0, true, 3049);
 	nfsprobe_conn_failed(&p, -ECONNREFUSED);

@@ -249,7 +249,8 @@ static int try_servers(struct boot *b, struct attempt *at)
 		at->err[i] = 0;
 		at->tried[i] = false;
 	}
-	probe_start(pr, s->servers, s->nservers, at->want, s->port_set, s->port);
+	probe_start(pr, s->servers, s->nservers, at->want, s->port_set, s->port,
+		    s->proto == NFSSPEC_PROTO_UDP);
 	for (;;) {
 		uint64_t now = monoclock_ms();
 		enum nfsprobe_choice c = nfsprobe_choose(pr->p, at->tried, at->order, s->nservers, now,

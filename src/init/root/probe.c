@@ -169,7 +169,7 @@ static void on_input(struct probe_round *r, int i)
 }
 
 void probe_start(struct probe_round *r, const uint32_t *servers, int n, unsigned want,
-		 bool port_set, unsigned port)
+		 bool port_set, unsigned port, bool udp)
 {
 	r->n = n;
 	r->first_answer_ms = UINT64_MAX;
@@ -180,7 +180,10 @@ void probe_start(struct probe_round *r, const uint32_t *servers, int n, unsigned
 		r->inlen[i] = 0;
 		r->reported[i] = false;
 		r->t0_ns[i] = timeline_now();
-		nfsprobe_start(&r->p[i], want, port_set, port);
+		if (udp)
+			nfsprobe_unprobed(&r->p[i], want);
+		else
+			nfsprobe_start(&r->p[i], want, port_set, port);
 		advance(r, i);
 	}
 }

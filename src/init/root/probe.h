@@ -25,9 +25,10 @@ struct probe_round {
 	uint64_t first_answer_ms;                 /* monoclock; UINT64_MAX: none yet */
 };
 
-/* Starts the probes of servers[0..n) for NFS version want (nfsprobe_want). */
+/* Starts the probes of servers[0..n) for NFS version want (nfsprobe_want); with udp none
+ * is probed (nfsprobe_unprobed). */
 void probe_start(struct probe_round *r, const uint32_t *servers, int n, unsigned want,
-		 bool port_set, unsigned port);
+		 bool port_set, unsigned port, bool udp);
 
 /* Handles whatever comes within wait_ms (-1: until something happens); returns early when a
  * probe ends. */
