@@ -77,7 +77,7 @@ check phase-sums "analyze's phase table does not match sprout-init's own timelin
 check zero-is-run-init "time 0 is not the kernel's Run /init in the serial log" \
 	grep -q "time 0 is the kernel's \"Run /init\"" "$E2E_TMP/log.txt"
 check dead-server-on-path "the dead server is not on the critical path" \
-	bash -c "sed -n '/^critical path/,\$p' '$E2E_TMP/log.txt' | grep -q 'server  $DEAD timeout\|server  $DEAD fail'"
+	bash -c "sed -n '/^critical path/,\$p' '$E2E_TMP/log.txt' | grep -Eq '(server|probe) +$DEAD (timeout|fail|silent|unreachable)'"
 check live-server-ok "the live server's mount is not in the timeline" \
 	grep -q "server  $LIVE ok" "$E2E_TMP/log.txt"
 check modules-with-reason "no module load with what asked for it" \

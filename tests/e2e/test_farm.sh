@@ -2,7 +2,7 @@
 # The diskless farm: four machines PXE-boot at once (QEMU's iPXE, dnsmasq DHCP+TFTP, files
 # from `sprout pxe`) from two nfs-ganesha servers exporting identical trees, each machine
 # with its writes in a RAM layer (sprout.overlay=tmpfs). Then: the first server down
-# (every machine boots from the other); both down (the shell with the table of failures,
+# (every machine boots from the other, without waiting for the down one); both down (the shell with the table of failures,
 # and the boot goes on when a server is back and the shell is left); and the upper layer
 # on a local disk (sprout.overlay=LABEL=), whose writes survive a reboot.
 set -euo pipefail
@@ -102,6 +102,12 @@ for m in "${MACHINES[@]}"; do e2e_wait "down$m" || true; done
 echo "timing: 4 machines booted with $S1 down in $(($(date +%s) - start)) s" >&2
 for m in "${MACHINES[@]}"; do
 	check "failover-$m" "machine $m did not boot from $S2 with $S1 down" farm_ok "down$m" "$m" "$S2"
+	# every server is probed at once: the down one is seen refusing and never mounted, so no
+	# machine spends sprout.nfs.timeout= on it, whichever server its ranking puts first
+	check "down-not-waited-$m" "machine $m tried to mount from the down server $S1" \
+		e2e_log_lacks "down$m" "sprout: root: mounting $S1:"
+	check_log "down-seen-$m" "machine $m's probe did not report $S1 refusing" \
+		"down$m" "sprout: root: NFS server $S1: connection refused"
 done
 
 # 3. Both down: the table of what was tried, the shell; a server back, the shell left: booted.

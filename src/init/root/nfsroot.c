@@ -15,7 +15,9 @@
 #include "base/strbuf.h"
 #include "ipcfg.h"
 #include "log.h"
+#include "nfsprobe.h"
 #include "nfsspec.h"
+#include "probe.h"
 #include "rendezvous.h"
 #include "rootowners.h"
 #include "run.h"
@@ -112,17 +114,18 @@ static int mount_with_timeout(const char *src, const char *target, const char *t
 	return -r.exit_code;
 }
 
-/* The NFS client modules: the kernel cannot ask for them itself (no modprobe here). */
-static int load_nfs(struct boot *b, const struct nfsspec *s)
+/* The NFS client module of version vers (3 or 4): the kernel cannot ask for it itself (no
+ * modprobe here). */
+static int load_nfs(struct boot *b, unsigned vers)
 {
-	const char *fsmod = s->vers == 4 ? "nfsv4" : "nfsv3";
+	const char *fsmod = vers == 4 ? "nfsv4" : "nfsv3";
 	int rc = modload_module_for(&b->ml, fsmod, "NFS root");
 
 	if (rc < 0 && rc != -ENOENT)
 		return rc;
-	if (rc == -ENOENT && modload_alias(&b->ml, s->vers == 4 ? "fs-nfs4" : "fs-nfs") == -ENOENT) {
+	if (rc == -ENOENT && modload_alias(&b->ml, vers == 4 ? "fs-nfs4" : "fs-nfs") == -ENOENT) {
 		log_err("root: no module in the image provides %s (NFSv%u); rebuild with --add-modules %s",
-			fsmod, s->vers, fsmod);
+			fsmod, vers, fsmod);
 		return -ENOENT;
 	}
 	return 0;
@@ -167,27 +170,39 @@ static void record_server(uint32_t server)
 struct attempt {
 	struct nfsspec s;
 	int order[NFSSPEC_MAX_SERVERS];
-	int err[NFSSPEC_MAX_SERVERS];  /* the last round: -errno per ranked server, 0 untried */
+	int err[NFSSPEC_MAX_SERVERS];  /* the last round: the mount's -errno per server, 0 untried */
+	bool tried[NFSSPEC_MAX_SERVERS];
 	unsigned long flags;
 	const char *target;            /* SYSROOT, or where a root image's export goes */
 	unsigned timeout_s;
 	int timeout_ms;
+	unsigned want;                 /* nfsprobe_want: 3, 4, or 0 (negotiated) */
+	struct probe_round probe;      /* every server asked at once, each round */
+	struct nfsspec v;              /* s with the version of the mount being tried */
 };
 
-/* One pass over the ranked servers. 0 once one gave the root, else the last -errno. */
-static int try_servers(struct boot *b, struct attempt *at)
+/* Mounts server i (its probe answered) in the version(s) to try: the one given, or 4.2 4.1
+ * 4.0 (the next when the server refuses the minor version) or 3. 0 once it gave the root,
+ * else the last -errno. */
+static int try_server(struct boot *b, struct attempt *at, int i)
 {
 	static char data[NFSSPEC_MOUNT_DATA], src[NFSSPEC_MAX_PATH + 32];
 	static char esrc[ESCAPE_SIZE(sizeof(src))], edata[ESCAPE_SIZE(sizeof(data))];
-	const struct nfsspec *s = &at->s;
+	struct nfsprobe_vers vers[3];
+	const struct nfsspec *s = &at->v;
+	uint32_t server = at->s.servers[i];
+	int nv = nfsprobe_mount_versions(&at->s, at->probe.p[i].vers, vers), rank = 0;
 	char a[IPCFG_IPV4_LEN];
-	int rc = -EHOSTUNREACH;
+	int rc = -EPROTONOSUPPORT;
 
-	for (int k = 0; k < s->nservers; k++)
-		at->err[k] = 0;
-	for (int k = 0; k < s->nservers; k++) {
-		uint32_t server = s->servers[at->order[k]];
-
+	while (at->order[rank] != i)
+		rank++;
+	if (!at->s.vers_given && vers[0].vers == 3 && (rc = load_nfs(b, 3)) < 0)
+		return rc;
+	for (int k = 0; k < nv; k++) {
+		at->v = at->s;
+		at->v.vers = vers[k].vers;
+		at->v.minor = vers[k].minor;
 		if (nfsspec_source(s, server, src, sizeof(src)) < 0 ||
 		    nfsspec_mount_options(s, server, b->cfg.rw == RW_RW, data, sizeof(data)) < 0) {
 			log_err("root: NFS source or options too long for %s",
@@ -196,7 +211,7 @@ static int try_servers(struct boot *b, struct attempt *at)
 		}
 		escape_str(src, esrc, sizeof(esrc));
 		log_info("root: mounting %s (%s, %s) from server %d of %d", esrc, nfsspec_fstype(s),
-			 escape_str(data, edata, sizeof(edata)), k + 1, s->nservers);
+			 escape_str(data, edata, sizeof(edata)), rank + 1, at->s.nservers);
 		uint64_t t0 = timeline_now();
 
 		rc = mount_with_timeout(src, at->target, nfsspec_fstype(s), at->flags, data, at->timeout_ms);
@@ -205,28 +220,87 @@ static int try_servers(struct boot *b, struct attempt *at)
 		if (rc == 0) {
 			log_info("root: mounted %s on %s %s", esrc, at->target,
 				 at->flags ? "read-only" : "read-write");
+			if (!at->s.vers_given)
+				log_info("root: NFS version %s negotiated with %s",
+					 s->minor >= 0 ? (const char *[]){ "4.0", "4.1", "4.2" }[s->minor % 3]
+						       : s->vers == 4 ? "4" : "3", a);
 			record_server(server);
 			snprintf(b->root_dev, sizeof(b->root_dev), "%s", src);
 			snprintf(b->root_type, sizeof(b->root_type), "%s", nfsspec_fstype(s));
 			return 0;
 		}
-		at->err[k] = rc;
 		log_warn("root: NFS server %s: %s", ipcfg_format_ipv4(server, a), mount_error(-rc));
+		/* the server does not speak that minor version (or this kernel does not) */
+		if (rc != -EPROTONOSUPPORT && rc != -EINVAL)
+			break;
 	}
 	return rc;
 }
 
-/* What the last round found, one line per server. */
+/* One round: every server probed at once (probe.h); the best-ranked one that answers
+ * within the grace window mounted, the next answering one when that mount fails. 0 once
+ * one gave the root, else the last -errno. */
+static int try_servers(struct boot *b, struct attempt *at)
+{
+	struct probe_round *pr = &at->probe;
+	const struct nfsspec *s = &at->s;
+	uint64_t deadline = monoclock_ms() + (uint64_t)at->timeout_ms;
+	int rc = -EHOSTUNREACH, pick, wait;
+
+	for (int i = 0; i < s->nservers; i++) {
+		at->err[i] = 0;
+		at->tried[i] = false;
+	}
+	probe_start(pr, s->servers, s->nservers, at->want, s->port_set, s->port,
+		    s->proto == NFSSPEC_PROTO_UDP);
+	for (;;) {
+		uint64_t now = monoclock_ms();
+		enum nfsprobe_choice c = nfsprobe_choose(pr->p, at->tried, at->order, s->nservers, now,
+							 pr->first_answer_ms, NFSPROBE_GRACE_MS, &pick, &wait);
+
+		if (c == NFSPROBE_NONE)
+			break;
+		if (c == NFSPROBE_WAIT) {
+			if (now >= deadline) {
+				probe_poll(pr, 0); /* what came while a mount was being tried */
+				probe_expire(pr);
+				continue;
+			}
+			if (wait < 0 || (uint64_t)wait > deadline - now)
+				wait = (int)(deadline - now);
+			probe_poll(pr, wait);
+			continue;
+		}
+		probe_report_pending(pr);
+		at->tried[pick] = true;
+		rc = try_server(b, at, pick);
+		if (rc == 0 || rc == -ENAMETOOLONG)
+			break;
+		at->err[pick] = rc;
+	}
+	probe_end(pr);
+	return rc;
+}
+
+/* What the last round found, one line per server in the order they rank: the mount's
+ * error, or what its probe saw. */
 static void log_round(const struct attempt *at)
 {
 	static char epath[ESCAPE_SIZE(NFSSPEC_MAX_PATH)];
-	char a[IPCFG_IPV4_LEN];
+	char a[IPCFG_IPV4_LEN], text[NFSPROBE_TEXT_LEN];
 
 	escape_str(at->s.path, epath, sizeof(epath));
-	for (int k = 0; k < at->s.nservers; k++)
-		if (at->err[k] < 0)
-			log_err("root:   %s:%s  %s (%s)", ipcfg_format_ipv4(at->s.servers[at->order[k]], a),
-				epath, mount_error(-at->err[k]), strerror(-at->err[k]));
+	for (int k = 0; k < at->s.nservers; k++) {
+		int i = at->order[k];
+
+		ipcfg_format_ipv4(at->s.servers[i], a);
+		if (at->err[i] < 0)
+			log_err("root:   %s:%s  %s (%s)", a, epath, mount_error(-at->err[i]),
+				strerror(-at->err[i]));
+		else
+			log_err("root:   %s:%s  %s", a, epath,
+				nfsprobe_describe(&at->probe.p[i], text, sizeof(text)));
+	}
 }
 
 /* Ranks the servers: rendezvous hashing with our MAC (a farm spreads evenly and a
@@ -291,7 +365,15 @@ int nfsroot_mount_at(struct boot *b, const char *target)
 			INT_MAX / 1000);
 		return -ERANGE;
 	}
-	if ((rc = load_nfs(b, &at.s)) < 0)
+	at.want = nfsprobe_want(&at.s);
+	/* without vers=, NFSv4 first: its module now, NFSv3's when a server speaks only that */
+	rc = load_nfs(b, at.want == 3 ? 3 : 4);
+	if (rc == -ENOENT && at.want == 0) {
+		log_warn("root: no NFSv4 client in the image: only NFSv3 is tried");
+		at.want = 3;
+		rc = load_nfs(b, 3);
+	}
+	if (rc < 0)
 		return rc;
 	set_nfs4_identity(b);
 	rank(b, &at);
@@ -313,7 +395,7 @@ int nfsroot_mount_at(struct boot *b, const char *target)
 		pause = pause < 16 ? pause * 2 : pause;
 	}
 	log_err("root: no NFS server could give the root (%s, %s, %u s each); last round:", etext,
-		nfsspec_fstype(&at.s), at.timeout_s);
+		at.want == 0 ? "NFSv4 or NFSv3" : at.want == 4 ? "NFSv4" : "NFSv3", at.timeout_s);
 	log_round(&at);
 	return rc;
 }

@@ -1,7 +1,9 @@
 /* nfsroot: mounting the root over NFS on /sysroot. The spec comes from root=nfs:/nfs4:,
  * nfsroot=, or DHCP's root-path; the server list is ranked (rendezvous hashing of the
- * servers with our MAC, or the written order), each server gets sprout.nfs.timeout=
- * seconds, and every failure is kept for one table of what was tried. */
+ * servers with our MAC, or the written order), every server is probed at once (probe.h),
+ * the best-ranked one that answers within the grace window is mounted (nfsprobe.h), each
+ * mount bounded by sprout.nfs.timeout=, and every failure is kept for one table of what
+ * was tried. Without vers= the NFS version is negotiated. */
 #ifndef SPROUT_NFSROOT_H
 #define SPROUT_NFSROOT_H
 
