@@ -70,6 +70,38 @@ static const char *choose_init(struct boot *b)
 	return found;
 }
 
+/* A root's device manager: with one, the drivers root first kept back are its to load
+ * (udev coldplugs every device at start; sprout-init --devices walks /sys). */
+static const char *const device_managers[] = {
+	"/lib/systemd/systemd-udevd", "/usr/lib/systemd/systemd-udevd", "/sbin/udevd",
+	"/usr/sbin/udevd", "/sbin/sprout-init", "/usr/sbin/sprout-init",
+};
+
+/* The devices whose drivers root first kept back: left to the root's device manager,
+ * or loaded now when it has none (nothing a root without one relied on goes missing). */
+static void kept_devices(struct boot *b)
+{
+	const char *dm = NULL;
+	char to[96];
+	int rootfd;
+
+	if (!b->dev.defer)
+		return;
+	rootfd = open(SYSROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; rootfd >= 0 && !dm && i < ARRAY_SIZE(device_managers); i++)
+		if (executable_in_root(rootfd, device_managers[i]))
+			dm = device_managers[i];
+	if (rootfd >= 0)
+		close(rootfd);
+	if (dm) {
+		snprintf(to, sizeof(to), "the root's %s", dm);
+		devices_leave(&b->dev, to);
+	} else {
+		devices_release(&b->dev, DEVICES_RELEASE_ALL,
+				"handover: the root has no device manager (udevd, sprout-init)");
+	}
+}
+
 static int check_preconditions(void)
 {
 	struct statfs sf;
@@ -185,6 +217,7 @@ int phase_handover(struct boot *b)
 	rc = check_preconditions();
 	if (rc < 0)
 		return rc;
+	kept_devices(b);
 	if (b->uevent_fd >= 0)
 		close(b->uevent_fd);
 	b->uevent_fd = -1;

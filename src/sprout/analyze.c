@@ -21,6 +21,12 @@ static bool is_phase(const struct tl_event *e)
 	return !strcmp(e->kind, "phase");
 }
 
+/* A driver root first kept back: its span is a wait it did not cause, not work. */
+static bool is_kept(const struct tl_event *e)
+{
+	return !strcmp(e->kind, "defer");
+}
+
 static const struct tl_event *ev(const struct analysis *a, size_t i)
 {
 	return &a->doc->ev[i];
@@ -59,7 +65,7 @@ static void critical_path(struct analysis *a)
 		for (size_t i = 0; i < d->n; i++) {
 			const struct tl_event *e = &d->ev[i];
 
-			if (is_phase(e) || e->end_us > t + PATH_SLACK_US || e->start_us >= t || e->start_us < first)
+			if (is_phase(e) || is_kept(e) || e->end_us > t + PATH_SLACK_US || e->start_us >= t || e->start_us < first)
 				continue;
 			if (best == SIZE_MAX || e->end_us > d->ev[best].end_us ||
 			    (e->end_us == d->ev[best].end_us && e->start_us < d->ev[best].start_us))
@@ -84,13 +90,16 @@ int analysis_make(struct analysis *a, const struct tl_doc *doc)
 	a->phases = calloc(doc->n + 1, sizeof(size_t));
 	a->slow = calloc(doc->n + 1, sizeof(size_t));
 	a->path = calloc(doc->n + 1, sizeof(size_t));
-	if (!a->phases || !a->slow || !a->path) {
+	a->kept = calloc(doc->n + 1, sizeof(size_t));
+	if (!a->phases || !a->slow || !a->path || !a->kept) {
 		analysis_free(a);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < doc->n; i++) {
 		if (is_phase(&doc->ev[i]))
 			a->phases[a->nphases++] = i;
+		else if (is_kept(&doc->ev[i]))
+			a->kept[a->nkept++] = i;
 		else
 			a->slow[a->nslow++] = i;
 	}
@@ -127,8 +136,9 @@ void analysis_free(struct analysis *a)
 	free(a->phases);
 	free(a->slow);
 	free(a->path);
-	a->phases = a->slow = a->path = NULL;
-	a->nphases = a->nslow = a->npath = 0;
+	free(a->kept);
+	a->phases = a->slow = a->path = a->kept = NULL;
+	a->nphases = a->nslow = a->npath = a->nkept = 0;
 }
 
 const char *analysis_phase_of(const struct analysis *a, const struct tl_event *e)
@@ -221,6 +231,11 @@ void analyze_print(const struct analysis *a, const char *source, size_t top, FIL
 	if (a->root_us > t + 10 * PATH_SLACK_US)
 		fprintf(out, "%9.3fs %+9.3fs  (sprout-init's own work, no event)\n",
 			(double)(a->root_us - t) / 1e6, rel(a, t));
+	if (a->nkept) {
+		fprintf(out, "\ndrivers kept for later (root first): %zu device(s)\n", a->nkept);
+		for (size_t i = 0; i < a->nkept; i++)
+			put_event(a, ev(a, a->kept[i]), out);
+	}
 	if (a->doc->bad)
 		fprintf(out, "\nnote: %zu line(s) looked like timeline lines but were not; the first is line %zu\n",
 			a->doc->bad, a->doc->first_bad);
@@ -292,6 +307,11 @@ void analyze_json(const struct analysis *a, FILE *out)
 	for (size_t i = 0; i < a->nslow; i++) {
 		fputs(i ? "," : "", out);
 		jevent(a, ev(a, a->slow[i]), out);
+	}
+	fputs("],\"kept\":[", out);
+	for (size_t i = 0; i < a->nkept; i++) {
+		fputs(i ? "," : "", out);
+		jevent(a, ev(a, a->kept[i]), out);
 	}
 	fputs("],\"critical_path\":[", out);
 	for (size_t i = 0; i < a->npath; i++) {

@@ -23,6 +23,8 @@ struct analysis {
 	size_t nphases;
 	size_t *slow;           /* the other events, slowest first */
 	size_t nslow;
+	size_t *kept;           /* "defer" events (drivers root first kept back), in order */
+	size_t nkept;
 	size_t *path;           /* the critical path to the root, in time order */
 	size_t npath;
 	uint64_t root_us;       /* end of the root phase (or of the last phase) */

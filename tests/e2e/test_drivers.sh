@@ -3,6 +3,10 @@
 # ata_piix (the driver of QEMU's PIIX IDE controller, not on the way to the virtio
 # root) is blacklisted and must stay out of the kernel while the root still boots;
 # virtio_blk is named in rd.driver.pre= and must be loaded for that, before coldplug.
+# Root first, in the same boot and two more: the IDE/CD-ROM drivers are not loaded before
+# the virtio root is mounted (the root has no device manager: they come at handover);
+# a root with one (an executable /sbin/udevd) is left to load them; a root on an IDE disk,
+# next to a virtio disk, is found when the kept drivers are loaded after the grace.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_init drivers
@@ -65,4 +69,60 @@ if e2e_log_has drivers 'SPROUT-E2E-MODULE: virtio_blk$'; then
 	e2e_pass pre-in-kernel
 else
 	e2e_fail pre-in-kernel "virtio_blk not in /proc/modules" drivers
+fi
+
+# --- root first -------------------------------------------------------------------------------
+mounted=$(line_of 'sprout: root: mounted /dev/vda')
+kept=$(line_of 'sprout: devices: root first: the drivers of [0-9]+ device\(s\) wait \(.*IDE controller')
+early_legacy=$(grep -nE 'sprout: loaded (ata_generic|ata_piix|libata|scsi_mod|cdrom|sr_mod|floppy)( |$)' "$LOG" |
+	cut -d: -f1 | awk -v m="${mounted:-0}" '$1 < m' | head -n1)
+handover=$(line_of 'sprout: devices: handover: the root has no device manager')
+if [ -z "$kept" ] || [ -z "$mounted" ]; then
+	e2e_fail rootfirst-kept "no 'root first: ... wait (... IDE controller' line (line ${kept:-none}) or no root mounted (${mounted:-none})" drivers
+elif [ -n "$early_legacy" ]; then
+	e2e_fail rootfirst-kept "an IDE/CD-ROM driver was loaded (line $early_legacy) before the root was mounted (line $mounted)" drivers
+elif [ -z "$handover" ] || [ "$handover" -lt "$mounted" ]; then
+	e2e_fail rootfirst-kept "the kept drivers were not loaded at handover, after the root (line ${handover:-none})" drivers
+else
+	e2e_pass rootfirst-kept
+fi
+if e2e_log_has drivers 'sprout: tl: defer (ata_generic|ata_piix) [0-9.]+ [0-9.]+ loaded by=pci:v00008086d00007010'; then
+	e2e_pass rootfirst-timeline
+else
+	e2e_fail rootfirst-timeline "no 'defer ... loaded by=pci:v00008086d00007010' event in the timeline" drivers
+fi
+
+# A root with a device manager: the kept drivers are its to load, none is loaded here.
+ROOT_DM=$E2E_TMP/root-dm
+e2e_make_root "$ROOT_DM"
+cp "$ROOT/sbin/init-modules" "$ROOT_DM/sbin/init-modules"
+printf '#!/bin/busybox sh\nexit 0\n' >"$ROOT_DM/sbin/udevd"
+chmod 0755 "$ROOT_DM/sbin/udevd"
+e2e_disk_ext4 "$E2E_TMP/dm.img" "$ROOT_DM"
+e2e_boot left --initrd "$IMG" --disk "$E2E_TMP/dm.img" --timeout 150 \
+	--append "root=/dev/vda init=/sbin/init-modules"
+e2e_wait left || true
+if ! e2e_log_has left 'SPROUT-E2E-ROOT: ok'; then
+	e2e_fail rootfirst-left "the root with a device manager was not reached" left
+elif ! e2e_log_has left "sprout: devices: the drivers of [0-9]+ device\\(s\\) not on the way to the root \\(.*IDE controller.*\\) are left to the root's /sbin/udevd"; then
+	e2e_fail rootfirst-left "no line saying the kept drivers are left to the root's /sbin/udevd" left
+elif e2e_log_has left 'SPROUT-E2E-MODULE: (ata_piix|sr_mod|libata)$' || e2e_log_has left 'sprout: loaded (ata_piix|sr_mod) '; then
+	e2e_fail rootfirst-left "an IDE/CD-ROM driver was loaded although the root has a device manager" left
+else
+	e2e_pass rootfirst-left
+fi
+
+# A root on an IDE disk while a virtio disk is there: not among the first devices, found
+# once the kept drivers are loaded.
+e2e_disk_ext4 "$E2E_TMP/ide.img" "$ROOT_DM"
+truncate -s 8M "$E2E_TMP/other.img"
+e2e_boot ide --initrd "$IMG" --disk "$E2E_TMP/other.img" --timeout 150 \
+	--extra "-drive file=$E2E_TMP/ide.img,if=ide,format=raw" --append "root=/dev/sda"
+e2e_wait ide || true
+if ! e2e_log_has ide 'SPROUT-E2E-ROOT: ok'; then
+	e2e_fail rootfirst-ide "the root on the IDE disk was not reached" ide
+elif ! e2e_log_has ide 'sprout: devices: root: root=/dev/sda not found among the devices brought up first after [0-9]+ ms: loading the drivers kept for later'; then
+	e2e_fail rootfirst-ide "no line saying the kept drivers were loaded because the root was not found" ide
+else
+	e2e_pass rootfirst-ide
 fi

@@ -1,4 +1,4 @@
-/* Fuzz modalias_kind: a modalias read from sysfs or a uevent, classified. */
+/* Fuzz modalias_kind and modalias_first: a modalias read from sysfs or a uevent, classified. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	k = modalias_kind(s);
 	if (k && (!k->what || !k->what[0]))
 		abort(); /* a kind always has a description for the message */
+	/* root first: what is not known is never kept back, whatever the boot needs */
+	if (!k && (!modalias_first(s, 0) || !modalias_first(s, ~0u)))
+		abort();
 	free(s);
 	return 0;
 }

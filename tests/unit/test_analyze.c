@@ -1,5 +1,5 @@
 /* analyze: on a recorded timeline (an NFS boot whose first server is dead): the phase
- * table, the slowest events, the critical path to the root, time zero from a serial log,
+ * table, the slowest events, the drivers root first kept back, the critical path to the root, time zero from a serial log,
  * the JSON and the SVG's labels; and a timeline without phases. */
 #include <errno.h>
 #include <setjmp.h>
@@ -34,7 +34,9 @@ static const char recorded[] =
 	"module nfsv4 3.101000 3.300000 ok by=fs-nfs4\n"
 	"server 10.0.44.2 3.300000 9.000000 timeout proto=nfs4 path=/export err=ETIMEDOUT\n"
 	"server 10.0.44.3 9.000000 9.190000 ok proto=nfs4 path=/export\n"
-	"module late 9.300000 9.400000 ok by=name\n"; /* after the root: not on the path */
+	"module late 9.300000 9.400000 ok by=name\n" /* after the root: not on the path */
+	/* a driver root first kept back: listed apart, never slow, never on the path */
+	"defer ata_piix 2.300000 9.195000 loaded by=pci:v00008086d00007010 what=IDE\\x20controller why=test\n";
 
 struct fixture {
 	struct tl_doc doc;
@@ -94,6 +96,9 @@ static void test_table(void **state)
 	assert_non_null(strstr(buf, "slowest 3 of 10 events"));
 	assert_non_null(strstr(buf, "5.700s    +1.300s  server  10.0.44.2 timeout (proto=nfs4 path=/export err=ETIMEDOUT) [root]"));
 	assert_null(strstr(buf, "crc32c")); /* not among the 3 slowest, not on the path */
+	assert_int_equal(a->nkept, 1);
+	assert_non_null(strstr(buf, "drivers kept for later (root first): 1 device(s)\n"
+				    "    6.895s    +0.300s  defer   ata_piix loaded (by=pci:v00008086d00007010 what=IDE controller why=test) [devices]\n"));
 	free(buf);
 }
 

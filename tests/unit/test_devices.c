@@ -49,6 +49,7 @@ static const char dep_text[] =
 	"kernel/drivers/net/e1000e.ko: kernel/drivers/ptp/ptp.ko kernel/drivers/pps/pps_core.ko\n"
 	"kernel/drivers/ptp/ptp.ko: kernel/drivers/pps/pps_core.ko\n"
 	"kernel/drivers/pps/pps_core.ko:\n"
+	"kernel/drivers/ata/ata_piix.ko:\n"
 	"kernel/never.ko:\n"
 	"kernel/deep.ko:\n";
 
@@ -59,6 +60,7 @@ static const char alias_text[] =
 	"alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci\n"
 	"alias virtio:d00000002v* virtio_blk\n"
 	"alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e\n"
+	"alias pci:v00008086d00007010sv*sd*bc*sc*i* ata_piix\n"
 	"alias platform:never never\n"
 	"alias platform:deep deep\n";
 
@@ -331,7 +333,7 @@ static void test_open(void **state)
 	/* modules.dep alone is enough */
 	write_index(dep_text, NULL, NULL);
 	assert_int_equal(modload_open(&ml, dir), 0);
-	assert_int_equal(modindex_count(ml.idx), 14);
+	assert_int_equal(modindex_count(ml.idx), 15);
 	assert_string_equal(ml.moddir, dir);
 	assert_true(ml.moddir_fd >= 0);
 	assert_ptr_equal(ml.load, modload_finit);
@@ -546,6 +548,7 @@ static void test_phase_devices_applies_cmdline(void **state)
 	make_tree();
 	strcpy(b.cfg.driver_blacklist, "virtio_pci");
 	strcpy(b.cfg.driver_pre, "crc16,pps_core");
+	b.cfg.rd_neednet = true; /* root first loads the NIC's driver first only for this */
 	assert_int_equal(phase_devices(&b), 0);
 	/* crc16 is in the kernel already; pps_core first, then e1000e's chain; virtio_pci
 	 * never, so neither the virtio_blk its device would want */
@@ -588,6 +591,137 @@ static void test_blkdev_format(void **state)
 	assert_string_equal(small, "...");
 	blkdev_describe(list, 0, out, sizeof(out));
 	assert_non_null(strstr(out, "no block devices at all"));
+}
+
+
+/* --- root first ---------------------------------------------------------------------------- */
+
+#define IDE "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80"
+
+/* Which devices' drivers go first, for which needs: the root's way always, NICs with
+ * the network, input with a passphrase, IDE/CD-ROM/floppy when asked, display and sound
+ * never; kinds not known are never held back. */
+static void test_modalias_first(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *alias;
+		unsigned needs;
+		bool first;
+	} cases[] = {
+		{ "virtio:d00000002v00001AF4", 0, true },
+		{ "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00", 0, true },
+		{ "pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01", 0, true }, /* AHCI */
+		{ "pci:v00001B36d0000000Dsv00001AF4sd00001100bc0Csc03i30", 0, true }, /* xHCI */
+		{ "usb:v0781p5567d0100dc00dsc00dp00ic08isc06ip50in00", 0, true },
+		{ "scsi:t-0x00", 0, true },
+		{ "pci:v00008086d00001502sv00001AF4sd00001100bc07sc00i02", 0, true }, /* serial */
+		{ "virtio:d00000003v00001AF4", 0, true },                              /* console */
+		{ E1000E, 0, false },
+		{ E1000E, MODALIAS_NEED_NET, true },
+		{ "virtio:d00000001v00001AF4", MODALIAS_NEED_INPUT, false },
+		{ "virtio:d00000001v00001AF4", MODALIAS_NEED_NET, true },
+		{ "xen:vif", MODALIAS_NEED_NET, true },
+		{ "serio:ty01pr00id00ex00", 0, false },
+		{ "serio:ty01pr00id00ex00", MODALIAS_NEED_INPUT, true },
+		{ "usb:v046Dp0000d0100dc00dsc00dp00ic03isc01ip01in00", MODALIAS_NEED_INPUT, true },
+		{ "hid:b0003g0001v0000046Dp0000C31C", MODALIAS_NEED_NET, false },
+		{ "input:b0011v0001p0001eAB41-e0,1,4,11,14,k71,72,ramlsfw", MODALIAS_NEED_INPUT, true },
+		{ IDE, 0, false },
+		{ IDE, MODALIAS_NEED_NET | MODALIAS_NEED_INPUT, false },
+		{ IDE, MODALIAS_NEED_LEGACY, true },
+		{ "scsi:t-0x05", 0, false },
+		{ "scsi:t-0x05", MODALIAS_NEED_LEGACY, true },
+		{ "acpi:PNP0700:", 0, false },
+		{ "pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00", ~0u, false }, /* VGA */
+		{ "pci:v00008086d00002668sv00001AF4sd00001100bc04sc03i00", ~0u, false }, /* HDA */
+		{ "hdaudio:v10EC0269r00100100a01", ~0u, false },
+		{ "platform:pcspkr", 0, false },
+		/* unknown kinds and malformed ones: first */
+		{ "platform:serial8250", 0, true },
+		{ "acpi:PNP0B00:", 0, true },
+		{ "cpu:type:x86,ven0000fam0006mod003F:feature:,0000", 0, true },
+		{ "of:NmmcT(null)Csnps,dw-mshc", 0, true },
+		{ "pci:v00001234d00001111", 0, true },
+		{ "scsi:t-0x1f", 0, true },
+		{ "", 0, true },
+	};
+	for (size_t i = 0; i < N(cases); i++)
+		if (modalias_first(cases[i].alias, cases[i].needs) != cases[i].first)
+			fail_msg("%s with needs %#x: want %s", cases[i].alias, cases[i].needs,
+				 cases[i].first ? "first" : "later");
+}
+
+/* Coldplug and hotplug hold back the NIC and the IDE controller; release brings the NIC
+ * in for a network; leave hands the IDE controller on without loading it. */
+static void test_root_first(void **state)
+{
+	(void)state;
+	struct modload ml;
+	struct uevent ev;
+	char desc[256];
+	static const char add[] = "add@/devices/pci0000:00/0000:00:09.0\0ACTION=add\0"
+				  "MODALIAS=" E1000E;
+	open_fake(&ml);
+	make_tree();
+	write_file("devices/pci0000:00/0000:00:01.1/modalias", IDE "\n");
+	devices_defer(&dv, 0);
+	/* virtio_pci and the virtio_blk of its device: the root's way */
+	assert_int_equal(devices_coldplug(&dv), 2);
+	assert_null(call_of("e1000e"));
+	assert_null(call_of("ata_piix"));
+	assert_true(dv.storage_first);
+	assert_int_equal(dv.ndeferred, 2);
+	devices_describe_deferred(&dv, desc, sizeof(desc));
+	assert_non_null(strstr(desc, "network controller"));
+	assert_non_null(strstr(desc, "IDE controller"));
+	/* walked again: nothing twice; a second NIC by hotplug: held too */
+	assert_int_equal(devices_coldplug(&dv), 0);
+	assert_int_equal(dv.ndeferred, 2);
+	assert_int_equal(uevent_parse(add, sizeof(add), &ev), 0);
+	assert_int_equal(devices_uevent_apply(&dv, &ev), 0);
+	assert_int_equal(dv.ndeferred, 3);
+	assert_null(call_of("e1000e"));
+	/* the network after all: both NICs' driver, once; the IDE controller still waits */
+	assert_int_equal(devices_release(&dv, MODALIAS_NEED_NET, "test wants the network"), 1);
+	assert_before("ptp", "e1000e");
+	assert_int_equal(dv.ndeferred, 1);
+	assert_true(dv.defer);
+	assert_non_null(strstr(logged, "test wants the network: loading the drivers kept for later of 2 device(s) (network controller)"));
+	/* a second call a boot changes nothing */
+	devices_defer(&dv, MODALIAS_NEED_LEGACY);
+	assert_int_equal(devices_release(&dv, 0, "nothing new"), 0);
+	assert_int_equal(dv.ndeferred, 1);
+	devices_leave(&dv, "the root's udevd");
+	assert_non_null(strstr(logged, "the drivers of 1 device(s) not on the way to the root (IDE controller) are left to the root's udevd"));
+	assert_false(dv.defer);
+	assert_int_equal(dv.ndeferred, 0);
+	assert_null(call_of("ata_piix"));
+	assert_int_equal(devices_release(&dv, DEVICES_RELEASE_ALL, "after"), 0);
+	modload_close(&ml);
+}
+
+/* A driver the command line gives options to (MODULE.PARAM=) is the user's: not held
+ * back. Releasing everything ends deferring: later devices load at once. */
+static void test_root_first_named(void **state)
+{
+	(void)state;
+	struct modload ml;
+	static const char cmd[] = "root=/dev/vda ata_piix.prefer_ms_hyperv=0";
+	open_fake(&ml);
+	make_tree();
+	write_file("devices/pci0000:00/0000:00:01.1/modalias", IDE "\n");
+	assert_int_equal(modload_set_cmdline(&ml, cmd, sizeof(cmd) - 1), 0);
+	devices_defer(&dv, 0);
+	assert_int_equal(devices_coldplug(&dv), 3);
+	assert_non_null(call_of("ata_piix"));
+	assert_null(call_of("e1000e"));
+	assert_int_equal(dv.ndeferred, 1);
+	assert_true(devices_release(&dv, DEVICES_RELEASE_ALL, "root not found") >= 1);
+	assert_non_null(call_of("e1000e"));
+	assert_false(dv.defer);
+	assert_int_equal(dv.ndeferred, 0);
+	modload_close(&ml);
 }
 
 /* --- hotplug -------------------------------------------------------------------------- */
@@ -638,7 +772,7 @@ static const struct {
 	{ "pci:v00001000d00000012sv00001AF4sd00001100bc01sc80i00", "storage controller", NULL, true },
 	{ "pci:v00008086d0000100Esv00001AF4sd00001100bc02sc00i00", "network controller", NULL, false },
 	{ "pci:v00001B36d0000000Dsv00001AF4sd00001100bc0Csc03i30", "USB 3 controller", "xhci_pci", false },
-	{ "pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00", NULL, NULL, false }, /* VGA */
+	{ "pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00", "display controller", NULL, false },
 	{ "pci:v00001234d00001111sv00001AF4sd00001100bc0", NULL, NULL, false },
 	{ "pci:v00001234d00001111", NULL, NULL, false },
 	{ "scsi:t-0x00", "SCSI disk", "sd_mod", true },
@@ -646,7 +780,7 @@ static const struct {
 	{ "scsi:t-0x1f", NULL, NULL, false },
 	{ "usb:v0781p5567d0100dc00dsc00dp00ic08isc06ip50in00", "USB mass storage", "usb_storage", true },
 	{ "usb:v174Cp55AAd0100dc00dsc00dp00ic08isc06ip62in01", "USB attached SCSI", "uas", true },
-	{ "usb:v046Dp0000d0100dc00dsc00dp00ic03isc01ip01in00", NULL, NULL, false }, /* keyboard */
+	{ "usb:v046Dp0000d0100dc00dsc00dp00ic03isc01ip01in00", "USB input device", "usbhid", false },
 	{ "mmc:block", "MMC/SD card", "mmc_block", true },
 	{ "xen:vbd", "Xen block device", "xen_blkfront", true },
 	{ "platform:serial8250", NULL, NULL, false },
@@ -832,6 +966,9 @@ int main(void)
 		cmocka_unit_test(test_alias_kind),
 		cmocka_unit_test_setup_teardown(test_coldplug_nodriver, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe_caps, setup, teardown),
+		cmocka_unit_test(test_modalias_first),
+		cmocka_unit_test_setup_teardown(test_root_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_first_named, setup, teardown),
 		cmocka_unit_test(test_uevent_forged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

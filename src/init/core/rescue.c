@@ -71,6 +71,9 @@ int rescue_shell(struct boot *b, const char *why)
 		log_err("%s; this image has no rescue shell (build it with --shell /bin/busybox)", why);
 		return -ENOENT;
 	}
+	/* root first kept some drivers back: a keyboard may be among them */
+	if (b->dev.defer)
+		devices_release(&b->dev, DEVICES_RELEASE_ALL, "rescue shell");
 	install_applets();
 	shell_env(envp);
 	if (stat(STATE_DIR, &st) == 0) /* the boot so far, to look at from the shell */

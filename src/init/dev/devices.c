@@ -25,6 +25,7 @@
 #include "devrules_apply.h"
 #include "log.h"
 #include "modalias_kind.h"
+#include "timeline.h"
 
 #define MODALIAS_MAX 4096 /* a sysfs attribute is at most a page */
 
@@ -224,6 +225,103 @@ static int want_one(const char *module, void *p)
 	return 0;
 }
 
+/* --- root first: which devices wait ---------------------------------------------------- */
+
+/* Adds (devpath, modalias) to a list of such pairs unless it is there; past max only
+ * counts it in *dropped (NULL: -E2BIG). 0, -EINVAL (empty), -ENOMEM, -E2BIG. */
+static int pair_add(struct devices_nodriver **list, size_t *n, size_t *cap, size_t max,
+		    unsigned *dropped, const char *devpath, const char *modalias)
+{
+	if (!devpath[0] || !modalias[0])
+		return -EINVAL;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*list)[i].devpath, devpath) && !strcmp((*list)[i].modalias, modalias))
+			return 0;
+	if (*n >= max) {
+		if (!dropped)
+			return -E2BIG;
+		(*dropped)++;
+		return 0;
+	}
+	int r = array_grow((void **)list, cap, *n + 1, sizeof(**list), max);
+	if (r < 0)
+		return r;
+	char *p = strdup(devpath), *a = strdup(modalias);
+	if (!p || !a) {
+		free(p);
+		free(a);
+		return -ENOMEM;
+	}
+	(*list)[(*n)++] = (struct devices_nodriver){ p, a };
+	return 0;
+}
+
+static void pairs_free(struct devices_nodriver *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].devpath);
+		free(list[i].modalias);
+	}
+	free(list);
+}
+
+/* The image's modules for one modalias: the first, and whether the command line names
+ * any of them (MODULE.PARAM=: the user configured it, so it is not kept back). */
+struct named {
+	const struct modload *ml;
+	const char *first;
+	bool named;
+};
+
+static int named_one(const char *module, void *p)
+{
+	struct named *n = p;
+	char params[8];
+
+	if (!n->first)
+		n->first = module;
+	if (n->ml->cmdline && modload_params(n->ml->cmdline, n->ml->cmdline_len, module, params,
+					     sizeof(params)) != 0)
+		n->named = true; /* -E2BIG too: options were there */
+	return 0;
+}
+
+/* Does the device's driver wait (root first)? 1 kept for later, 0 load it now, -errno.
+ * A device no module of the image matches is not kept: the caller notes it as before. */
+static int hold(struct devices *dv, const char *devpath, const char *alias)
+{
+	struct named n = { dv->ml, NULL, false };
+
+	if (!dv->defer)
+		return 0;
+	if (modalias_first(alias, dv->needs)) {
+		const struct modalias_kind *k = modalias_kind(alias);
+		if (k && k->storage)
+			dv->storage_first = true;
+		return 0;
+	}
+	int r = modindex_lookup(dv->ml->idx, alias, named_one, &n);
+	if (r < 0)
+		return r;
+	if (!n.first || n.named)
+		return 0;
+	r = pair_add(&dv->deferred, &dv->ndeferred, &dv->capdeferred, DEVICES_MAX_NODRIVER, NULL,
+		     devpath, alias);
+	return r == -E2BIG ? 0 : r < 0 ? r : 1; /* too many to keep: loaded now */
+}
+
+/* A `defer` timeline event for one kept device, from when deferring began to now. */
+static void defer_event(const struct devices *dv, const struct devices_nodriver *d,
+			const char *outcome, const char *key, const char *value)
+{
+	struct named n = { dv->ml, NULL, false };
+	const struct modalias_kind *k = modalias_kind(d->modalias);
+
+	modindex_lookup(dv->ml->idx, d->modalias, named_one, &n);
+	timeline_event("defer", n.first ? n.first : d->modalias, dv->defer_ns, outcome, "by",
+		       d->modalias, "what", k ? k->what : NULL, key, value, TL_END);
+}
+
 /* One pass: the new modaliases, the modules they want, then the loading.
  * Returns the number of modules loaded, or -errno. */
 static int pass(struct walk *w, const char *root)
@@ -243,6 +341,11 @@ static int pass(struct walk *w, const char *root)
 	for (size_t i = 0; i < w->nfresh && !r; i++) {
 		w->alias = w->fresh[i].alias;
 		w->matched = 0;
+		int h = hold(w->dv, w->fresh[i].devpath, w->alias);
+		if (h) { /* kept for later (root first), or an error */
+			r = h < 0 ? h : 0;
+			continue;
+		}
 		r = modindex_lookup(w->dv->ml->idx, w->alias, want_one, w);
 		/* only for a message: a failure to remember one does not fail the walk */
 		if (!r && !w->matched)
@@ -268,14 +371,13 @@ void devices_init(struct devices *dv, struct modload *ml, const char *sysfs)
 
 void devices_free(struct devices *dv)
 {
-	for (size_t i = 0; i < dv->nnodriver; i++) {
-		free(dv->nodriver[i].devpath);
-		free(dv->nodriver[i].modalias);
-	}
-	free(dv->nodriver);
+	pairs_free(dv->nodriver, dv->nnodriver);
 	dv->nodriver = NULL;
 	dv->nnodriver = dv->capnodriver = 0;
 	dv->nodriver_dropped = 0;
+	pairs_free(dv->deferred, dv->ndeferred);
+	dv->deferred = NULL;
+	dv->ndeferred = dv->capdeferred = 0;
 }
 
 /* Loads each module of the comma list `pre` by name, in order; how many went in. */
@@ -343,6 +445,95 @@ int devices_coldplug(struct devices *dv)
 	return r < 0 ? r : total;
 }
 
+/* --- root first ------------------------------------------------------------------------ */
+
+void devices_defer(struct devices *dv, unsigned needs)
+{
+	if (dv->defer_done) /* once a boot: a retried devices phase keeps what was released */
+		return;
+	dv->defer_done = true;
+	dv->defer = true;
+	dv->needs = needs;
+	dv->defer_ns = timeline_now();
+}
+
+int devices_release(struct devices *dv, unsigned needs, const char *why)
+{
+	char desc[256];
+	size_t kept = 0, n = 0;
+
+	if (!dv->defer)
+		return 0;
+	if (needs == DEVICES_RELEASE_ALL)
+		dv->defer = false;
+	else
+		dv->needs |= needs;
+	desc[0] = '\0';
+	for (size_t i = 0; i < dv->ndeferred; i++) {
+		struct devices_nodriver *d = &dv->deferred[i];
+		const struct modalias_kind *k = modalias_kind(d->modalias);
+
+		if (dv->defer && !modalias_first(d->modalias, dv->needs)) {
+			dv->deferred[kept++] = *d;
+			continue;
+		}
+		if (k && !strstr(desc, k->what)) {
+			size_t o = strlen(desc);
+			snprintf(desc + o, sizeof(desc) - o, "%s%s", o ? ", " : "", k->what);
+		}
+		defer_event(dv, d, "loaded", "why", why);
+		free(d->devpath);
+		free(d->modalias);
+		n++;
+	}
+	dv->ndeferred = kept;
+	if (!n)
+		return 0;
+	log_info("devices: %s: loading the drivers kept for later of %zu device(s) (%s)", why, n, desc);
+	return devices_coldplug(dv);
+}
+
+void devices_describe_deferred(const struct devices *dv, char *out, size_t size)
+{
+	size_t off = 0;
+
+	if (size)
+		out[0] = '\0';
+	for (size_t i = 0; i < dv->ndeferred && size; i++) {
+		const struct modalias_kind *k = modalias_kind(dv->deferred[i].modalias);
+		const char *what = k ? k->what : dv->deferred[i].modalias;
+		if (strstr(out, what))
+			continue;
+		int r = snprintf(out + off, size - off, "%s%s", off ? ", " : "", what);
+		if (r < 0 || (size_t)r >= size - off) {
+			out[off] = '\0'; /* never cut: the kinds that fit, then "..." if it fits */
+			if (size - off > 5)
+				memcpy(out + off, ", ...", 6);
+			return;
+		}
+		off += (size_t)r;
+	}
+}
+
+void devices_leave(struct devices *dv, const char *to)
+{
+	char desc[256];
+
+	if (!dv->defer)
+		return;
+	dv->defer = false;
+	if (dv->ndeferred) {
+		devices_describe_deferred(dv, desc, sizeof(desc));
+		log_info("devices: the drivers of %zu device(s) not on the way to the root (%s) are "
+			 "left to %s", dv->ndeferred, desc, to);
+	}
+	for (size_t i = 0; i < dv->ndeferred; i++)
+		defer_event(dv, &dv->deferred[i], "left", "to", to);
+	pairs_free(dv->deferred, dv->ndeferred);
+	dv->deferred = NULL;
+	dv->ndeferred = dv->capdeferred = 0;
+}
+
 /* --- hotplug ----------------------------------------------------------------------- */
 
 int devices_uevent_open(void)
@@ -394,7 +585,10 @@ int devices_uevent_apply(struct devices *dv, const struct uevent *ev)
 		devrules_set_event(dv->rules, ev, true);
 	if (strcmp(ev->action, "add") != 0 || !ev->modalias[0] || !dv->ml || !dv->ml->idx)
 		return 0;
-	int r = modload_alias(dv->ml, ev->modalias);
+	int r = hold(dv, ev->devpath, ev->modalias);
+	if (r)
+		return r < 0 ? r : 0;
+	r = modload_alias(dv->ml, ev->modalias);
 	if (r == -ENOENT)
 		devices_note_nodriver(dv, ev->devpath, ev->modalias); /* only for a message */
 	return r == -ENOENT ? 0 : r;
@@ -426,28 +620,8 @@ int devices_uevent_handle(struct devices *dv, int fd)
 
 int devices_note_nodriver(struct devices *dv, const char *devpath, const char *modalias)
 {
-	if (!devpath[0] || !modalias[0])
-		return -EINVAL;
-	for (size_t i = 0; i < dv->nnodriver; i++)
-		if (!strcmp(dv->nodriver[i].devpath, devpath) &&
-		    !strcmp(dv->nodriver[i].modalias, modalias))
-			return 0;
-	if (dv->nnodriver >= DEVICES_MAX_NODRIVER) {
-		dv->nodriver_dropped++;
-		return 0;
-	}
-	int r = array_grow((void **)&dv->nodriver, &dv->capnodriver, dv->nnodriver + 1,
-			   sizeof(*dv->nodriver), DEVICES_MAX_NODRIVER);
-	if (r < 0)
-		return r;
-	char *p = strdup(devpath), *a = strdup(modalias);
-	if (!p || !a) {
-		free(p);
-		free(a);
-		return -ENOMEM;
-	}
-	dv->nodriver[dv->nnodriver++] = (struct devices_nodriver){ p, a };
-	return 0;
+	return pair_add(&dv->nodriver, &dv->nnodriver, &dv->capnodriver, DEVICES_MAX_NODRIVER,
+			&dv->nodriver_dropped, devpath, modalias);
 }
 
 /* The order devices are named in: 0 storage with a known module (the likeliest fix),
@@ -462,7 +636,10 @@ static int nodriver_rank(const struct devices *dv, const struct devices_nodriver
 	const struct modalias_kind *k = modalias_kind(d->modalias);
 	if (!k)
 		return 3;
-	return k->storage ? (k->module ? 0 : 1) : 2;
+	if (k->storage)
+		return k->module ? 0 : 1;
+	/* known kinds that lead to a root make the point; display, sound, input do not */
+	return k->need == MODALIAS_NEED_ROOT || k->need == MODALIAS_NEED_NET ? 2 : 3;
 }
 
 /* Appends one entry ("MODALIAS (what: module)") if it fits with room to spare for

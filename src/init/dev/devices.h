@@ -8,6 +8,7 @@
 #define SPROUT_DEVICES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "modload.h"
 #include "uevent.h"
@@ -48,7 +49,24 @@ struct devices {
 	/* devices.conf rules, applied after each coldplug and to each uevent (commands run:
 	 * rules->exec); NULL: none. Not owned. */
 	struct devrules_set *rules;
+	/* Root first (devices_defer): the drivers of devices modalias_first says can wait
+	 * (for dv->needs) are not loaded; those devices are kept here (same pair as the
+	 * nodriver list) until devices_release loads them or devices_leave hands them to the
+	 * real system. */
+	bool defer;
+	bool defer_done;           /* devices_defer was called (once a boot) */
+	unsigned needs;            /* MODALIAS_NEED_* loaded first as well */
+	bool storage_first;        /* a storage device of a known kind was loaded first */
+	struct devices_nodriver *deferred;
+	size_t ndeferred, capdeferred;
+	uint64_t defer_ns;         /* when deferring began (timeline) */
 };
+
+/* DEVICES_RELEASE_ALL for devices_release: every device waiting, and deferring ends. */
+#define DEVICES_RELEASE_ALL (~0u)
+/* How long the root (or another device) is waited for among the devices brought up
+ * first before the others' drivers are loaded too (devwait). */
+#define DEVICES_DEFER_GRACE_MS 1000
 
 /* Sets dv up over an open loader and a sysfs root (NULL: "/sys"). */
 void devices_init(struct devices *dv, struct modload *ml, const char *sysfs);
@@ -96,6 +114,28 @@ int devices_uevent_apply(struct devices *dv, const struct uevent *ev);
 /* Reads and applies every pending event; after an overflow walks /sys again.
  * Returns the number of modules loaded, or -errno on a socket error. */
 int devices_uevent_handle(struct devices *dv, int fd);
+
+/* --- root first --------------------------------------------------------------------------
+ * The devices phase loads the drivers of what may lead to the root first (storage, its
+ * buses, the console; the network when the root needs it, input when a passphrase may be
+ * asked: `needs`), and keeps the others' (display, sound, IDE/CD-ROM/floppy ...) for
+ * later: coldplug and uevents remember those devices instead. Unknown kinds are never
+ * kept (modalias_first), nor a device whose module the command line names (MODULE.PARAM=). */
+
+/* Turns root first on, with the MODALIAS_NEED_* bits of `needs` loaded first too. */
+void devices_defer(struct devices *dv, unsigned needs);
+
+/* Loads the drivers of the kept devices that `needs` covers (DEVICES_RELEASE_ALL: all of
+ * them, and nothing is kept from now on), saying why in the log and the timeline
+ * (`defer` events, outcome "loaded"). Returns the modules loaded (as devices_coldplug). */
+int devices_release(struct devices *dv, unsigned needs, const char *why);
+
+/* Hands the kept devices to the real system (`to` names who loads their drivers):
+ * one log line, `defer` events with outcome "left"; the list is emptied. */
+void devices_leave(struct devices *dv, const char *to);
+
+/* "IDE controller, SCSI CD-ROM and 2 more" of the kept devices into out[size]. */
+void devices_describe_deferred(const struct devices *dv, char *out, size_t size);
 
 /* --- devices the image has no module for ------------------------------------------------
  * Coldplug and devices_uevent_apply remember every device (by its first modalias seen)

@@ -76,7 +76,21 @@ int devwait_blkdev_for(struct devices *dv, int fd, int limit_ms, const char *tag
 				continue; /* a layer came up: its device is there to scan */
 		}
 		uint64_t waited_ms = monoclock_ms() - start;
-		if (limit_ms >= 0 && waited_ms >= (uint64_t)limit_ms)
+		bool limit = limit_ms >= 0 && waited_ms >= (uint64_t)limit_ms;
+		/* root first: not among the devices brought up first, so it may be behind one
+		 * whose driver was kept for later (an IDE disk, a CD-ROM): load them all now,
+		 * after a grace for slow disks, and always before giving up */
+		if (dv->defer && dv->ndeferred &&
+		    (waited_ms >= DEVICES_DEFER_GRACE_MS || (limit && !optional))) {
+			char why[640];
+
+			escape_str(spec, esc, sizeof(esc));
+			snprintf(why, sizeof(why), "%s: %s=%s not found among the devices brought up first "
+				 "after %llu ms", tag, what, esc, (unsigned long long)waited_ms);
+			devices_release(dv, DEVICES_RELEASE_ALL, why);
+			continue;
+		}
+		if (limit)
 			break;
 		if (!said_waiting) {
 			escape_str(spec, esc, sizeof(esc));
