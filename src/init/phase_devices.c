@@ -10,6 +10,7 @@
 
 #include "boot.h"
 #include "devices.h"
+#include "imagespec.h"
 #include "log.h"
 #include "modalias_kind.h"
 #include "nfsspec.h"
@@ -36,7 +37,7 @@ static int open_index(struct boot *b)
 static bool network_maybe(const struct config *c)
 {
 	return c->ip_count > 0 || c->rd_neednet || c->nfsroot[0] || nfsspec_is_nfs_root(c->root) ||
-	       !strcmp(c->root, "dhcp");
+	       !strcmp(c->root, "dhcp") || imagespec_needs_network(c->image);
 }
 
 /* What the boot may need besides the root's way: the MODALIAS_NEED_* loaded first. */

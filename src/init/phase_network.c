@@ -24,21 +24,12 @@
 #define LINK_WAIT_MS 10000
 #define DHCP_WAIT_MS 60000
 
-/* A root image in the NFS export or over HTTP needs the network. */
-static bool image_needs_network(const struct config *c)
-{
-	struct imagespec s;
-
-	return c->image[0] && imagespec_parse(c->image, strlen(c->image), &s, NULL, 0) == 0 &&
-	       (s.kind == IMAGE_NFS || s.kind == IMAGE_HTTP);
-}
-
 static bool network_needed(const struct config *c, const struct ipcfg *ipc)
 {
 	if (c->ip_count > 0)
 		return ipc->mode != IPCFG_OFF;
 	return c->rd_neednet || nfsspec_is_nfs_root(c->root) || strcmp(c->root, "dhcp") == 0 ||
-	       (!c->root[0] && c->nfsroot[0]) || image_needs_network(c);
+	       (!c->root[0] && c->nfsroot[0]) || imagespec_needs_network(c->image);
 }
 
 static int limit_ms(const struct config *c, int dflt)

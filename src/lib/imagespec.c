@@ -157,3 +157,11 @@ int imagespec_toram_fits(uint64_t size, uint64_t avail, uint64_t keep_free)
 		return -ENOMEM;
 	return 0;
 }
+
+bool imagespec_needs_network(const char *image)
+{
+	struct imagespec s;
+
+	return image[0] && imagespec_parse(image, strlen(image), &s, NULL, 0) == 0 &&
+	       (s.kind == IMAGE_NFS || s.kind == IMAGE_HTTP);
+}

@@ -11,6 +11,7 @@
 #ifndef SPROUT_IMAGESPEC_H
 #define SPROUT_IMAGESPEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,10 @@ int imagespec_parse(const char *buf, size_t len, struct imagespec *out, char *er
 
 /* "NFS export", "local filesystem", "HTTP". */
 const char *imagespec_kind_name(enum imagespec_kind kind);
+
+/* Does sprout.image= (the text, "" when not given) need the network: an image in the NFS
+ * export or over HTTP. The one test the devices and network phases share. */
+bool imagespec_needs_network(const char *image);
 
 /* MemAvailable (and MemTotal) in bytes from the text of /proc/meminfo ("MemAvailable:
  * 123456 kB" lines). 0, or -EINVAL when a line is missing or malformed, -ERANGE when it

@@ -144,9 +144,20 @@ static void test_toram_fits(void **state)
 	assert_int_equal(imagespec_toram_fits(100 * M, 300 * M, UINT64_MAX), -ENOMEM);
 }
 
+static void test_needs_network(void **state)
+{
+	(void)state;
+	assert_true(imagespec_needs_network("/images/root.sqfs"));
+	assert_true(imagespec_needs_network("http://10.0.0.1,10.0.0.2*2/root.sqfs"));
+	assert_false(imagespec_needs_network("LABEL=data:/images/root.sqfs"));
+	assert_false(imagespec_needs_network(""));
+	assert_false(imagespec_needs_network("images/relative")); /* refused: no network for it */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_needs_network),
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_meminfo),

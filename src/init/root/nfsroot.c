@@ -382,8 +382,8 @@ int nfsroot_mount_at(struct boot *b, const char *target)
 	/* rounds over the whole list until rd.retry= seconds have gone, pausing 1, 2, 4... s */
 	for (;;) {
 		rc = try_servers(b, &at);
-		if (rc == 0)
-			rootowners_check(b, SYSROOT); /* owners over NFSv4: says once when they are lost */
+		if (rc == 0 && strcmp(target, SYSROOT) == 0) /* the root itself, not an image's export */
+			rootowners_check(b, target); /* owners over NFSv4: says once when they are lost */
 		if (rc == 0 || rc == -ENAMETOOLONG)
 			return rc;
 		uint64_t spent = (monoclock_ms() - start) / 1000;
