@@ -58,7 +58,7 @@ net_ganesha s1 "$S1" "$E2E_TMP/root1" --ro
 net_ganesha s2 "$S2" "$E2E_TMP/root2" --ro
 CMDLINE="ip=dhcp root=nfs4:$S1,$S2:/export sprout.overlay=tmpfs sprout.overlay.size=64M init=/sbin/farm-init"
 "$REPO/build/sprout" pxe --image "$IMG" --kernel "$KERNEL" --out "$TFTP" \
-	--cmdline "console=ttyS0 panic=1 $CMDLINE"
+	--cmdline "console=ttyS0 panic=1 no_timer_check $CMDLINE"
 net_dnsmasq --tftp "$TFTP" --ipxe boot.ipxe
 
 # expected NUM: the server machine NUM should pick first (the unit code's ranking).
