@@ -112,10 +112,10 @@ check_log http-hung-not-waited "the hung server ranked first was not reported as
 check_log http-probe-answered "no line saying a real server answered the probe" \
 	m1 "HTTP server ($S1|$S2) answers HEAD with HTTP 200, size [0-9]+"
 check http-hung-no-get "the hung server was asked for the image" e2e_log_lacks m1 "fetching http://$HUNG:80/"
-"$E2E_REPO/build/sprout" analyze "$(e2e_log m1)" >"$E2E_TMP/m1-analyze.txt" 2>&1 || true
-check http-probe-events "sprout analyze shows no probe event per HTTP server (hung: silent)" \
-	bash -c 'grep -Eq "probe +$1 silent" "$4" && grep -Eq "probe +($2|$3) ok" "$4"' _ "$HUNG" "$S1" "$S2" \
-	"$E2E_TMP/m1-analyze.txt"
+check_log http-probe-event-hung "no timeline probe event for the hung server (silent)" \
+	m1 "tl: probe $HUNG [0-9.]+ [0-9.]+ silent proto=http"
+check_log http-probe-event-ok "no timeline probe event for a real server (ok, with the image's size)" \
+	m1 "tl: probe ($S1|$S2) [0-9.]+ [0-9.]+ ok proto=http status=200 size=[0-9]+"
 check_log http-verified "the image was not verified against the server's PATH.sha256" \
 	m1 "image from ($S1|$S2): [0-9]+ bytes, sha256 verified \(.* 0 resumed\)"
 check_log http-digest-v1 "v1's digest is not in the log" m1 "$V1SUM"
