@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "probechoose.h"
+#include "serverlist.h"
+
 unsigned nfsprobe_want(const struct nfsspec *s)
 {
 	if (s->vers_given)
@@ -246,34 +249,17 @@ enum nfsprobe_choice nfsprobe_choose(const struct nfsprobe *p, const bool *tried
 				     int n, uint64_t now_ms, uint64_t first_answer_ms,
 				     unsigned grace_ms, int *pick, int *wait_ms)
 {
-	int best = -1, answered = -1;
-	uint64_t until;
+	enum probe_state st[SERVERLIST_MAX];
 
-	*pick = -1;
-	*wait_ms = -1;
-	for (int k = 0; k < n; k++) {
-		int i = order[k];
-
-		if (tried[i])
-			continue;
-		if (best < 0 && (p[i].act != NFSPROBE_DONE || p[i].result == NFSPROBE_ANSWERED))
-			best = i;
-		if (answered < 0 && p[i].act == NFSPROBE_DONE && p[i].result == NFSPROBE_ANSWERED)
-			answered = i;
+	if (n > SERVERLIST_MAX)
+		n = SERVERLIST_MAX;
+	for (int i = 0; i < n; i++)
+		st[i] = p[i].act != NFSPROBE_DONE ? PROBE_PENDING :
+			p[i].result == NFSPROBE_ANSWERED ? PROBE_ANSWERED : PROBE_FAILED;
+	switch (probe_choose(st, tried, order, n, now_ms, first_answer_ms, grace_ms, pick, wait_ms)) {
+	case PROBE_TAKE: return NFSPROBE_MOUNT;
+	case PROBE_NONE: return NFSPROBE_NONE;
+	case PROBE_WAIT: break;
 	}
-	if (best < 0)
-		return NFSPROBE_NONE;
-	if (best == answered) { /* every better-ranked server failed: no reason to wait */
-		*pick = best;
-		return NFSPROBE_MOUNT;
-	}
-	if (answered < 0)
-		return NFSPROBE_WAIT; /* only pending servers: until one answers, or the deadline */
-	until = first_answer_ms == UINT64_MAX ? now_ms : first_answer_ms + grace_ms;
-	if (now_ms >= until) {
-		*pick = answered;
-		return NFSPROBE_MOUNT;
-	}
-	*wait_ms = (int)(until - now_ms > (uint64_t)grace_ms ? grace_ms : until - now_ms);
 	return NFSPROBE_WAIT;
 }

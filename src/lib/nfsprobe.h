@@ -21,7 +21,7 @@
  * vers=3 was asked"). NFSv4 minor versions cannot be told apart by a NULL call: the mount
  * tries them, highest first (nfsprobe_mount_versions).
  *
- * The choice (nfsprobe_choose): servers are ranked (rendezvous.h, or as written). The
+ * The choice (nfsprobe_choose, which is probechoose.h's probe_choose): servers are ranked (rendezvous.h, or as written). The
  * best-ranked server that answered is mounted at once when every better-ranked one has
  * failed already; otherwise the probe waits for the better ones, at most a grace window
  * (NFSPROBE_GRACE_MS) after the first answer. So a dead or silent server costs at most the
@@ -34,9 +34,10 @@
 #include <stdint.h>
 
 #include "nfsspec.h"
+#include "probechoose.h"
 #include "rpcmsg.h"
 
-#define NFSPROBE_GRACE_MS 300 /* waited for better-ranked servers after the first answer */
+#define NFSPROBE_GRACE_MS PROBE_GRACE_MS/* waited for better-ranked servers after the first answer */
 #define NFSPROBE_TEXT_LEN 96  /* a buffer this size holds any nfsprobe_describe text */
 #define NFSPROBE_MAX_STEPS 6  /* a probe never takes more calls than this */
 

@@ -3,7 +3,9 @@
 # lighttpd servers in the test namespace, each with its own document root and access log:
 #  (a) v1 from two servers, ranked by rendezvous hash, verified against PATH.sha256; while
 #      the machine runs, v2 is published on both and then both servers are stopped: 25 s
-#      later the machine still reads every file (still v1) and writes;
+#      later the machine still reads every file (still v1) and writes; the URL also lists a
+#      server that accepts TCP and never answers, chosen so that it ranks first for this
+#      machine's MAC: the probe (HEAD to every server at once) does not wait for it;
 #  (b) the same machine reboots (same MAC): it takes v2; the first server (order) serves a
 #      corrupt image, so its digest mismatches and the second server gives the image;
 #  (c) the first server, slowed to 1 MB/s per connection, is killed (by PID) halfway through
@@ -72,10 +74,25 @@ e2e_sprout_image "$IMG" --generic
 net_lighttpd s1 "$S1" "$W1"
 net_lighttpd s2 "$S2" "$W2"
 IP="ip=$NET_PREFIX.60::$NET_GW:255.255.255.0::eth0:off"
+# A hung server for (a): the first address that ranks first (sprout rank) for m1's MAC.
+M1MAC=52:54:00:2f:00:01
+HUNG=
+for n in $(seq 10 40); do
+	if [ "$("$E2E_REPO/build/sprout" rank "$NET_PREFIX.$n,$S1,$S2" "$M1MAC" | cut -d' ' -f1)" = "$NET_PREFIX.$n" ]; then
+		HUNG=$NET_PREFIX.$n
+		break
+	fi
+done
+if [ -z "$HUNG" ]; then
+	e2e_fail http-hung-address "no address in $NET_PREFIX.10-40 ranks first for $M1MAC"
+	exit 1
+fi
+net_blackhole "$HUNG" 80
 
-# (a) v1 from two servers to RAM; v2 published, then every server stopped while it runs.
-net_boot m1 --nic m1 --initrd "$IMG" --timeout 300 --mem 384 \
-	--append "$IP sprout.image=http://$S1,$S2/images/root.sqfs init=/sbin/img-init -- 25"
+# (a) v1 from two servers to RAM (a hung one ranked first); v2 published, then every server
+# stopped while it runs.
+net_boot m1 --nic "m1,$M1MAC" --initrd "$IMG" --timeout 300 --mem 384 \
+	--append "$IP sprout.image=http://$S1,$HUNG,$S2/images/root.sqfs init=/sbin/img-init -- 25"
 if e2e_expect m1 'IMG-READY' 240; then
 	publish v2 "$W1"
 	publish v2 "$W2"
@@ -89,7 +106,16 @@ net_lighttpd_stop s2
 check_log http-ram-boots "the HTTP image did not boot from RAM with a RAM layer" \
 	m1 'IMG-READY ver=v1 lower=/dev/loop[0-9]+,squashfs top=overlay'
 check_log http-ranked "no line with the servers' rendezvous order" \
-	m1 "HTTP servers in the order this machine tries them \(rendezvous hash, sprout.nfs.select=\): ($S1 $S2|$S2 $S1)"
+	m1 "HTTP servers in the order this machine tries them \(rendezvous hash, sprout.nfs.select=\): $HUNG ($S1 $S2|$S2 $S1)"
+check_log http-hung-not-waited "the hung server ranked first was not reported as not waited for" \
+	m1 "HTTP server $HUNG: no answer to HEAD yet, not waited for"
+check_log http-probe-answered "no line saying a real server answered the probe" \
+	m1 "HTTP server ($S1|$S2) answers HEAD with HTTP 200, size [0-9]+"
+check http-hung-no-get "the hung server was asked for the image" e2e_log_lacks m1 "fetching http://$HUNG:80/"
+check_log http-probe-event-hung "no timeline probe event for the hung server (silent)" \
+	m1 "tl: probe $HUNG [0-9.]+ [0-9.]+ silent proto=http"
+check_log http-probe-event-ok "no timeline probe event for a real server (ok, with the image's size)" \
+	m1 "tl: probe ($S1|$S2) [0-9.]+ [0-9.]+ ok proto=http status=200 size=[0-9]+"
 check_log http-verified "the image was not verified against the server's PATH.sha256" \
 	m1 "image from ($S1|$S2): [0-9]+ bytes, sha256 verified \(.* 0 resumed\)"
 check_log http-digest-v1 "v1's digest is not in the log" m1 "$V1SUM"
@@ -104,7 +130,6 @@ printf 'XXXX' | dd of="$E2E_TMP/corrupt.sqfs" bs=1 seek=4096 conv=notrunc status
 cp "$E2E_TMP/corrupt.sqfs" "$W1/images/.c" && mv -f "$W1/images/.c" "$W1/images/root.sqfs"
 net_lighttpd s1 "$S1" "$W1"
 net_lighttpd s2 "$S2" "$W2"
-M1MAC=$(net_mac m1) # the same machine: its MAC, on a new tap
 net_boot m1b --nic "m1b,$M1MAC" --initrd "$IMG" --timeout 300 --mem 384 \
 	--append "$IP sprout.image=http://$S1,$S2/images/root.sqfs sprout.nfs.select=order init=/sbin/img-init -- 0"
 e2e_wait m1b || true

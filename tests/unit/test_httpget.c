@@ -35,6 +35,7 @@ static char img[IMG_SIZE];
 static uint8_t img_sha[SHA256_LEN];
 static char logdir[] = "/tmp/test_httpget.XXXXXX";
 static uint16_t port;
+static int idle_ms = 500;
 static pid_t pids[MAX_SRV];
 static int nsrv;
 
@@ -85,6 +86,18 @@ static void answer(int c, enum mode m, int logfd)
 		have += (size_t)k;
 		req[have] = '\0';
 	}
+	if (sscanf(req, "HEAD %1023s", path) == 1) { /* the probe: logged, answered with the head only */
+		putf(logfd, "HEAD %s\n", path);
+		if (m == SILENT)
+			return; /* the connection stays open, never answered */
+		if (m == REDIRECT || m == OFFSITE)
+			putf(c, "HTTP/1.1 302 Found\r\nLocation: real/root.sqfs\r\nContent-Length: 0\r\n\r\n");
+		else if (m == HTTP10)
+			putf(c, "HTTP/1.0 200 OK\r\n\r\n");
+		else
+			putf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", IMG_SIZE);
+		return;
+	}
 	sscanf(req, "GET %1023s", path);
 	if ((r = strstr(req, "Range: bytes=")) && m != NORANGE) {
 		ranged = true;
@@ -93,10 +106,8 @@ static void answer(int c, enum mode m, int logfd)
 	putf(logfd, "%s%s\n", path, r ? (ranged ? " range" : " range-ignored") : "");
 	if (r)
 		dprintf(logfd, "Range: bytes=%llu-\n", strtoull(r + 13, NULL, 10));
-	if (m == SILENT) {
-		sleep(30);
-		return;
-	}
+	if (m == SILENT)
+		return; /* the connection stays open, never answered */
 	if (m == REDIRECT && !strcmp(path, "/img/root.sqfs")) {
 		putf(c, "HTTP/1.1 302 Found\r\nLocation: real/root.sqfs\r\nContent-Length: 0\r\n\r\n");
 		return;
@@ -198,7 +209,8 @@ static void start(int i, enum mode m)
 			if (c < 0)
 				_exit(1);
 			answer(c, m, logfd);
-			close(c);
+			if (m != SILENT)
+				close(c);
 		}
 	}
 	close(fd);
@@ -238,6 +250,14 @@ static char *server_log(int i)
 	return buf;
 }
 
+/* Whether server i got a GET (the probe's HEAD lines start with "HEAD "). */
+static bool got_get(int i)
+{
+	const char *l = server_log(i);
+
+	return l[0] == '/' || strstr(l, "\n/");
+}
+
 struct seen {
 	uint64_t admitted;
 	int admits, progress;
@@ -266,7 +286,7 @@ static int fetch(int n, const uint8_t *want, struct httpget_result *res, struct 
 {
 	uint32_t servers[MAX_SRV];
 	struct httpget_plan p = { .servers = servers, .n = n, .port = port, .path = "/img/root.sqfs",
-				  .connect_ms = 1000, .idle_ms = 500 };
+				  .connect_ms = 1000, .idle_ms = idle_ms };
 	struct httpget_sink sink = { .admit = admit_cb, .progress = progress_cb, .arg = seen };
 	int rc;
 
@@ -483,7 +503,39 @@ static void test_unverified_and_refused(void **state)
 	assert_int_equal(fetch(2, NULL, &res, &seen, &fd), -ENOSPC);
 	close(fd);
 	stop_all();
-	assert_string_equal(server_log(1), "");
+	assert_false(got_get(1)); /* perhaps probed, never asked for the image */
+}
+
+static void test_silent_first_not_waited_for(void **state)
+{
+	struct httpget_result res;
+	struct seen seen = { 0 };
+	int fd;
+
+	(void)state;
+	/* ranked first, accepts and never answers; the idle timeout long: the fetch goes to
+	 * the second server after the grace window, the silent one never gets a GET */
+	idle_ms = 20000;
+	start(0, SILENT);
+	start(1, GOOD);
+	start(2, GOOD);
+	assert_int_equal(fetch(3, NULL, &res, &seen, &fd), 0);
+	idle_ms = 500;
+	assert_true(res.verified && res.server == lo(1)); /* the best-ranked that answered */
+	assert_non_null(strstr(server_log(0), "HEAD /img/root.sqfs\n"));
+	assert_false(got_get(0));
+	assert_true(got_get(1));
+	assert_false(got_get(2)); /* probed, not used */
+	assert_image(fd);
+	stop_all();
+	/* the silent one listed last: the first is used at once */
+	start(0, GOOD);
+	start(1, SILENT);
+	assert_int_equal(fetch(2, NULL, &res, &seen, &fd), 0);
+	assert_true(res.server == lo(0));
+	assert_false(got_get(1));
+	assert_image(fd);
+	stop_all();
 }
 
 int main(void)
@@ -497,6 +549,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_silent_redirect_http10, stop_servers),
 		cmocka_unit_test_teardown(test_all_fail, stop_servers),
 		cmocka_unit_test_teardown(test_unverified_and_refused, stop_servers),
+		cmocka_unit_test_teardown(test_silent_first_not_waited_for, stop_servers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

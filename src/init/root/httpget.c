@@ -18,17 +18,21 @@
 
 #include "base/errmsg.h"
 #include "base/escape.h"
+#include "base/monoclock.h"
 #include "base/strbuf.h"
 #include "httpresp.h"
 #include "imageurl.h"
 #include "ipcfg.h"
 #include "log.h"
+#include "probechoose.h"
 #include "rendezvous.h"
 #include "timeline.h"
 
 #define BUF_SIZE (64 * 1024)
 #define DIGEST_FILE_MAX 4096 /* a PATH.sha256 longer than this is not a sha256sum line */
 #define WHY_LEN 200
+#define REQ_LEN (IMAGEURL_PATH_MAX + 256)
+#define PROBE_HEAD_LEN 4096 /* a HEAD answer's head longer than this is no answer */
 
 /* What one server did wrong, for its log line and the final table. */
 struct failure {
@@ -150,6 +154,24 @@ static ssize_t recv_some(int fd, char *buf, size_t n, int idle_ms)
 	}
 }
 
+/* The text of a request (method GET or HEAD) for path, from byte offset when > 0. */
+static int request_text(const char *method, uint32_t server, uint16_t port, const char *path, uint64_t offset,
+			char *req, size_t n)
+{
+	char a[IPCFG_IPV4_LEN];
+	struct strbuf sb;
+
+	strbuf_init(&sb, req, n);
+	strbuf_addf(&sb, "%s %s HTTP/1.1\r\nHost: %s", method, path, ipcfg_format_ipv4(server, a));
+	if (port != IMAGEURL_PORT_DEFAULT)
+		strbuf_addf(&sb, ":%u", port);
+	strbuf_addf(&sb, "\r\nUser-Agent: sprout-init/%s\r\nAccept-Encoding: identity\r\n", SPROUT_VERSION);
+	if (offset)
+		strbuf_addf(&sb, "Range: bytes=%llu-\r\n", (unsigned long long)offset);
+	strbuf_addf(&sb, "Connection: close\r\n\r\n");
+	return strbuf_finish(&sb);
+}
+
 /* Sends GET path (from byte offset when > 0) and reads the response head into r;
  * the body bytes that came with it are left in st->buf[0..st->buffered). Returns the
  * connected socket, or -errno with f filled. */
@@ -157,21 +179,12 @@ static int request(struct state *st, uint32_t server, const char *path, uint64_t
 		   struct failure *f)
 {
 	const struct httpget_plan *p = st->p;
-	char req[IMAGEURL_PATH_MAX + 256], a[IPCFG_IPV4_LEN], err[HTTPRESP_ERR_LEN];
-	struct strbuf sb;
+	char req[REQ_LEN], err[HTTPRESP_ERR_LEN];
 	size_t have = 0;
 	ssize_t end = 0;
 	int fd, rc;
 
-	strbuf_init(&sb, req, sizeof(req));
-	strbuf_addf(&sb, "GET %s HTTP/1.1\r\nHost: %s", path, ipcfg_format_ipv4(server, a));
-	if (p->port != IMAGEURL_PORT_DEFAULT)
-		strbuf_addf(&sb, ":%u", p->port);
-	strbuf_addf(&sb, "\r\nUser-Agent: sprout-init/%s\r\nAccept-Encoding: identity\r\n", SPROUT_VERSION);
-	if (offset)
-		strbuf_addf(&sb, "Range: bytes=%llu-\r\n", (unsigned long long)offset);
-	strbuf_addf(&sb, "Connection: close\r\n\r\n");
-	if (strbuf_finish(&sb) < 0)
+	if (request_text("GET", server, p->port, path, offset, req, sizeof(req)) < 0)
 		return fail(f, -ENAMETOOLONG, "request too long");
 	fd = connect_to(server, p->port, p->connect_ms, f);
 	if (fd < 0)
@@ -513,13 +526,243 @@ static int try_server(struct state *st, uint32_t server, const uint8_t *want, st
 	return 0;
 }
 
+/* The probe: every server asked at once (a connect and HEAD path) before any transfer,
+ * so a dead or silent server costs at most the grace window (probechoose.h). */
+struct hprobe {
+	int fd;                   /* -1 once the probe ended */
+	enum probe_state state;
+	bool connected, reported;
+	uint64_t t0_ns, deadline_ms;
+	size_t sent, have;
+	int status;               /* the HEAD answer's HTTP status */
+	bool has_length;
+	uint64_t length;          /* its Content-Length: the image's size */
+	char head[PROBE_HEAD_LEN];
+	struct failure f;         /* what a failed probe saw */
+};
+
+struct hround {
+	const struct httpget_plan *p;
+	int n;
+	char req[SERVERLIST_MAX][REQ_LEN];
+	struct hprobe pr[SERVERLIST_MAX];
+	uint64_t first_answer_ms;
+};
+
+static void probe_end(struct hround *r, int i, enum probe_state state)
+{
+	struct hprobe *h = &r->pr[i];
+
+	if (h->fd >= 0)
+		close(h->fd);
+	h->fd = -1;
+	h->state = state;
+	if (state == PROBE_ANSWERED && r->first_answer_ms == UINT64_MAX)
+		r->first_answer_ms = monoclock_ms();
+}
+
+static void probe_failed(struct hround *r, int i, int err, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void probe_failed(struct hround *r, int i, int err, const char *fmt, ...)
+{
+	struct hprobe *h = &r->pr[i];
+	va_list ap;
+
+	va_start(ap, fmt);
+	h->f.err = verrmsg(h->f.why, sizeof(h->f.why), err, fmt, ap);
+	va_end(ap);
+	probe_end(r, i, PROBE_FAILED);
+}
+
+/* The event and the log line of a probe that ended, or was given up on (pending). */
+static void probe_report(struct hround *r, int i)
+{
+	struct hprobe *h = &r->pr[i];
+	char a[IPCFG_IPV4_LEN], status[8] = "", size[24] = "";
+	const char *word = h->state == PROBE_ANSWERED ? "ok" : h->state == PROBE_PENDING ? "silent"
+		: h->f.err == -ECONNREFUSED ? "refused" : h->f.err == -ETIMEDOUT ? "silent" : "fail";
+
+	if (h->reported)
+		return;
+	h->reported = true;
+	ipcfg_format_ipv4(r->p->servers[i], a);
+	if (h->status)
+		snprintf(status, sizeof(status), "%d", h->status);
+	if (h->has_length)
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)h->length);
+	timeline_event("probe", a, h->t0_ns, word, "proto", "http", "status", status[0] ? status : NULL, "size",
+		       size[0] ? size : NULL, "err", h->state == PROBE_FAILED && h->f.err < 0 ?
+		       strerrorname_np(-h->f.err) : NULL, TL_END);
+	if (h->state == PROBE_ANSWERED)
+		log_info("root: HTTP server %s answers HEAD with HTTP %d%s%s (%llu ms)", a, h->status,
+			 size[0] ? ", size " : "", size, (unsigned long long)((timeline_now() - h->t0_ns) / 1000000));
+	else if (h->state == PROBE_PENDING)
+		log_warn("root: HTTP server %s: no answer to HEAD yet, not waited for", a);
+	else
+		log_warn("root: HTTP server %s: %s", a, h->f.why);
+}
+
+static void probe_start(struct hround *r, int i)
+{
+	const struct httpget_plan *p = r->p;
+	struct hprobe *h = &r->pr[i];
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(p->port), .sin_addr.s_addr = p->servers[i] };
+
+	memset(h, 0, sizeof(*h));
+	h->t0_ns = timeline_now();
+	h->deadline_ms = monoclock_ms() + (uint64_t)p->connect_ms;
+	h->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (h->fd < 0)
+		return probe_failed(r, i, -errno, "cannot open a socket: %m");
+	if (request_text("HEAD", p->servers[i], p->port, p->path, 0, r->req[i], REQ_LEN) < 0)
+		return probe_failed(r, i, -ENAMETOOLONG, "request too long");
+	if (connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS)
+		return probe_failed(r, i, -errno, "cannot connect: %m");
+}
+
+/* What poll saw on probe i's socket. */
+static void probe_event(struct hround *r, int i, short revents)
+{
+	struct hprobe *h = &r->pr[i];
+	char err[HTTPRESP_ERR_LEN];
+	struct httpresp resp;
+	ssize_t end, k;
+
+	if (!h->connected) {
+		int e = 0;
+		socklen_t len = sizeof(e);
+
+		if (getsockopt(h->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+			e = errno;
+		if (e)
+			return probe_failed(r, i, -e, "cannot connect: %s", strerror(e));
+		if (!(revents & (POLLOUT | POLLIN)))
+			return;
+		h->connected = true;
+		h->deadline_ms = monoclock_ms() + (uint64_t)r->p->idle_ms;
+	}
+	if (h->sent < strlen(r->req[i])) {
+		k = send(h->fd, r->req[i] + h->sent, strlen(r->req[i]) - h->sent, MSG_NOSIGNAL);
+		if (k < 0 && errno != EAGAIN && errno != EINTR)
+			return probe_failed(r, i, -errno, "cannot send HEAD: %m");
+		h->sent += k > 0 ? (size_t)k : 0;
+		return;
+	}
+	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
+		return;
+	k = recv(h->fd, h->head + h->have, sizeof(h->head) - h->have, 0);
+	if (k < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (k < 0)
+		return probe_failed(r, i, -errno, "HEAD: cannot read the response: %m");
+	if (k == 0)
+		return probe_failed(r, i, -EPROTO, "HEAD: connection closed before a complete response head");
+	h->have += (size_t)k;
+	end = httpresp_head_end(h->head, h->have);
+	if (end == 0 && h->have == sizeof(h->head))
+		end = -E2BIG;
+	if (end < 0)
+		return probe_failed(r, i, -EPROTO, "HEAD: response head longer than %d bytes", PROBE_HEAD_LEN);
+	if (end == 0)
+		return;
+	if (httpresp_parse(h->head, (size_t)end, &resp, err, sizeof(err)) < 0)
+		return probe_failed(r, i, -EPROTO, "HEAD: bad response: %s", err);
+	h->status = resp.status;
+	h->has_length = resp.has_length && !resp.chunked;
+	h->length = resp.length;
+	/* a redirect is followed by the GET (within the server) */
+	if ((resp.status >= 200 && resp.status < 300) || is_redirect(resp.status))
+		return probe_end(r, i, PROBE_ANSWERED);
+	probe_failed(r, i, -EPROTO, "HEAD: HTTP %d%s", resp.status, http_status_text(resp.status));
+}
+
+/* Polls the pending probes for at most wait_ms (-1: until the first deadline). */
+static void probe_poll(struct hround *r, int wait_ms)
+{
+	struct pollfd pfd[SERVERLIST_MAX];
+	int idx[SERVERLIST_MAX], m = 0, rc;
+	uint64_t now = monoclock_ms();
+
+	for (int i = 0; i < r->n; i++) {
+		struct hprobe *h = &r->pr[i];
+
+		if (h->state != PROBE_PENDING)
+			continue;
+		if (now >= h->deadline_ms) {
+			if (h->connected)
+				probe_failed(r, i, -ETIMEDOUT, "HEAD: no response within %d.%d s", r->p->idle_ms / 1000,
+					     r->p->idle_ms % 1000 / 100);
+			else
+				probe_failed(r, i, -ETIMEDOUT, "no connection within %d.%d s", r->p->connect_ms / 1000,
+					     r->p->connect_ms % 1000 / 100);
+			probe_report(r, i);
+			continue;
+		}
+		if (wait_ms < 0 || h->deadline_ms - now < (uint64_t)wait_ms)
+			wait_ms = (int)(h->deadline_ms - now);
+		pfd[m] = (struct pollfd){ .fd = h->fd,
+					  .events = !h->connected || h->sent < strlen(r->req[i]) ? POLLOUT : POLLIN };
+		idx[m++] = i;
+	}
+	if (m == 0)
+		return;
+	rc = poll(pfd, (nfds_t)m, wait_ms);
+	for (int k = 0; rc > 0 && k < m; k++)
+		if (pfd[k].revents) {
+			probe_event(r, idx[k], pfd[k].revents);
+			if (r->pr[idx[k]].state != PROBE_PENDING)
+				probe_report(r, idx[k]);
+		}
+}
+
+/* Ends the round: a probe still pending gets its event ("silent") and is closed. */
+static void probe_close(struct hround *r)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->pr[i].fd >= 0) {
+			probe_report(r, i);
+			close(r->pr[i].fd);
+			r->pr[i].fd = -1;
+		}
+}
+
+/* The next server to fetch from, in the plan's order (its rank), or -1 when none is left:
+ * every server failed the probe or was tried (tried[]). */
+static int probe_next(struct hround *r, const bool *tried)
+{
+	int order[SERVERLIST_MAX];
+	enum probe_state st[SERVERLIST_MAX];
+
+	for (int i = 0; i < r->n; i++)
+		order[i] = i;
+	for (;;) {
+		int pick, wait_ms;
+		enum probe_choice c;
+
+		for (int i = 0; i < r->n; i++)
+			st[i] = r->pr[i].state;
+		c = probe_choose(st, tried, order, r->n, monoclock_ms(), r->first_answer_ms, HTTPGET_GRACE_MS,
+				 &pick, &wait_ms);
+		if (c == PROBE_NONE)
+			return -1;
+		if (c == PROBE_TAKE) {
+			for (int i = 0; i < pick; i++)
+				if (r->pr[i].state == PROBE_PENDING)
+					probe_report(r, i); /* given up on: not waited for */
+			return pick;
+		}
+		probe_poll(r, wait_ms);
+	}
+}
+
 int httpget_fetch(const struct httpget_plan *p, const uint8_t *want, const struct httpget_sink *sink,
 		  struct httpget_result *res)
 {
 	static struct state st;
+	static struct hround r;
 	struct failure fails[SERVERLIST_MAX];
+	bool tried[SERVERLIST_MAX];
 	char a[IPCFG_IPV4_LEN], epath[ESCAPE_SIZE(IMAGEURL_PATH_MAX)], bytes[24];
-	int n = p->n < SERVERLIST_MAX ? p->n : SERVERLIST_MAX, rc = -EHOSTUNREACH;
+	int n = p->n < SERVERLIST_MAX ? p->n : SERVERLIST_MAX, rc = -EHOSTUNREACH, k;
 
 	memset(&st, 0, sizeof(st));
 	memset(res, 0, sizeof(*res));
@@ -534,10 +777,24 @@ int httpget_fetch(const struct httpget_plan *p, const uint8_t *want, const struc
 		log_err("root: cannot empty the file the image goes to: %m");
 		return rc;
 	}
-	for (int k = 0; k < n; k++) {
+	memset(tried, 0, sizeof(tried));
+	r.p = p;
+	r.n = n;
+	r.first_answer_ms = UINT64_MAX;
+	for (int i = 0; i < n; i++) {
+		if (n == 1) { /* no choice to make: no probe */
+			r.pr[0] = (struct hprobe){ .fd = -1, .state = PROBE_ANSWERED, .reported = true };
+			break;
+		}
+		probe_start(&r, i);
+		if (r.pr[i].state == PROBE_FAILED)
+			probe_report(&r, i);
+	}
+	while ((k = probe_next(&r, tried)) >= 0) {
 		uint32_t server = p->servers[k];
 		uint64_t t0 = timeline_now(), before = res->transferred;
 
+		tried[k] = true;
 		ipcfg_format_ipv4(server, a);
 		if (st.offset)
 			log_info("root: fetching http://%s:%u%s from server %d of %d, from byte %llu", a, p->port, epath,
@@ -553,18 +810,27 @@ int httpget_fetch(const struct httpget_plan *p, const uint8_t *want, const struc
 				 (unsigned long long)res->size, res->verified ? ", sha256 verified" : "",
 				 (unsigned long long)res->transferred, res->resumed,
 				 res->verified ? "" : "; no digest to check it against (no sprout.image.sha256=, no PATH.sha256)");
+			probe_close(&r);
 			return 0;
 		}
 		if (-rc & SINK_ERR_BIT) {
 			rc = -((-rc) & ~SINK_ERR_BIT);
 			log_err("root: image from %s: %s; not trying other servers", a, fails[k].why);
+			probe_close(&r);
 			return rc;
 		}
 		log_warn("root: HTTP server %s: %s", a, fails[k].why);
 	}
+	probe_close(&r);
 	log_err("root: no server gave the image %s; what each said:", epath);
-	for (int k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
+		if (!tried[k]) { /* failed the probe */
+			fails[k] = r.pr[k].f;
+			if (rc == -EHOSTUNREACH || rc == 0)
+				rc = fails[k].err;
+		}
 		log_err("root:   %s:%u  %s", ipcfg_format_ipv4(p->servers[k], a), p->port, fails[k].why);
+	}
 	return rc;
 }
 

@@ -3,9 +3,14 @@
  * serverlist.h, ranked by rendezvous hashing with the machine's MAC like the NFS root).
  *
  * The client is ours (the init is static; no TLS): GET with Content-Length or chunked
- * bodies, redirects within the same host, connect and idle timeouts. Servers are tried
- * in rank order; a transfer that breaks midway continues on the next server with a
- * Range request from the offset reached. The digest is computed while the bytes arrive
+ * bodies, redirects within the same host, connect and idle timeouts. With more than one
+ * server, all are probed at once first (a connect and HEAD PATH): the transfer starts on
+ * the best-ranked server that answered 2xx (or a redirect) within a grace window after
+ * the first answer (probechoose.h), so a dead or silent server costs a fraction of a
+ * second; on failure the next server that answered is used, in rank order. A server that
+ * failed the probe is not asked again; the table of failures says what its probe saw.
+ * A transfer that breaks midway continues on the next server with a Range request from
+ * the offset reached. The digest is computed while the bytes arrive
  * and checked at the end against the expected one: sprout.image.sha256= when given,
  * else the PATH.sha256 file each server serves beside the image. A mismatch is that
  * server's error: the next one is tried from offset 0. Nothing is mounted here. */
@@ -16,6 +21,7 @@
 #include <stdint.h>
 
 #include "base/sha256.h"
+#include "probechoose.h"
 #include "boot.h"
 
 /* Where the bytes go, and what the caller (rootimage.c) decides on the way. */
@@ -50,6 +56,8 @@ int httpget_image(struct boot *b, const char *url, const uint8_t *want, const st
 /* Timeouts: the TCP connect, and the longest silence while a server sends. */
 #define HTTPGET_CONNECT_MS 3000
 #define HTTPGET_IDLE_MS 10000
+/* Waited for better-ranked servers after the first answer to HEAD (probechoose.h). */
+#define HTTPGET_GRACE_MS PROBE_GRACE_MS
 
 /* The transfer itself, without struct boot: servers[0..n) in the order to try them,
  * all on port, path as sent. httpget_image ranks and calls it; the unit test calls it
