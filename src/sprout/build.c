@@ -720,9 +720,7 @@ static int pack(struct tree *t, const struct build_opts *o, struct build_report 
 		rep->cpio_bytes = cb.len;
 		snprintf(stage, sizeof(stage), "compressing (%s)", compress_name((enum compress_kind)o->compress));
 		progress_stage(stage);
-		/* a host-only image is small: its tighter setting costs seconds, not minutes */
-		r = (o->host_only ? compress_buffer_tight : compress_buffer)(
-			(enum compress_kind)o->compress, cb.data, cb.len, &z, &zlen);
+		r = compress_buffer((enum compress_kind)o->compress, cb.data, cb.len, &z, &zlen);
 		if (r < 0)
 			fail(t, r, "compressing the image (%s): %s",
 			     compress_name((enum compress_kind)o->compress), strerror(-r));

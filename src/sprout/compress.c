@@ -26,9 +26,6 @@
  * zstd 9 on two workers: 11.3 MB in 0.7 s here, where 19 gives 10.0 MB in 21 s.
  * A fixed worker count keeps the output the same on every machine. */
 #define ZSTD_LEVEL 9
-/* A host-only image is a few MB: 19 takes seconds there and is ~10 % smaller; the
- * kernel unpacks it as fast as 9 (zstd's decoding speed does not depend on the level). */
-#define ZSTD_LEVEL_TIGHT 19
 #define ZSTD_WORKERS 2
 #define GZIP_LEVEL 6
 #define LZ4_HC_LEVEL 9
@@ -206,7 +203,7 @@ static int gzip_decompress(const uint8_t *in, size_t in_len, struct out *o, size
 
 /* ---- zstd ------------------------------------------------------------------------ */
 
-static int zstd_compress(const uint8_t *in, size_t in_len, int level, struct out *o)
+static int zstd_compress(const uint8_t *in, size_t in_len, struct out *o)
 {
 	ZSTD_CCtx *cc = ZSTD_createCCtx();
 	size_t bound = ZSTD_compressBound(in_len), n;
@@ -215,7 +212,7 @@ static int zstd_compress(const uint8_t *in, size_t in_len, int level, struct out
 	if (!cc)
 		return -ENOMEM;
 	/* One frame with its content size and a checksum, the window the kernel takes. */
-	if (ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level)) ||
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, ZSTD_LEVEL)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_windowLog, ZSTD_WINDOW_LOG_MAX)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1)))
@@ -500,8 +497,8 @@ static int lz4_decompress(const uint8_t *in, size_t in_len, struct out *o, size_
 
 /* ---- public ---------------------------------------------------------------------- */
 
-static int compress_at(enum compress_kind kind, bool tight, const uint8_t *in, size_t in_len,
-		       uint8_t **out, size_t *out_len)
+int compress_buffer(enum compress_kind kind, const uint8_t *in, size_t in_len,
+		    uint8_t **out, size_t *out_len)
 {
 	struct out o;
 	int r;
@@ -519,7 +516,7 @@ static int compress_at(enum compress_kind kind, bool tight, const uint8_t *in, s
 		r = gzip_compress(in, in_len, &o);
 		break;
 	case COMPRESS_ZSTD:
-		r = zstd_compress(in, in_len, tight ? ZSTD_LEVEL_TIGHT : ZSTD_LEVEL, &o);
+		r = zstd_compress(in, in_len, &o);
 		break;
 	case COMPRESS_XZ:
 		r = xz_compress(in, in_len, &o);
@@ -531,18 +528,6 @@ static int compress_at(enum compress_kind kind, bool tight, const uint8_t *in, s
 		r = -EINVAL;
 	}
 	return out_finish(&o, SIZE_MAX - 1, out, out_len, r);
-}
-
-int compress_buffer(enum compress_kind kind, const uint8_t *in, size_t in_len,
-		    uint8_t **out, size_t *out_len)
-{
-	return compress_at(kind, false, in, in_len, out, out_len);
-}
-
-int compress_buffer_tight(enum compress_kind kind, const uint8_t *in, size_t in_len,
-			  uint8_t **out, size_t *out_len)
-{
-	return compress_at(kind, true, in, in_len, out, out_len);
 }
 
 int decompress_stream(enum compress_kind kind, const uint8_t *in, size_t in_len,

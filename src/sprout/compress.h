@@ -23,11 +23,6 @@ const char *compress_name(enum compress_kind kind);
 int compress_buffer(enum compress_kind kind, const uint8_t *in, size_t in_len,
 		    uint8_t **out, size_t *out_len);
 
-/* The same for a small image (host-only): the format's tighter, slower setting where
- * that costs no unpacking time at boot (zstd 19 instead of 9); the others as above. */
-int compress_buffer_tight(enum compress_kind kind, const uint8_t *in, size_t in_len,
-			  uint8_t **out, size_t *out_len);
-
 /* Which format starts at buf (by magic): COMPRESS_* or -1 if none is recognised.
  * An uncompressed cpio ("070701") gives COMPRESS_NONE. */
 int compress_detect(const uint8_t *buf, size_t len);

@@ -107,61 +107,6 @@ static void test_deterministic(void **state)
 	free(in);
 }
 
-static size_t min_len(size_t a, size_t b)
-{
-	return a < b ? a : b;
-}
-
-/* The host-only setting: the same formats, round trips and determinism; zstd's is
- * smaller than the default and keeps the kernel's frame (content size, 8 MiB window). */
-static void test_tight(void **state)
-{
-	size_t n = 300000;
-	uint8_t *in = malloc(n), *pool = make_input(64 * 1024);
-	uint32_t x = 7;
-	(void)state;
-
-	/* pieces of a pool at random places, as code and modules repeat themselves at
-	 * long distances: where the slower match search of level 19 pays */
-	for (size_t i = 0; i < n; i += 500) {
-		x = x * 1103515245u + 12345u;
-		memcpy(in + i, pool + (x >> 8) % (64 * 1024 - 500), min_len(500, n - i));
-	}
-	free(pool);
-
-	for (size_t k = 0; k < NKINDS; k++) {
-		uint8_t *a, *b, *d;
-		size_t al, bl, dl, used;
-
-		assert_int_equal(compress_buffer_tight(kinds[k], in, n, &a, &al), 0);
-		assert_int_equal(compress_detect(a, al), (int)kinds[k]);
-		assert_int_equal(decompress_stream(kinds[k], a, al, n, &d, &dl, &used), 0);
-		assert_int_equal(used, al);
-		assert_int_equal(dl, n);
-		assert_memory_equal(d, in, n);
-		free(d);
-		assert_int_equal(compress_buffer_tight(kinds[k], in, n, &b, &bl), 0);
-		assert_int_equal(al, bl);
-		assert_memory_equal(a, b, al);
-		free(b);
-		assert_int_equal(compress_buffer(kinds[k], in, n, &b, &bl), 0);
-		if (kinds[k] == COMPRESS_ZSTD) {
-			ZSTD_frameHeader zh;
-
-			assert_true(al < bl);
-			assert_int_equal(ZSTD_getFrameContentSize(a, al), n);
-			assert_int_equal(ZSTD_getFrameHeader(&zh, a, al), 0);
-			assert_true(zh.windowSize <= (8u << 20));
-		} else {
-			assert_int_equal(al, bl);
-			assert_memory_equal(a, b, al);
-		}
-		free(a);
-		free(b);
-	}
-	free(in);
-}
-
 static void test_detect(void **state)
 {
 	static const struct { const char *bytes; size_t len; int kind; } tab[] = {
@@ -395,7 +340,6 @@ int main(void)
 		cmocka_unit_test(test_round_trips),
 		cmocka_unit_test(test_none_copies),
 		cmocka_unit_test(test_deterministic),
-		cmocka_unit_test(test_tight),
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_concatenated),
 		cmocka_unit_test(test_corrupt),
