@@ -55,8 +55,10 @@ static void run_phase(struct boot *b, enum cmdline_phase id, phase_fn fn)
 
 int main(int argc, char **argv)
 {
-	static struct boot b = { .uevent_fd = -1 };
+	/* all zero, so in .bss: an initialiser would put its ~160 KB in the file */
+	static struct boot b;
 
+	b.uevent_fd = -1;
 	if (devd_wanted(argc, argv))
 		return devd_main(argc, argv);
 	cmdline_init(&b.cfg); /* rd.shell=1 etc. hold even before the cmdline phase */
