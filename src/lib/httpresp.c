@@ -76,7 +76,7 @@ static int parse_range(const char *v, size_t n, struct httpresp *r)
 	size_t i = 6;
 	uint64_t total = 0;
 
-	if (n < 6 || strncasecmp(v, "bytes ", 6))
+	if (n < 6 || strncasecmp(v, "bytes ", 6) != 0)
 		return -1;
 	while (i < n && v[i] == ' ')
 		i++;
@@ -114,7 +114,7 @@ static int header(const char *name, size_t nl, const char *v, size_t vl, struct 
 		r->length = len;
 	} else if (IS("Transfer-Encoding")) {
 		/* only "chunked" alone: a compressed image is not what the digest is of */
-		if (vl != 7 || strncasecmp(v, "chunked", 7))
+		if (vl != 7 || strncasecmp(v, "chunked", 7) != 0)
 			return errmsg(err, errsz, -EINVAL, "Transfer-Encoding '%s' is not supported (only chunked)", ev);
 		r->chunked = true;
 		*has_te = true;
@@ -149,14 +149,14 @@ int httpresp_parse(const char *head, size_t len, struct httpresp *out, char *err
 	memset(&r, 0, sizeof(r));
 	if (len > HTTPRESP_HEAD_MAX)
 		return errmsg(err, errsz, -E2BIG, "response head longer than %d bytes", HTTPRESP_HEAD_MAX);
-	if (len < 4 || memcmp(head + len - 4, "\r\n\r\n", 4))
+	if (len < 4 || memcmp(head + len - 4, "\r\n\r\n", 4) != 0)
 		return errmsg(err, errsz, -EINVAL, "response head does not end with a blank line");
 	if (memchr(head, '\0', len))
 		return errmsg(err, errsz, -EINVAL, "response head holds a NUL byte");
 	eol = (size_t)((const char *)memchr(head, '\n', len) - head);
 	escape_bytes(head, eol < 40 ? eol : 40, e, sizeof(e));
 	/* HTTP/1.x SP 3DIGIT [SP reason] CRLF */
-	if (eol < 13 || memcmp(head, "HTTP/1.", 7) || !is_digit(head[7]) || head[8] != ' ')
+	if (eol < 13 || memcmp(head, "HTTP/1.", 7) != 0 || !is_digit(head[7]) || head[8] != ' ')
 		return errmsg(err, errsz, -EINVAL, "status line '%s' is not HTTP/1.x", e);
 	r.version_minor = head[7] - '0';
 	i = 9;

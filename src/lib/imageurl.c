@@ -92,7 +92,7 @@ int imageurl_parse(const char *text, size_t len, struct imageurl *out, char *err
 	if (len >= 8 && !strncasecmp(text, "https://", 8))
 		return errmsg(err, errsz, -EINVAL, "image URL '%s': https is not supported (sprout-init has no "
 			      "TLS); use http:// with sprout.image.sha256= or a PATH.sha256 file", e);
-	if (len < 7 || strncasecmp(text, "http://", 7))
+	if (len < 7 || strncasecmp(text, "http://", 7) != 0)
 		return errmsg(err, errsz, -EINVAL, "image URL '%s' does not start with http://", e);
 	text += 7;
 	len -= 7;

@@ -133,10 +133,12 @@ int rpcmsg_parse_reply(const uint8_t *rec, size_t len, struct rpcmsg_reply *out)
 
 		take(&r); /* flavor: whatever the server uses, not ours to check */
 		vlen = take(&r);
-		if (r.bad || vlen > MAX_AUTH_BYTES || (vlen + 3) / 4 * 4 > r.left)
+		size_t padded = ((size_t)vlen + 3) / 4 * 4;
+
+		if (r.bad || vlen > MAX_AUTH_BYTES || padded > r.left)
 			return -EBADMSG;
-		r.p += (vlen + 3) / 4 * 4;
-		r.left -= (vlen + 3) / 4 * 4;
+		r.p += padded;
+		r.left -= padded;
 		stat = take(&r);
 		if (r.bad || stat > 5)
 			return -EBADMSG;

@@ -34,6 +34,17 @@ const char *rootimage_package(enum rootimage_fs fs)
  *   -no-progress -quiet (no bar in logs). Owners, modes and xattrs stay as in the tree.
  * mkfs.erofs: -T (every timestamp), -U (a fixed UUID instead of a random one), -zlz4hc
  *   (the best compressor erofs-utils 1.5 and the kernel's erofs share), --quiet. */
+/* execvp wants char *const[]; the words are never written to */
+static char *arg_word(const char *s)
+{
+	union {
+		const char *c;
+		char *m;
+	} u = { .c = s };
+
+	return u.m;
+}
+
 int rootimage_argv(enum rootimage_fs fs, const char *dir, const char *out, uint32_t epoch,
 		   char **argv, char *buf, size_t bufsz)
 {
@@ -42,7 +53,7 @@ int rootimage_argv(enum rootimage_fs fs, const char *dir, const char *out, uint3
 
 	if (len < 0 || (size_t)len >= bufsz)
 		return -ENAMETOOLONG;
-#define ARG(s) (argv[n++] = (char *)(uintptr_t)(s))
+#define ARG(s) (argv[n++] = arg_word(s))
 	if (fs == ROOTIMAGE_EROFS) {
 		/* -T# and -U take their value in the same word (getopt's optional form) */
 		char *t = buf + len + 1;
@@ -368,7 +379,7 @@ static int verify(const char *file)
 	}
 	close(fd);
 	sha256_final(&c, got);
-	if (memcmp(want, got, SHA256_LEN)) {
+	if (memcmp(want, got, SHA256_LEN) != 0) {
 		fprintf(stderr, "sprout: image publish: %s: its sha256 is %s, not the one %s gives; "
 			"refusing to publish it\n", file, sha256_hex(got, hex), sumpath);
 		return -1;
@@ -464,7 +475,7 @@ static int do_publish(const char *file, const char *link)
 		if (parent_of(link, parent, sizeof(parent)) == 0)
 			fileio_sync_dir(parent);
 	}
-	if (old[0] && strcmp(old, target))
+	if (old[0] && strcmp(old, target) != 0)
 		printf("%s: %s -> %s (to roll back: sprout image publish %.*s%s --as %s)\n", link, old,
 		       target, (int)(rootimage_base(link) - link), link, old, link);
 	else
@@ -516,7 +527,7 @@ int rootimage_cmd(int argc, char **argv)
 		fputs(usage_image, stdout);
 		return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 	}
-	if (argc < 2 || (strcmp(argv[1], "build") && strcmp(argv[1], "publish"))) {
+	if (argc < 2 || (strcmp(argv[1], "build") != 0 && strcmp(argv[1], "publish") != 0)) {
 		fprintf(stderr, "sprout: image: wants build or publish%s%s\n(see sprout image --help)\n",
 			argc < 2 ? "" : ", not ", argc < 2 ? "" : argv[1]);
 		return EXIT_USAGE;

@@ -291,7 +291,7 @@ static int fetch_digest(struct state *st, uint32_t server, uint8_t d[SHA256_LEN]
 	}
 	httpchunk_init(&ch);
 	for (;;) {
-		ssize_t k = st->buffered;
+		ssize_t k = (ssize_t)st->buffered;
 		char err[HTTPRESP_ERR_LEN];
 
 		st->buffered = 0;
@@ -417,7 +417,7 @@ static int transfer(struct state *st, uint32_t server, struct failure *f)
 	body_left = st->size_known ? st->size - st->offset : 0;
 	httpchunk_init(&ch);
 	for (;;) {
-		ssize_t k = st->buffered;
+		ssize_t k = (ssize_t)st->buffered;
 
 		st->buffered = 0;
 		if (k == 0) {
@@ -492,7 +492,7 @@ static int try_server(struct state *st, uint32_t server, const uint8_t *want, st
 		have = rc == 1;
 	}
 	/* bytes of another image (another digest, or none known) are no start */
-	if (st->offset && (have != st->have_expect || (have && memcmp(d, st->expect, SHA256_LEN)))) {
+	if (st->offset && (have != st->have_expect || (have && memcmp(d, st->expect, SHA256_LEN) != 0))) {
 		log_info("root: this server's image has another digest than the %llu bytes fetched so far: "
 			 "starting over from byte 0", (unsigned long long)st->offset);
 		if ((rc = start_over(st)) < 0) {
@@ -510,7 +510,7 @@ static int try_server(struct state *st, uint32_t server, const uint8_t *want, st
 
 		sha256_final(&c, got);
 	}
-	if (have && memcmp(got, d, SHA256_LEN)) {
+	if (have && memcmp(got, d, SHA256_LEN) != 0) {
 		rc = fail(f, -EBADMSG, "sha256 mismatch: the %llu bytes have %s, expected %s",
 			  (unsigned long long)st->offset, sha256_hex(got, hg), sha256_hex(d, hw));
 		int t = start_over(st); /* a bad image is kept by no one */
@@ -838,12 +838,12 @@ int httpget_image(struct boot *b, const char *url, const uint8_t *want, const st
 		  struct httpget_result *res)
 {
 	static struct imageurl u;
-	uint32_t ranked[SERVERLIST_MAX];
+	static uint32_t ranked[SERVERLIST_MAX];
 	int order[SERVERLIST_MAX];
 	char err[IMAGEURL_ERR_LEN], a[IPCFG_IPV4_LEN], line[SERVERLIST_MAX * IPCFG_IPV4_LEN + 1];
 	struct strbuf sb;
 	bool by_order = b->cfg.nfs_select == NFS_SELECT_ORDER;
-	struct httpget_plan p = { .connect_ms = HTTPGET_CONNECT_MS, .idle_ms = HTTPGET_IDLE_MS };
+	static struct httpget_plan p; /* static: httpget_fetch's round state keeps a pointer to it */
 
 	if (imageurl_parse(url, strlen(url), &u, err, sizeof(err)) < 0) {
 		log_err("root: sprout.image=: %s", err);
@@ -866,6 +866,8 @@ int httpget_image(struct boot *b, const char *url, const uint8_t *want, const st
 	if (u.servers.n > 1 && strbuf_finish(&sb) >= 0)
 		log_info("root: HTTP servers in the order this machine tries them (%s, sprout.nfs.select=): %s",
 			 by_order ? "as written" : "rendezvous hash", line);
+	p.connect_ms = HTTPGET_CONNECT_MS;
+	p.idle_ms = HTTPGET_IDLE_MS;
 	p.servers = ranked;
 	p.n = u.servers.n;
 	p.port = u.port;
