@@ -636,8 +636,10 @@ static int nodriver_rank(const struct devices *dv, const struct devices_nodriver
 	const struct modalias_kind *k = modalias_kind(d->modalias);
 	if (!k)
 		return 3;
+	/* a storage device whose module is known makes the point best; IDE, floppy and
+	 * CD-ROM ones are rarely the root's way, so they follow */
 	if (k->storage)
-		return k->module ? 0 : 1;
+		return k->module && k->need != MODALIAS_NEED_LEGACY ? 0 : 1;
 	/* known kinds that lead to a root make the point; display, sound, input do not */
 	return k->need == MODALIAS_NEED_ROOT || k->need == MODALIAS_NEED_NET ? 2 : 3;
 }
