@@ -94,7 +94,7 @@ check build-usage "build without -o is not a usage error (2)" test $rc = 2
 # A tool that dies after writing half an image: the old FILE and FILE.sha256 stay as they
 # were, and no temporary file is left.
 mkdir "$T/fakebin"
-printf '#!/bin/sh\necho half >"$3"\nexit 1\n' >"$T/fakebin/mksquashfs"
+printf '#!/bin/sh\necho half >"$2"\nexit 1\n' >"$T/fakebin/mksquashfs"
 chmod 755 "$T/fakebin/mksquashfs"
 cp "$T/out/a.sqfs" "$T/out/keep.sqfs"
 cp "$T/out/a.sqfs.sha256" "$T/out/keep.sqfs.sha256"

@@ -34,7 +34,7 @@ if [ -n "${SPROUT_PACKAGE_DEB:-}" ]; then
 	e2e_skip package-builds "SPROUT_PACKAGE_DEB=$DEB given"
 else
 	mkdir -p "$T/src/sprout"
-	(cd "$REPO" && git ls-files -co --exclude-standard -- . ':!build' | tar -cf - -T -) | tar -xf - -C "$T/src/sprout"
+	(cd "$REPO" && git ls-files -co --exclude-standard -- . ':!build' | tar --verbatim-files-from -cf - -T -) | tar -xf - -C "$T/src/sprout"
 	rc=0
 	start=$SECONDS
 	(cd "$T/src/sprout" && dpkg-buildpackage -us -uc -b) >"$T/dpkg-buildpackage.log" 2>&1 || rc=$?
