@@ -34,7 +34,8 @@ _sprout() {
 	case $cmd in
 	build) opts="--kver --moddir -o --output --generic --host-only --sysfs --mounts --crypttab
 		--firmware-dir --compress --add-modules --add-binary --shell --cmdline --init --with
-		--include --config -v --verbose -q --quiet --help" ;;
+		--include --config --proc --devices-conf --hook --modprobe-conf --cpuinfo
+		--no-microcode --no-fsck --list-modules -v --verbose -q --quiet --help" ;;
 	ls) opts="-l --long --help" ;;
 	pxe) opts="--image --kernel --cmdline --out --help" ;;
 	analyze) opts="--json --svg --top --help" ;;

@@ -634,6 +634,9 @@ static int check_opts(struct tree *t, const struct build_opts *o)
 		return fail(t, -EINVAL, "missing moddir, output or init");
 	if (!compress_name((enum compress_kind)o->compress))
 		return fail(t, -EINVAL, "unknown compression %d", o->compress);
+	if (o->no_fsck && (o->with & STACK_FSCK))
+		return fail(t, -EINVAL, "--no-fsck and --with fsck (or with = fsck in a settings "
+			    "file) ask for opposite things; drop one");
 	return 0;
 }
 
@@ -803,8 +806,9 @@ static int decide_parts(struct tree *t, const struct build_opts *o, struct build
 	rep->detected = rep->found.parts & ~rep->with;
 	rep->with |= rep->found.parts;
 	/* The root's own check, as --with fsck gives it, when this host has the checker;
-	 * without one the image is still made (the root boots unchecked) and main says so. */
-	if (stack_fsck_part(rep->found.root_type) & ~rep->with) {
+	 * without one the image is still made (the root boots unchecked) and main says so.
+	 * --no-fsck leaves it to the real system. */
+	if (!o->no_fsck && (stack_fsck_part(rep->found.root_type) & ~rep->with)) {
 		char e2fsck[PATH_MAX];
 
 		if (stack_find_tool(tool_path(o), "e2fsck", e2fsck, sizeof(e2fsck)) == 0) {

@@ -82,6 +82,7 @@ struct build_opts {
 	size_t n_include;
 	uint32_t mtime;        /* of every entry; also build_time in etc/sprout/image */
 	bool no_microcode;     /* no early microcode archive in front (microcode.h) */
+	bool no_fsck;          /* no root checker: --with fsck refused, host-only adds none */
 	const char *const *modprobe_conf; /* modprobe.d files or directories to carry for
 				* the chosen modules (modprobe.h); none given: host-only
 				* reads /etc/modprobe.d, generic nothing */

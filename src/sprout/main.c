@@ -112,6 +112,9 @@ static const char usage_build[] =
 	"  --config FILE        read settings from FILE only (default: CONFDIR/sprout.conf\n"
 	"                       then CONFDIR/conf.d/[*].conf; CONFDIR is /etc/sprout or\n"
 	"                       $SPROUT_CONFDIR)\n"
+	"  --no-fsck            no root checker, even where --host-only would add e2fsck for\n"
+	"                       an ext2/3/4 root (the real system's fsck checks it instead\n"
+	"                       if the root is mounted read-only first)\n"
 	"  --no-microcode       no early microcode archive in front of the image (by\n"
 	"                       default: FIRMWARE-DIR/intel-ucode and amd-ucode files, all\n"
 	"                       of them, or --host-only this CPU's)\n"
@@ -171,7 +174,7 @@ enum {
 	OPT_KVER = OPT_FIRST, OPT_MODDIR, OPT_GENERIC, OPT_HOST_ONLY, OPT_SYSFS, OPT_MOUNTS,
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
 	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_PROC, OPT_DEVICES_CONF, OPT_HELP,
-	OPT_NO_MICROCODE, OPT_CPUINFO, OPT_LIST_MODULES, OPT_MODPROBE_CONF, OPT_HOOK,
+	OPT_NO_MICROCODE, OPT_NO_FSCK, OPT_CPUINFO, OPT_LIST_MODULES, OPT_MODPROBE_CONF, OPT_HOOK,
 };
 
 static const struct option build_options[] = {
@@ -199,6 +202,7 @@ static const struct option build_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "no-microcode", no_argument, NULL, OPT_NO_MICROCODE },
+	{ "no-fsck", no_argument, NULL, OPT_NO_FSCK },
 	{ "cpuinfo", required_argument, NULL, OPT_CPUINFO },
 	{ "list-modules", no_argument, NULL, OPT_LIST_MODULES },
 	{ "modprobe-conf", required_argument, NULL, OPT_MODPROBE_CONF },
@@ -211,7 +215,7 @@ struct cli {
 	struct settings set;
 	const char *output, *sysfs, *mounts, *firmware_dir, *config, *crypttab, *proc,
 		   *devices_conf, *cpuinfo;
-	bool verbose, quiet, help, no_microcode, list_modules;
+	bool verbose, quiet, help, no_microcode, no_fsck, list_modules;
 	const char *modprobe_conf[MODPROBE_MAX_FILES];
 	size_t n_modprobe_conf;
 	const char *hook[HOOK_MAX];     /* PHASE:PROGRAM, checked */
@@ -248,6 +252,7 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	case OPT_PROC: c->proc = arg; return 0;
 	case OPT_DEVICES_CONF: c->devices_conf = arg; return 0;
 	case OPT_NO_MICROCODE: c->no_microcode = true; return 0;
+	case OPT_NO_FSCK: c->no_fsck = true; return 0;
 	case OPT_CPUINFO: c->cpuinfo = arg; return 0;
 	case OPT_LIST_MODULES: c->list_modules = true; return 0;
 	case OPT_MODPROBE_CONF:
@@ -547,6 +552,7 @@ static int run_build(const struct cli *c, struct settings *set)
 		.include = (const char *const *)set->include,
 		.n_include = set->n_include,
 		.no_microcode = c->no_microcode,
+		.no_fsck = c->no_fsck,
 		.cpuinfo = c->cpuinfo,
 		.list_only = c->list_modules,
 		.modprobe_conf = c->modprobe_conf,

@@ -531,6 +531,12 @@ static void test_host_only_lvm_on_luks(void **state)
 	build_report_free(&rep);
 	/* the tools are not on this host: no image, the package named */
 	assert_int_equal(unlink(out), 0);
+	/* asked for and refused at once: an error naming both, no image */
+	o.no_fsck = true;
+	assert_int_equal(build_image(&o, &rep, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--no-fsck and --with fsck"));
+	assert_int_equal(access(out, F_OK), -1);
+	o.no_fsck = false;
 	o.tool_path = f->notools;
 	assert_int_equal(build_image(&o, &rep, err, sizeof(err)), -ENOENT);
 	build_report_free(&rep);
@@ -818,6 +824,17 @@ static void test_host_only_resume(void **state)
 	build_report_free(&rep);
 	list_image(out, &l);
 	assert_false(has(&l, track));
+	assert_true(has(&l, "sbin/e2fsck"));
+	/* --no-fsck: the ext4 root's check is left to the real system */
+	o.no_fsck = true;
+	if (build_image(&o, &rep, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(rep.with, 0);
+	assert_int_equal(rep.detected, 0);
+	build_report_free(&rep);
+	list_image(out, &l);
+	assert_false(has(&l, "sbin/e2fsck"));
+	o.no_fsck = false;
 	/* a resume= naming nothing there: a warning, the image boots without resume */
 	fake_proc(f, "resume", "resume=/dev/mapper/nothing\n", proc);
 	if (build_image(&o, &rep, err, sizeof(err)) != 0)
@@ -1056,6 +1073,12 @@ static void test_with_fsck(void **state)
 	assert_false(has(&l, "sbin/cryptsetup") || has(&l, "sbin/lvm") || has(&l, "sbin/mdadm"));
 	assert_non_null(strstr(l.image, "with=fsck\n"));
 	assert_int_equal(unlink(out), 0);
+	/* asked for and refused at once: an error naming both, no image */
+	o.no_fsck = true;
+	assert_int_equal(build_image(&o, &rep, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--no-fsck and --with fsck"));
+	assert_int_equal(access(out, F_OK), -1);
+	o.no_fsck = false;
 	o.tool_path = f->notools;
 	assert_int_equal(build_image(&o, &rep, err, sizeof(err)), -ENOENT);
 	build_report_free(&rep);
