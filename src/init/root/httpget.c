@@ -675,7 +675,24 @@ static void probe_event(struct hround *r, int i, short revents)
 	probe_failed(r, i, -EPROTO, "HEAD: HTTP %d%s", resp.status, http_status_text(resp.status));
 }
 
-/* Polls the pending probes for at most wait_ms (-1: until the first deadline). */
+/* A pending probe whose deadline passed: it failed. */
+static void probe_expire(struct hround *r, int i)
+{
+	struct hprobe *h = &r->pr[i];
+
+	if (h->connected)
+		probe_failed(r, i, -ETIMEDOUT, "HEAD: no response within %d.%d s", r->p->idle_ms / 1000,
+			     r->p->idle_ms % 1000 / 100);
+	else
+		probe_failed(r, i, -ETIMEDOUT, "no connection within %d.%d s", r->p->connect_ms / 1000,
+			     r->p->connect_ms % 1000 / 100);
+	probe_report(r, i);
+}
+
+/* Polls the pending probes for at most wait_ms (-1: until the first deadline). A probe
+ * past its deadline is polled once more, without waiting, before it counts as failed:
+ * its answer may have arrived while this process was busy elsewhere (a transfer from
+ * another server, a loaded machine), and it is then not a silent server. */
 static void probe_poll(struct hround *r, int wait_ms)
 {
 	struct pollfd pfd[SERVERLIST_MAX];
@@ -687,17 +704,9 @@ static void probe_poll(struct hround *r, int wait_ms)
 
 		if (h->state != PROBE_PENDING)
 			continue;
-		if (now >= h->deadline_ms) {
-			if (h->connected)
-				probe_failed(r, i, -ETIMEDOUT, "HEAD: no response within %d.%d s", r->p->idle_ms / 1000,
-					     r->p->idle_ms % 1000 / 100);
-			else
-				probe_failed(r, i, -ETIMEDOUT, "no connection within %d.%d s", r->p->connect_ms / 1000,
-					     r->p->connect_ms % 1000 / 100);
-			probe_report(r, i);
-			continue;
-		}
-		if (wait_ms < 0 || h->deadline_ms - now < (uint64_t)wait_ms)
+		if (now >= h->deadline_ms)
+			wait_ms = 0;
+		else if (wait_ms < 0 || h->deadline_ms - now < (uint64_t)wait_ms)
 			wait_ms = (int)(h->deadline_ms - now);
 		pfd[m] = (struct pollfd){ .fd = h->fd,
 					  .events = !h->connected || h->sent < strlen(r->req[i]) ? POLLOUT : POLLIN };
@@ -712,6 +721,10 @@ static void probe_poll(struct hround *r, int wait_ms)
 			if (r->pr[idx[k]].state != PROBE_PENDING)
 				probe_report(r, idx[k]);
 		}
+	now = monoclock_ms();
+	for (int k = 0; k < m; k++)
+		if (r->pr[idx[k]].state == PROBE_PENDING && now >= r->pr[idx[k]].deadline_ms)
+			probe_expire(r, idx[k]);
 }
 
 /* Ends the round: a probe still pending gets its event ("silent") and is closed. */
