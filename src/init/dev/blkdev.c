@@ -25,6 +25,11 @@ static void take(blkid_probe pr, const char *tag, char *out, size_t n)
 		snprintf(out, n, "%s", v); /* a value that does not fit stays empty: never cut */
 }
 
+/* Superblock probers left out. zfs_member reads its four 256 KiB labels on every
+ * device of 64 MiB or more (0.8 MB of sprout-init's peak memory on a 1.3 GB disk), for
+ * a pool sprout-init cannot mount anyway (`sprout build --host-only` refuses a ZFS root). */
+static char *skip_types[] = { "zfs_member", NULL };
+
 int blkdev_probe(const char *path, struct blkdev *d)
 {
 	struct stat st;
@@ -50,6 +55,7 @@ int blkdev_probe(const char *path, struct blkdev *d)
 		blkid_probe_enable_superblocks(pr, 1);
 		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
 							      BLKID_SUBLKS_TYPE);
+		blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_NOTIN, skip_types);
 		blkid_probe_enable_partitions(pr, 1);
 		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
 		/* 1 = nothing found, -2 = ambiguous, -1 = probe error: the device is still
