@@ -654,6 +654,23 @@ int modindex_lookup(const struct modindex *idx, const char *alias,
 	return r;
 }
 
+int modindex_cpu_fit(const struct modindex *idx, const char *module, const char *cpu)
+{
+	int id = idx ? find_id(idx, module) : -1;
+	bool any = false;
+
+	if (id < 0 || !cpu || strncmp(cpu, "cpu:", 4) != 0)
+		return 1;
+	for (size_t a = 0; a < idx->naliases; a++) {
+		if (idx->aliases[a].mod != (uint32_t)id || strncmp(idx->aliases[a].pattern, "cpu:", 4) != 0)
+			continue;
+		if (modindex_glob_match(idx->aliases[a].pattern, cpu))
+			return 1;
+		any = true;
+	}
+	return any ? 0 : 1;
+}
+
 /* --- load order ---------------------------------------------------------------------- */
 
 enum { NEW = 0, VISITING, DONE };

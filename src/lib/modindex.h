@@ -53,6 +53,13 @@ size_t modindex_count(const struct modindex *idx);
 int modindex_lookup(const struct modindex *idx, const char *alias,
 		    int (*fn)(const char *module, void *ctx), void *ctx);
 
+/* Whether `module` can find its device on this CPU: 0 when it has "cpu:" aliases (a
+ * driver for a CPU feature, such as crc32c_intel for SSE4.2) and none matches `cpu`,
+ * the CPU's modalias (/sys/devices/system/cpu/modalias, "cpu:type:x86,ven...:feature:,..."):
+ * its init would only fail with ENODEV. 1 otherwise (no such alias, a module or CPU
+ * modalias unknown). Pure. */
+int modindex_cpu_fit(const struct modindex *idx, const char *module, const char *cpu);
+
 /* Relative path (as in modules.dep) of a module by name, or NULL if not in the index. */
 const char *modindex_path(const struct modindex *idx, const char *module);
 

@@ -60,6 +60,11 @@ static void check_plan(const struct modindex *idx, const char *module)
 			self = i;
 	}
 	must(self >= 0 && !st[self].optional);
+	for (int i = 0; i < n; i++) { /* a CPU modalias the patterns of the input may name */
+		int fit = modindex_cpu_fit(idx, st[i].name, "cpu:type:x86,ven0000fam0006mod0006:feature:,0000,0094");
+		must(fit == 0 || fit == 1);
+		must(modindex_cpu_fit(idx, st[i].name, NULL) == 1);
+	}
 	must(modindex_load_order(idx, module, names, 32) == n);
 	for (int i = 0; i < n; i++)
 		must(names[i] == st[i].name);

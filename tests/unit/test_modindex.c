@@ -193,6 +193,31 @@ static const char softdep_text[] =
 	"softdep s2 pre: top\n"
 	"softdep selfish pre: selfish-alias\n";
 
+static void test_cpu_fit(void **state)
+{
+	(void)state;
+	struct modindex *idx = modindex_new();
+	static const char dep[] = "crc32c_intel.ko:\naesni.ko:\nplain.ko:\n";
+	static const char alias[] = "alias cpu:type:x86,ven*fam*mod*:feature:*0094* crc32c_intel\n"
+				    "alias cpu:type:x86,ven*fam*mod*:feature:*0099* aesni\n"
+				    "alias cpu:type:x86,ven*fam*mod*:feature:*00E8* aesni\n"
+				    "alias pci:v*d*sv*sd*bc01sc*i* plain\n";
+	const char *cpu = "cpu:type:x86,ven0000fam0006mod0006:feature:,0000,0058,00E8";
+	size_t bad;
+
+	assert_non_null(idx);
+	assert_int_equal(modindex_parse_dep(idx, dep, strlen(dep), &bad), 0);
+	assert_int_equal(modindex_parse_alias(idx, alias, strlen(alias), &bad), 0);
+	assert_int_equal(modindex_cpu_fit(idx, "crc32c_intel", cpu), 0);
+	assert_int_equal(modindex_cpu_fit(idx, "aesni", cpu), 1); /* one of its aliases matches */
+	assert_int_equal(modindex_cpu_fit(idx, "plain", cpu), 1); /* no cpu: alias */
+	assert_int_equal(modindex_cpu_fit(idx, "nothere", cpu), 1);
+	assert_int_equal(modindex_cpu_fit(idx, "crc32c_intel", NULL), 1); /* CPU unknown */
+	assert_int_equal(modindex_cpu_fit(idx, "crc32c_intel", "garbage"), 1);
+	assert_int_equal(modindex_cpu_fit(idx, "crc32c_intel", "cpu:type:x86,ven0000fam0006mod0006:feature:,0094"), 1);
+	modindex_free(idx);
+}
+
 static struct modindex *test_index(void)
 {
 	struct modindex *idx = modindex_new();
@@ -628,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_name_cap),
 		cmocka_unit_test(test_glob),
+		cmocka_unit_test(test_cpu_fit),
 		cmocka_unit_test(test_real_index),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

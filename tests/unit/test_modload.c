@@ -308,6 +308,54 @@ static void test_count(void **state)
 	modload_close(&ml);
 }
 
+/* A softdep alias naming a driver for a CPU feature this CPU lacks (crc32c_intel without
+ * SSE4.2): it is left out, its generic sibling loaded; with the feature it is loaded. */
+static void test_softdep_cpu(void **state)
+{
+	(void)state;
+	struct modload ml;
+	static const char dep[] = "ext4.ko:\ncrc32c_intel.ko:\ncrc32c_generic.ko:\n";
+	static const char soft[] = "softdep ext4 pre: crypto-crc32c\n";
+	static const char alias[] = "alias cpu:type:x86,ven*fam*mod*:feature:*0094* crc32c_intel\n"
+				    "alias crypto-crc32c crc32c_intel\n"
+				    "alias crypto-crc32c crc32c_generic\n";
+	char path[512];
+	size_t bad;
+
+	snprintf(path, sizeof(path), "%s/devices", fk.sysfs);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/devices/system", fk.sysfs);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/devices/system/cpu", fk.sysfs);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/devices/system/cpu/modalias", fk.sysfs);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("cpu:type:x86,ven0000fam0006mod0006:feature:,0000,0001,0002,0058\n", f);
+	fclose(f);
+	open_text(&ml, dep, soft);
+	assert_int_equal(modindex_parse_alias(ml.idx, alias, strlen(alias), &bad), 0);
+	assert_int_equal(modload_module(&ml, "ext4"), 1);
+	assert_int_equal(calls("crc32c_intel"), 0);
+	assert_int_equal(calls("crc32c_generic"), 1);
+	assert_int_equal(calls("ext4"), 1);
+	assert_done_before("crc32c_generic", "ext4");
+	/* asked for by name, it is tried all the same (rd.driver.pre=, a device) */
+	assert_int_equal(modload_module(&ml, "crc32c_intel"), 1);
+	assert_int_equal(calls("crc32c_intel"), 1);
+	modload_close(&ml);
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("cpu:type:x86,ven0000fam0006mod0006:feature:,0000,0058,0094,00E8\n", f);
+	fclose(f);
+	open_text(&ml, dep, soft);
+	assert_int_equal(modindex_parse_alias(ml.idx, alias, strlen(alias), &bad), 0);
+	assert_int_equal(modload_module(&ml, "ext4"), 1);
+	assert_int_equal(calls("crc32c_intel"), 2);
+	modload_close(&ml);
+}
+
 /* A random graph (each module needs up to three earlier ones, some "pre:" softdeps),
  * every module a job in a shuffled order, loads of random length, many times: each
  * module once, never before what its plan puts before it. */
@@ -382,6 +430,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_softdep_cpu, setup, teardown),
 		cmocka_unit_test(test_random_graphs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -111,6 +111,7 @@ void modload_close(struct modload *ml)
 	free(ml->state);
 	free(ml->blacklisted);
 	free(ml->cmdline);
+	free(ml->cpu);
 	memset(ml, 0, sizeof(*ml));
 	ml->moddir_fd = -1;
 }
@@ -349,6 +350,26 @@ static int need_failed(struct modload *ml, int id, const char *name, const char 
 	return r;
 }
 
+/* The lock held. A softdep that resolves to several modules (crypto-crc32c: crc32c_intel
+ * and crc32c_generic) names drivers for CPU features this CPU may lack: such a module's
+ * init only fails with ENODEV, after the kernel has relocated it (40 ms for crc32c_intel
+ * under TCG). Left out when none of its cpu: aliases matches the CPU's modalias. */
+static bool cpu_fit(struct modload *ml, const char *name)
+{
+	if (!ml->cpu_read) {
+		char path[PATH_MAX];
+		size_t len = 0;
+
+		ml->cpu_read = true;
+		snprintf(path, sizeof(path), "%s/devices/system/cpu/modalias", ml->sysfs);
+		if (readfile_at(AT_FDCWD, path, 4096, &ml->cpu, &len) < 0)
+			ml->cpu = NULL;
+		else
+			ml->cpu[strcspn(ml->cpu, "\n")] = '\0';
+	}
+	return modindex_cpu_fit(ml->idx, name, ml->cpu) != 0;
+}
+
 /* The lock held: the steps of `norm` (id) in order; modload_module_for's result. */
 static int run_plan(struct modload *ml, int id, const char *norm,
 		    const struct modindex_step *steps, int n, const char *why)
@@ -363,6 +384,11 @@ static int run_plan(struct modload *ml, int id, const char *norm,
 	int ret = 0;
 	for (int i = 0; i < n; i++) {
 		bool self = !strcmp(steps[i].name, norm);
+		if (steps[i].optional && !self && !cpu_fit(ml, steps[i].name)) {
+			log_debug("module %s: optional %s skipped: not for this CPU (no cpu: alias of it "
+				  "matches the CPU's modalias)", norm, steps[i].name);
+			continue;
+		}
 		int r = load_one(ml, &steps[i], self ? why : NULL, self ? NULL : norm);
 		if (r >= 0) {
 			if (self)

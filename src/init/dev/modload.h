@@ -53,6 +53,8 @@ struct modload {
 	const char *bad_file;  /* after -EBADMSG/-E2BIG from modload_open: which file ... */
 	size_t bad_line;       /* ... and which line */
 	struct modload_sync *sync; /* set only while modload_many runs */
+	char *cpu;             /* the CPU's modalias, read at the first softdep choice */
+	bool cpu_read;
 };
 
 /* Reads modules.dep (required), modules.alias and modules.softdep (optional) from
