@@ -23,6 +23,7 @@
 #include "hook.h"
 #include "include.h"
 #include "kmodver.h"
+#include "modcomp.h"
 #include "progress.h"
 #include "script.h"
 
@@ -102,6 +103,19 @@ static int add(struct tree *t, const char *name, uint32_t mode, const char *src,
 	if (data && size)
 		memcpy(e->data, data, size);
 	t->n++;
+	return 0;
+}
+
+/* Adds a regular file whose bytes are data (malloc'd): taken over, even on failure. */
+static int add_owned(struct tree *t, const char *name, uint8_t *data, size_t size)
+{
+	int r = add(t, name, S_IFREG | 0644, NULL, NULL, size);
+
+	if (r < 0) {
+		free(data);
+		return r;
+	}
+	t->e[t->n - 1].data = (char *)data;
 	return 0;
 }
 
@@ -243,37 +257,90 @@ static int add_metadata(struct tree *t, const struct build_opts *o, const struct
 
 	stack_with_string(with, parts, sizeof(parts));
 	n = snprintf(text, sizeof(text),
-		     "kver=%s\nsprout_version=%s\nmode=%s\ncompress=%s\nmodules=%zu\n"
-		     "firmware=%zu\nwith=%s\nbuild_time=%u\n",
+		     "kver=%s\nsprout_version=%s\nmode=%s\ncompress=%s\nmodule_compress=%s\n"
+		     "modules=%zu\nfirmware=%zu\nwith=%s\nbuild_time=%u\n",
 		     o->kver, SPROUT_VERSION, o->host_only ? "host-only" : "generic",
-		     cname ? cname : "?", sel->n_mods, sel->n_fw, parts, (unsigned)o->mtime);
+		     cname ? cname : "?", modcomp_name(o->module_compress), sel->n_mods,
+		     sel->n_fw, parts, (unsigned)o->mtime);
 
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return fail(t, -ENAMETOOLONG, "--kver %s: too long", o->kver);
 	return add_text(t, "etc/sprout/image", text, (size_t)n);
 }
 
-static int add_modules(struct tree *t, const struct build_opts *o, const struct kmodsel *sel)
+/* The modules, stored as --module-compress says (modcomp.h): .ko.xz files go to mods
+ * (the uncompressed archive in front), the rest to t. */
+static int add_module_files(struct tree *t, struct tree *mods, const struct build_opts *o,
+			    const struct kmodsel *sel, struct modcomp_stats *st)
+{
+	struct modcomp_opts mo = { o->module_compress, o->module_cache, 0 };
+	struct modcomp_item *items = calloc(sel->n_mods ? sel->n_mods : 1, sizeof(*items));
+	char (*src)[PATH_MAX] = calloc(sel->n_mods ? sel->n_mods : 1, sizeof(*src));
+	char dst[PATH_MAX], rel[PATH_MAX];
+	int r = items && src ? 0 : -ENOMEM;
+
+	for (size_t i = 0; r == 0 && i < sel->n_mods; i++) {
+		if (snprintf(src[i], sizeof(src[i]), "%s/%s", o->moddir, sel->mods[i].relpath) >=
+		    (int)sizeof(src[i]))
+			r = fail(t, -ENAMETOOLONG, "%s: path too long", sel->mods[i].relpath);
+		items[i].src = src[i];
+	}
+	if (r == 0) {
+		progress_stage(o->module_compress == MODCOMP_XZ ? "compressing modules (xz)"
+								 : "reading modules");
+		r = modcomp_run(&mo, items, sel->n_mods, st, t->err, t->errsz);
+	}
+	for (size_t i = 0; i < sel->n_mods; i++) {
+		struct modcomp_item *it = &items[i];
+		int k = r;
+
+		if (k == 0)
+			k = modcomp_stored_path(sel->mods[i].relpath, o->module_compress, rel,
+						sizeof(rel));
+		if (k == 0 && snprintf(dst, sizeof(dst), "lib/modules/%s/%s", o->kver, rel) >=
+			      (int)sizeof(dst))
+			k = -ENAMETOOLONG;
+		if (k < 0 && r == 0)
+			r = fail(t, k, "%s: not a module path the image can hold",
+				 sel->mods[i].relpath);
+		if (r < 0)
+			free(it->data);
+		else if (it->how == MODCOMP_AS_IS)
+			r = add(t, dst, S_IFREG | 0644, it->src, NULL, 0);
+		else
+			r = add_owned(o->module_compress == MODCOMP_XZ ? mods : t, dst, it->data,
+				      it->size);
+	}
+	free(items);
+	free(src);
+	return r;
+}
+
+static int add_modules(struct tree *t, struct tree *mods, const struct build_opts *o,
+		       const struct kmodsel *sel, struct modcomp_stats *st)
 {
 	static const char *const names[] = { "modules.dep", "modules.alias", "modules.softdep",
 					     "modules.builtin" };
 	const char *texts[] = { sel->dep, sel->alias, sel->softdep, sel->builtin };
 	size_t lens[] = { sel->dep_len, sel->alias_len, sel->softdep_len, sel->builtin_len };
-	char dst[PATH_MAX], src[PATH_MAX];
-	int r = 0;
+	char dst[PATH_MAX], *dep = NULL;
+	size_t dep_len = 0;
+	int r = add_module_files(t, mods, o, sel, st);
 
-	for (size_t i = 0; r == 0 && i < sel->n_mods; i++) {
-		if (snprintf(dst, sizeof(dst), "lib/modules/%s/%s", o->kver,
-			     sel->mods[i].relpath) >= (int)sizeof(dst) ||
-		    snprintf(src, sizeof(src), "%s/%s", o->moddir, sel->mods[i].relpath) >=
-			    (int)sizeof(src))
-			return fail(t, -ENAMETOOLONG, "%s: path too long", sel->mods[i].relpath);
-		r = add(t, dst, S_IFREG | 0644, src, NULL, 0);
+	/* modules.dep names the files as the image stores them */
+	if (r == 0 && sel->dep) {
+		r = modcomp_rewrite_dep(sel->dep, sel->dep_len, o->module_compress, &dep, &dep_len);
+		if (r < 0)
+			return fail(t, r, "modules.dep of %s: a path without a module ending",
+				    o->moddir);
+		texts[0] = dep;
+		lens[0] = dep_len;
 	}
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(names); i++) {
 		snprintf(dst, sizeof(dst), "lib/modules/%s/%s", o->kver, names[i]);
 		r = add_text(t, dst, texts[i] ? texts[i] : "", texts[i] ? lens[i] : 0);
 	}
+	free(dep);
 	for (size_t i = 0; r == 0 && i < sel->n_fw; i++) {
 		if (snprintf(dst, sizeof(dst), "lib/firmware/%s", sel->fw[i].name) >=
 		    (int)sizeof(dst))
@@ -634,6 +701,8 @@ static int check_opts(struct tree *t, const struct build_opts *o)
 		return fail(t, -EINVAL, "missing moddir, output or init");
 	if (!compress_name((enum compress_kind)o->compress))
 		return fail(t, -EINVAL, "unknown compression %d", o->compress);
+	if (o->module_compress != MODCOMP_XZ && o->module_compress != MODCOMP_NONE)
+		return fail(t, -EINVAL, "unknown module compression %d", o->module_compress);
 	if (o->no_fsck && (o->with & STACK_FSCK))
 		return fail(t, -EINVAL, "--no-fsck and --with fsck (or with = fsck in a settings "
 			    "file) ask for opposite things; drop one");
@@ -708,19 +777,59 @@ static int select_modules(struct tree *t, const struct build_opts *o,
 	return kmodsel_select(&ko, sel, t->err, t->errsz);
 }
 
-static int pack(struct tree *t, const struct build_opts *o, struct build_report *rep)
+/* The .ko.xz files as an uncompressed archive of their own, put in front of the
+ * compressed one in z (reallocated). Its directories are dropped from t: the kernel
+ * has made them when it reaches t. Inode numbers go on from one archive to the next. */
+static int pack_modules(struct tree *t, struct tree *mods, uint32_t mtime, struct cpio_buf *cb,
+			size_t *bytes)
 {
-	struct cpio_buf cb;
+	int r;
+
+	*bytes = 0;
+	if (!mods->n)
+		return 0;
+	r = add_parents(mods);
+	if (r == 0)
+		r = sort_unique(mods);
+	if (r == 0)
+		r = archive(mods, mtime, cb);
+	if (r < 0)
+		return r;
+	*bytes = cb->len;
+	size_t o = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (S_ISDIR(t->e[i].mode) &&
+		    bsearch(&t->e[i], mods->e, mods->n, sizeof(*mods->e), by_name)) {
+			entry_free(&t->e[i]);
+			continue;
+		}
+		t->e[o++] = t->e[i];
+	}
+	t->n = o;
+	return 0;
+}
+
+static int pack(struct tree *t, struct tree *mods, const struct build_opts *o,
+		struct build_report *rep)
+{
+	struct cpio_buf mb, cb;
 	uint8_t *z = NULL;
 	size_t zlen = 0;
 	int r;
 
+	cpio_buf_init(&mb);
 	cpio_buf_init(&cb);
-	r = archive(t, o->mtime, &cb);
+	r = pack_modules(t, mods, o->mtime, &mb, &rep->modules_bytes);
+	cb.next_ino = mb.next_ino;
+	if (r == 0) {
+		rep->entries = t->n + mods->n;
+		r = archive(t, o->mtime, &cb);
+	}
 	if (r == 0) {
 		char stage[64];
 
-		rep->cpio_bytes = cb.len;
+		rep->cpio_bytes = cb.len + mb.len;
 		snprintf(stage, sizeof(stage), "compressing (%s)", compress_name((enum compress_kind)o->compress));
 		progress_stage(stage);
 		r = compress_buffer((enum compress_kind)o->compress, cb.data, cb.len, &z, &zlen);
@@ -729,10 +838,26 @@ static int pack(struct tree *t, const struct build_opts *o, struct build_report 
 			     compress_name((enum compress_kind)o->compress), strerror(-r));
 	}
 	cpio_buf_free(&cb);
-	if (r == 0 && !o->no_microcode) {
-		struct microcode_opts mo = { o->firmware_dir, o->cpuinfo, o->host_only, o->mtime };
+	if (r == 0 && mb.len) {
+		/* the module archive first: it ends padded to 512 bytes, so what follows
+		 * starts aligned as the kernel wants */
+		uint8_t *both = malloc(mb.len + zlen);
 
-		r = microcode_prepend(&mo, &z, &zlen, &rep->microcode, t->err, t->errsz);
+		if (!both) {
+			r = -ENOMEM;
+		} else {
+			memcpy(both, mb.data, mb.len);
+			memcpy(both + mb.len, z, zlen);
+			free(z);
+			z = both;
+			zlen += mb.len;
+		}
+	}
+	cpio_buf_free(&mb);
+	if (r == 0 && !o->no_microcode) {
+		struct microcode_opts mco = { o->firmware_dir, o->cpuinfo, o->host_only, o->mtime };
+
+		r = microcode_prepend(&mco, &z, &zlen, &rep->microcode, t->err, t->errsz);
 	}
 	if (r == 0) {
 		progress_stage("writing");
@@ -825,6 +950,7 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 {
 	char dummy[1];
 	struct tree t = { .err = errsz ? err : dummy, .errsz = errsz };
+	struct tree mods = { .err = t.err, .errsz = errsz };
 	struct tools tools;
 	struct stat init;
 	int r;
@@ -851,7 +977,7 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 	if (r == 0)
 		r = add_modprobe(&t, o, rep);
 	if (r == 0)
-		r = add_modules(&t, o, rep->sel);
+		r = add_modules(&t, &mods, o, rep->sel, &rep->modcomp);
 	if (r == 0)
 		r = add_binaries(&t, o, &tools, &rep->binaries);
 	if (r == 0)
@@ -868,11 +994,10 @@ int build_image(const struct build_opts *o, struct build_report *rep, char *err,
 		r = add_parents(&t);
 	if (r == 0)
 		r = sort_unique(&t);
-	if (r == 0) {
-		rep->entries = t.n;
-		r = pack(&t, o, rep);
-	}
+	if (r == 0)
+		r = pack(&t, &mods, o, rep);
 	tree_free(&t);
+	tree_free(&mods);
 	if (r < 0 && !t.err[0])
 		fail(&t, r, "building %s: %s", o->output, strerror(-r));
 	return r;

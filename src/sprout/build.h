@@ -8,8 +8,9 @@
  *   etc/sprout/image             key=value build metadata
  *   etc/sprout/devices.conf      device rules: --devices-conf FILE, else the host's
  *   etc/sprout/cmdline.d/10-build.conf   the --cmdline defaults, when given
- *   lib/modules/KVER/...         the chosen modules as shipped, with modules.dep,
- *                                 modules.alias, modules.softdep, modules.builtin
+ *   lib/modules/KVER/...         the chosen modules with modules.dep, modules.alias,
+ *                                 modules.softdep, modules.builtin; each module as
+ *                                 NAME.ko.xz (--module-compress xz) or NAME.ko (none)
  *   lib/firmware/...             firmware the chosen modules declare, when present
  *   bin/busybox, bin/sh -> busybox   with --shell (the rescue shell runs /bin/sh; it
  *                                 can run `busybox --install -s` itself for applets)
@@ -29,6 +30,9 @@
  *                                 the host's modprobe.d for the chosen modules (modprobe.h)
  *   (in front, uncompressed)     kernel/x86/microcode/{AuthenticAMD,GenuineIntel}.bin:
  *                                 the CPU microcode, unless --no-microcode (microcode.h)
+ *   (next, uncompressed)         with --module-compress xz: the .ko.xz files and their
+ *                                 directories, in an archive of their own (compressing
+ *                                 xz data again would only cost the kernel time)
  *
  * Reproducible: entries are sorted by name (parents before children), owned by
  * 0:0, all with the same mtime (SOURCE_DATE_EPOCH, or 0), inode numbers assigned in
@@ -46,6 +50,7 @@
 #include "hostresume.h"
 #include "kmodsel.h"
 #include "microcode.h"
+#include "modcomp.h"
 #include "modprobe.h"
 #include "stack.h"
 
@@ -93,6 +98,8 @@ struct build_opts {
 	bool list_only;        /* stop after the module selection (report->sel): nothing
 				* is written, output may be NULL */
 	const char *cpuinfo;   /* host-only: the CPU's description; NULL: /proc/cpuinfo */
+	int module_compress;   /* enum modcomp_kind: how the modules are stored (modcomp.h) */
+	const char *module_cache; /* xz: the cache of compressed modules; NULL: none */
 };
 
 struct build_report {
@@ -111,6 +118,8 @@ struct build_report {
 	struct hostresume resume;  /* host-only: the resume device, its stack and word */
 	struct microcode_report microcode;  /* the early archive in front, if any */
 	struct modprobe_plan modprobe;      /* the modprobe.d lines carried */
+	struct modcomp_stats modcomp;       /* how the modules were stored */
+	size_t modules_bytes;  /* xz: the uncompressed archive of .ko.xz files in front */
 };
 
 /* Returns 0 or -errno with one line in err naming the input and the problem.

@@ -331,7 +331,7 @@ int inspect_info(int argc, char **argv)
 	}
 	printf("%-15s %s\n", "cmdline:", c.cmdline[0] ? c.cmdline : "(none baked in)");
 	if (early_end && off < len)
-		printf("early part:     %zu entries, uncompressed, bytes 0-%zu (e.g. CPU microcode); the "
+		printf("early part:     %zu entries, uncompressed, bytes 0-%zu (CPU microcode, modules as .ko.xz); the "
 		       "main part starts at byte %zu\n", early_entries, early_end, off);
 	else if (early_end)
 		printf("compression:    none (one uncompressed archive)\n");

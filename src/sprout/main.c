@@ -18,6 +18,7 @@
 #include "build.h"
 #include "buildinfo.h"
 #include "compress.h"
+#include "modcomp.h"
 #include "fileio.h"
 #include "hook.h"
 #include "image.h"
@@ -86,6 +87,13 @@ static const char usage_build[] =
 	"                       (default: the host's /etc/sprout/devices.conf, if any)\n"
 	"  --firmware-dir DIR   where module firmware is looked for (default /lib/firmware)\n"
 	"  --compress KIND      zstd (default), gzip, xz, lz4 or none\n"
+	"  --module-compress xz|none  each module as NAME.ko.xz, in an uncompressed part\n"
+	"                       in front (decoded when loaded: the kernel unpacks less at\n"
+	"                       boot), or as NAME.ko in the compressed part (default: xz\n"
+	"                       with --generic, none with --host-only)\n"
+	"  --module-cache DIR|none  where xz-compressed modules are kept between builds\n"
+	"                       (default /var/cache/sprout/modules-xz as root, else\n"
+	"                       ~/.cache/sprout/modules-xz)\n"
 	"  --add-modules A,B    more modules, by name or alias (repeatable)\n"
 	"  --add-binary PATH    a program, with its libraries and ELF interpreter\n"
 	"                       (repeatable)\n"
@@ -130,8 +138,8 @@ static const char usage_build[] =
 	"  -q, --quiet          errors only: no notes, warnings or summary\n"
 	"\n"
 	"Settings files hold key=value lines: kver moddir mode (generic|host-only)\n"
-	"compress add_modules (comma list) add_binary (space list) with (comma list)\n"
-	"include (space list) shell cmdline init.\n"
+	"compress module_compress module_cache add_modules (comma list) add_binary\n"
+	"(space list) with (comma list) include (space list) shell cmdline init.\n"
 	"Flags win over files; lists add up. SOURCE_DATE_EPOCH sets every timestamp:\n"
 	"the same inputs give a byte-identical image.\n";
 
@@ -175,6 +183,7 @@ enum {
 	OPT_FIRMWARE, OPT_COMPRESS, OPT_ADD_MODULES, OPT_ADD_BINARY, OPT_SHELL, OPT_CMDLINE,
 	OPT_INIT, OPT_WITH, OPT_INCLUDE, OPT_CONFIG, OPT_CRYPTTAB, OPT_PROC, OPT_DEVICES_CONF, OPT_HELP,
 	OPT_NO_MICROCODE, OPT_NO_FSCK, OPT_CPUINFO, OPT_LIST_MODULES, OPT_MODPROBE_CONF, OPT_HOOK,
+	OPT_MODULE_COMPRESS, OPT_MODULE_CACHE,
 };
 
 static const struct option build_options[] = {
@@ -207,6 +216,8 @@ static const struct option build_options[] = {
 	{ "list-modules", no_argument, NULL, OPT_LIST_MODULES },
 	{ "modprobe-conf", required_argument, NULL, OPT_MODPROBE_CONF },
 	{ "hook", required_argument, NULL, OPT_HOOK },
+	{ "module-compress", required_argument, NULL, OPT_MODULE_COMPRESS },
+	{ "module-cache", required_argument, NULL, OPT_MODULE_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -279,6 +290,15 @@ static int parse_flag(struct cli *c, int opt, const char *arg)
 	case OPT_INCLUDE:
 		if (settings_add_include(&c->set, arg) < 0)
 			return usage_error("--include %s: too many files", arg);
+		return 0;
+	case OPT_MODULE_COMPRESS:
+	case OPT_MODULE_CACHE:
+		if (!*arg)
+			return usage_error("--%s needs a value", opt == OPT_MODULE_CACHE ?
+					   "module-cache" : "module-compress");
+		if (settings_set(&c->set, opt == OPT_MODULE_CACHE ? "module_cache" :
+				 "module_compress", arg, msg, sizeof(msg)) < 0)
+			return usage_error("--%s", msg[0] ? msg : "out of memory");
 		return 0;
 	default:
 		break;
@@ -388,6 +408,9 @@ static int complete(struct settings *set)
 		set->init = default_init();
 	if (set->compress < 0)
 		set->compress = COMPRESS_ZSTD;
+	if (set->module_compress < 0)
+		set->module_compress = set->mode == SETTINGS_MODE_HOST_ONLY ? MODCOMP_NONE
+									    : MODCOMP_XZ;
 	if (!set->moddir || !set->init)
 		return EXIT_FAIL;
 	snprintf(path, sizeof(path), "%s/modules.dep", set->moddir);
@@ -526,6 +549,53 @@ static void report_modprobe(const struct modprobe_plan *p)
 			p->softdep);
 }
 
+/* The module cache: module_cache= / --module-cache, else the default for this user;
+ * NULL for none. Said when it is set and has no effect. */
+static const char *module_cache(const struct settings *set, bool quiet, char *path, size_t n)
+{
+	const char *dir = set->module_cache, *home = getenv("HOME"), *xdg = getenv("XDG_CACHE_HOME");
+
+	if (dir && set->module_compress != MODCOMP_XZ) {
+		if (!quiet)
+			fprintf(stderr, "sprout: note: module cache %s ignored: modules are stored "
+				"uncompressed (--module-compress none)\n", dir);
+		return NULL;
+	}
+	if (set->module_compress != MODCOMP_XZ || (dir && !strcmp(dir, "none")))
+		return NULL;
+	if (dir)
+		return dir;
+	if (geteuid() == 0)
+		return "/var/cache/sprout/modules-xz";
+	if (xdg && *xdg == '/')
+		snprintf(path, n, "%s/sprout/modules-xz", xdg);
+	else if (home && *home == '/')
+		snprintf(path, n, "%s/.cache/sprout/modules-xz", home);
+	else
+		return NULL;
+	return path;
+}
+
+static void report_modcomp(const struct build_report *rep, const struct build_opts *o,
+			   bool verbose)
+{
+	const struct modcomp_stats *st = &rep->modcomp;
+
+	if (st->cache_err)
+		fprintf(stderr, "sprout: warning: %s\n", st->cache_msg);
+	if (!verbose)
+		return;
+	if (o->module_compress == MODCOMP_XZ)
+		fprintf(stderr, "sprout: modules as .ko.xz (%zu bytes, uncompressed part in front): "
+			"%zu from the cache %s, %zu compressed now (%zu cache entries were corrupt "
+			"and made again), %zu kept as they came\n", rep->modules_bytes, st->cached,
+			o->module_cache ? o->module_cache : "(none)", st->encoded, st->remade,
+			st->kept);
+	else
+		fprintf(stderr, "sprout: modules as .ko: %zu as they are, %zu decoded from "
+			".ko.xz/.ko.zst/.ko.gz\n", st->as_is, st->decoded);
+}
+
 static int run_build(const struct cli *c, struct settings *set)
 {
 	struct build_report rep;
@@ -559,7 +629,10 @@ static int run_build(const struct cli *c, struct settings *set)
 		.n_modprobe_conf = c->n_modprobe_conf,
 		.hook = c->hook,
 		.n_hook = c->n_hook,
+		.module_compress = set->module_compress,
 	};
+	char cache_buf[PATH_MAX];
+	const char *cache = module_cache(set, c->quiet, cache_buf, sizeof(cache_buf));
 	char err[1024], *path = tool_path();
 	int r = source_date_epoch(&o.mtime);
 	/* -o -: built into a private temporary file, then copied to standard output */
@@ -590,6 +663,7 @@ static int run_build(const struct cli *c, struct settings *set)
 		o.output = tmp;
 	}
 	o.tool_path = path;
+	o.module_cache = cache;
 	progress_enable(!c->quiet && !o.list_only && isatty(STDERR_FILENO));
 	r = build_image(&o, &rep, err, sizeof(err));
 	free(path);
@@ -631,6 +705,7 @@ static int run_build(const struct cli *c, struct settings *set)
 	report_warnings(rep.sel, c->firmware_dir ? c->firmware_dir : "/lib/firmware", c->verbose);
 	report_microcode(&rep.microcode, o.no_microcode, to_stdout ? stderr : stdout);
 	report_modprobe(&rep.modprobe);
+	report_modcomp(&rep, &o, c->verbose);
 	/* On a terminal the summary; the one line scripts parse unless it would go to the
 	 * terminal too */
 	if (progress_enabled()) {

@@ -13,12 +13,14 @@
 #include "base/array.h"
 #include "compress.h"
 #include "conf.h"
+#include "modcomp.h"
 #include "stack.h"
 
 void settings_init(struct settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->compress = -1;
+	s->module_compress = -1;
 }
 
 static void free_list(char **list, size_t n)
@@ -37,6 +39,7 @@ void settings_free(struct settings *s)
 	free(s->shell);
 	free(s->cmdline);
 	free(s->init);
+	free(s->module_cache);
 	free_list(s->add_modules, s->n_add_modules);
 	free_list(s->add_binary, s->n_add_binary);
 	free_list(s->include, s->n_include);
@@ -119,6 +122,16 @@ static int set_compress(struct settings *s, const char *value, char *msg, size_t
 	return 0;
 }
 
+static int set_module_compress(struct settings *s, const char *value, char *msg, size_t msgsz)
+{
+	int kind = *value ? modcomp_from_name(value) : -1;
+
+	if (*value && kind < 0)
+		return bad(msg, msgsz, "module_compress \"%s\": expected xz or none", value);
+	s->module_compress = kind;
+	return 0;
+}
+
 int settings_set(struct settings *s, const char *key, const char *value, char *msg, size_t msgsz)
 {
 	int r;
@@ -139,6 +152,10 @@ int settings_set(struct settings *s, const char *key, const char *value, char *m
 		return set_mode(s, value, msg, msgsz);
 	if (!strcmp(key, "compress"))
 		return set_compress(s, value, msg, msgsz);
+	if (!strcmp(key, "module_compress"))
+		return set_module_compress(s, value, msg, msgsz);
+	if (!strcmp(key, "module_cache"))
+		return set_str(&s->module_cache, value);
 	if (!strcmp(key, "with"))
 		return stack_parse_with(value, &s->with, msg, msgsz);
 	if (!strcmp(key, "add_modules"))
@@ -149,7 +166,8 @@ int settings_set(struct settings *s, const char *key, const char *value, char *m
 		r = list_add(&s->include, &s->n_include, &s->cap_include, value, " \t");
 	else
 		return bad(msg, msgsz, "unknown key \"%s\" (known: kver moddir mode compress "
-				       "add_modules add_binary with include shell cmdline init)", key);
+				       "module_compress module_cache add_modules add_binary "
+				       "with include shell cmdline init)", key);
 	if (r == -E2BIG && msgsz)
 		snprintf(msg, msgsz, "%s: more than %d entries", key, SETTINGS_MAX_LIST);
 	return r;
@@ -309,6 +327,10 @@ int settings_merge(struct settings *base, const struct settings *over)
 		r = merge_str(&base->cmdline, over->cmdline);
 	if (r == 0)
 		r = merge_str(&base->init, over->init);
+	if (r == 0)
+		r = merge_str(&base->module_cache, over->module_cache);
+	if (over->module_compress >= 0)
+		base->module_compress = over->module_compress;
 	if (over->mode != SETTINGS_MODE_UNSET)
 		base->mode = over->mode;
 	if (over->compress >= 0)

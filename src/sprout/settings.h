@@ -7,6 +7,8 @@
  *   kver, moddir, shell, cmdline, init   a later value replaces an earlier one
  *   mode          generic | host-only
  *   compress      zstd | gzip | xz | lz4 | none
+ *   module_compress  xz | none (modcomp.h; default xz generic, none host-only)
+ *   module_cache  DIR | none: the cache of xz-compressed modules
  *   add_modules   comma-separated names or aliases; accumulates
  *   add_binary    space-separated paths; accumulates
  *   with          storage parts, comma-separated: luks lvm md (stack.h); accumulates
@@ -30,6 +32,8 @@ struct settings {
 	char *kver, *moddir, *shell, *cmdline, *init;
 	enum settings_mode mode;
 	int compress;                 /* enum compress_kind, or -1 when unset */
+	int module_compress;          /* enum modcomp_kind, or -1 when unset */
+	char *module_cache;           /* DIR or "none"; NULL when unset */
 	char **add_modules;
 	size_t n_add_modules, cap_add_modules;
 	char **add_binary;
