@@ -52,7 +52,8 @@ TEST_INC  := $(HOST_INC) $(addprefix -I,$(INIT_DIRS))
 inc = $(if $(filter src/lib/%,$(1)),$(LIB_INC),$(if $(filter src/sprout/%,$(1)),$(HOST_INC),$(INIT_INC)))
 
 HOST_LIBS := $(shell $(PKG) --libs libkmod libelf zlib libzstd liblzma liblz4 2>/dev/null) -lm
-INIT_LIBS := $(shell $(PKG) --static --libs blkid 2>/dev/null) -lm
+# liblzma: sprout-init decodes .ko.xz modules when the kernel cannot (modunxz.h)
+INIT_LIBS := $(shell $(PKG) --static --libs blkid liblzma 2>/dev/null) -lm
 TEST_LIBS := $(shell $(PKG) --libs cmocka blkid 2>/dev/null) $(HOST_LIBS)
 
 LIB_SRC   := $(wildcard src/lib/*.c src/lib/*/*.c)

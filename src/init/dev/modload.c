@@ -21,6 +21,7 @@
 #include "base/readfile.h"
 #include "log.h"
 #include "modparam.h"
+#include "modunxz.h"
 
 #ifndef MODULE_INIT_COMPRESSED_FILE
 #define MODULE_INIT_COMPRESSED_FILE 4
@@ -197,20 +198,43 @@ static bool compressed(const char *path)
 	return false;
 }
 
+static bool is_xz(const char *path)
+{
+	size_t n = strlen(path);
+	return n >= 6 && !strcmp(path + n - 6, ".ko.xz");
+}
+
 int modload_finit(struct modload *ml, const char *name, const char *path, const char *params)
 {
-	(void)name;
 	int fd = path[0] == '/' ? open(path, O_RDONLY | O_CLOEXEC)
 				: openat(ml->moddir_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	int flags = compressed(path) ? MODULE_INIT_COMPRESSED_FILE : 0;
+	bool xz = is_xz(path);
+	/* once the kernel has said it cannot decompress, it is not asked again */
+	if (xz && __atomic_load_n(&ml->kernel_unpacks, __ATOMIC_RELAXED) < 0) {
+		int r = modunxz_load(fd, name, path, params);
+		close(fd);
+		return r;
+	}
 	int r = syscall(SYS_finit_module, fd, params, flags) < 0 ? -errno : 0;
-	close(fd);
 	/* Kernels without CONFIG_MODULE_DECOMPRESS (or before 5.17, or built for
 	 * another algorithm) refuse the flag with one of these. */
 	if (flags && (r == -EOPNOTSUPP || r == -EINVAL))
 		r = -EOPNOTSUPP;
+	if (xz && r == -EOPNOTSUPP) {
+		int was = 0;
+		if (__atomic_compare_exchange_n(&ml->kernel_unpacks, &was, -1, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			log_info("this kernel cannot decompress modules: sprout-init decodes the "
+				 ".ko.xz files of the image itself");
+		__atomic_store_n(&ml->kernel_unpacks, -1, __ATOMIC_RELAXED);
+		r = lseek(fd, 0, SEEK_SET) < 0 ? -errno : modunxz_load(fd, name, path, params);
+	} else if (flags && r != -EOPNOTSUPP) {
+		__atomic_store_n(&ml->kernel_unpacks, 1, __ATOMIC_RELAXED);
+	}
+	close(fd);
 	return r;
 }
 

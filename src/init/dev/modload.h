@@ -55,6 +55,9 @@ struct modload {
 	struct modload_sync *sync; /* set only while modload_many runs */
 	char *cpu;             /* the CPU's modalias, read at the first softdep choice */
 	bool cpu_read;
+	int kernel_unpacks;    /* compressed modules: 0 not known yet, 1 the kernel takes
+				* them, -1 it refused them (sprout-init decodes .ko.xz);
+				* atomic: set by whichever loader thread learns it */
 };
 
 /* Reads modules.dep (required), modules.alias and modules.softdep (optional) from
@@ -128,8 +131,10 @@ int modload_many(struct modload *ml, const struct modload_job *jobs, size_t n, u
 bool modload_wanted(const struct modload *ml, const char *name);
 
 /* The real loader: finit_module(2); a .ko.xz/.ko.zst/.ko.gz file is handed to the
- * kernel with MODULE_INIT_COMPRESSED_FILE. A kernel that cannot decompress it
- * gives -EOPNOTSUPP: the image must carry such modules uncompressed. */
+ * kernel with MODULE_INIT_COMPRESSED_FILE. When the kernel cannot decompress it, a
+ * .ko.xz is decoded here (modunxz.h), that one and every later one without asking the
+ * kernel again; a .ko.zst/.ko.gz gives -EOPNOTSUPP (sprout build stores modules as
+ * .ko.xz or .ko). */
 int modload_finit(struct modload *ml, const char *name, const char *path, const char *params);
 
 /* The option string for `module` from a command line: every word "module.param=v"
