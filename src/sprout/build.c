@@ -275,15 +275,27 @@ static int add_module_files(struct tree *t, struct tree *mods, const struct buil
 {
 	struct modcomp_opts mo = { o->module_compress, o->module_cache, 0 };
 	struct modcomp_item *items = calloc(sel->n_mods ? sel->n_mods : 1, sizeof(*items));
-	char (*src)[PATH_MAX] = calloc(sel->n_mods ? sel->n_mods : 1, sizeof(*src));
-	char dst[PATH_MAX], rel[PATH_MAX];
-	int r = items && src ? 0 : -ENOMEM;
+	struct { char src[PATH_MAX], dst[PATH_MAX]; } *files =
+		calloc(sel->n_mods ? sel->n_mods : 1, sizeof(*files));
+	char rel[PATH_MAX];
+	int r = 0;
 
+	if (!items || !files) {
+		free(items);
+		free(files);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; r == 0 && i < sel->n_mods; i++) {
-		if (snprintf(src[i], sizeof(src[i]), "%s/%s", o->moddir, sel->mods[i].relpath) >=
-		    (int)sizeof(src[i]))
-			r = fail(t, -ENAMETOOLONG, "%s: path too long", sel->mods[i].relpath);
-		items[i].src = src[i];
+		const char *relpath = sel->mods[i].relpath;
+
+		if (snprintf(files[i].src, sizeof(files[i].src), "%s/%s", o->moddir, relpath) >=
+		    (int)sizeof(files[i].src) ||
+		    modcomp_stored_path(relpath, o->module_compress, rel, sizeof(rel)) < 0 ||
+		    snprintf(files[i].dst, sizeof(files[i].dst), "lib/modules/%s/%s", o->kver, rel) >=
+		    (int)sizeof(files[i].dst))
+			r = fail(t, -ENAMETOOLONG, "%s: too long, or not a module file name",
+				 relpath);
+		items[i].src = files[i].src;
 	}
 	if (r == 0) {
 		progress_stage(o->module_compress == MODCOMP_XZ ? "compressing modules (xz)"
@@ -291,28 +303,16 @@ static int add_module_files(struct tree *t, struct tree *mods, const struct buil
 		r = modcomp_run(&mo, items, sel->n_mods, st, t->err, t->errsz);
 	}
 	for (size_t i = 0; i < sel->n_mods; i++) {
-		struct modcomp_item *it = &items[i];
-		int k = r;
-
-		if (k == 0)
-			k = modcomp_stored_path(sel->mods[i].relpath, o->module_compress, rel,
-						sizeof(rel));
-		if (k == 0 && snprintf(dst, sizeof(dst), "lib/modules/%s/%s", o->kver, rel) >=
-			      (int)sizeof(dst))
-			k = -ENAMETOOLONG;
-		if (k < 0 && r == 0)
-			r = fail(t, k, "%s: not a module path the image can hold",
-				 sel->mods[i].relpath);
 		if (r < 0)
-			free(it->data);
-		else if (it->how == MODCOMP_AS_IS)
-			r = add(t, dst, S_IFREG | 0644, it->src, NULL, 0);
+			free(items[i].data);
+		else if (items[i].how == MODCOMP_AS_IS)
+			r = add(t, files[i].dst, S_IFREG | 0644, items[i].src, NULL, 0);
 		else
-			r = add_owned(o->module_compress == MODCOMP_XZ ? mods : t, dst, it->data,
-				      it->size);
+			r = add_owned(o->module_compress == MODCOMP_XZ ? mods : t, files[i].dst,
+				      items[i].data, items[i].size);
 	}
 	free(items);
-	free(src);
+	free(files);
 	return r;
 }
 

@@ -76,7 +76,7 @@ static int stored(const char *path, size_t len, int kind, char *out, size_t n)
 	if (base + strlen(ext) >= n)
 		return -ENAMETOOLONG;
 	memcpy(out, path, base);
-	strcpy(out + base, ext);
+	memcpy(out + base, ext, strlen(ext) + 1);
 	return 0;
 }
 
@@ -203,14 +203,14 @@ static void digest(const uint8_t *p, size_t len, uint8_t out[SHA256_LEN])
 int modcomp_cache_get(const char *dir, const uint8_t sha[32], size_t raw_len, uint8_t **out,
 		      size_t *outlen)
 {
-	char path[PATH_MAX], *buf;
+	char path[PATH_MAX], *buf = NULL;
 	uint8_t h[SHA256_LEN];
-	size_t len;
+	size_t len = 0;
 	int r = modcomp_cache_path(dir, sha, path, sizeof(path));
 
 	if (r == 0)
 		r = readfile_at(AT_FDCWD, path, MAX_MODULE_FILE + ENTRY_HEAD, &buf, &len);
-	if (r < 0)
+	if (r != 0 || !buf)
 		return r == -ENOENT ? r : -EBADMSG;
 	const uint8_t *b = (const uint8_t *)buf;
 

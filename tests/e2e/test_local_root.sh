@@ -36,6 +36,15 @@ if boot dev-path "$E2E_TMP/ext4.img" "root=/dev/vda"; then
 	check_log dev-path-run "/run/sprout/timeline not handed to the root" dev-path 'SPROUT-E2E-RUN: .*timeline'
 	check dev-path-unchanged "the read-only root disk changed" test "$(e2e_sum "$E2E_TMP/ext4.img")" = "$ext4_sum"
 	check_log dev-path-modules "virtio_blk not loaded from the image" dev-path 'sprout: .*virtio_blk'
+	# The generic image carries its modules as .ko.xz; Debian's kernel cannot decompress
+	# them, so sprout-init decodes them (once told so, it does not ask the kernel again).
+	check_log dev-path-modules-decoded "sprout-init did not decode the image's .ko.xz modules" \
+		dev-path 'sprout: this kernel cannot decompress modules: sprout-init decodes'
+	check dev-path-modules-decoded-once "the kernel's refusal was reported more than once" \
+		test "$(grep -c 'this kernel cannot decompress modules' "$(e2e_log dev-path)")" = 1
+	hwm=$(sed -n 's/.*sprout-init peak memory (VmHWM) \([0-9]*\) kB.*/\1/p' "$(e2e_log dev-path)" | head -n 1)
+	check dev-path-peak-memory "sprout-init's peak memory (${hwm:-none} kB) is not logged or over 2.5 MB" \
+		test -n "$hwm" -a "${hwm:-99999}" -le 2560
 else
 	e2e_fail dev-path "root=/dev/vda not reached"
 fi
@@ -109,6 +118,11 @@ if e2e_expect brk 'rd.break=root: stopping before the root phase' 90 &&
 	sleep 1
 	e2e_send brk 'grep -c " /sysroot " /proc/mounts'
 	check rd-break-before-mount "the root was mounted before rd.break=root" e2e_expect brk '^0' 30
+	# busybox's modprobe in the rescue shell reads the image's modules.dep and loads a
+	# .ko.xz module (and the one it needs) itself
+	e2e_send brk 'modprobe vfat && echo "MODPROBE-VFAT: $(grep -c -E "^(fat|vfat) " /proc/modules)"'
+	check rescue-modprobe-xz "busybox modprobe did not load vfat.ko.xz and fat.ko.xz" \
+		e2e_expect brk '^MODPROBE-VFAT: 2' 60
 	e2e_send brk 'exit'
 	e2e_wait brk || true
 	check_log rd-break-continue "the boot did not go on after the shell" brk 'SPROUT-E2E-ROOT: ok'

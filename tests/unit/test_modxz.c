@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -17,6 +19,7 @@
 #include "base/sha256.h"
 #include "compress.h"
 #include "modcomp.h"
+#include "modunxz.h"
 #include "modxz.h"
 
 /* A stand-in for a module: compressible, not trivial. */
@@ -419,6 +422,45 @@ static void test_run(void **state)
 	free(gz);
 }
 
+/* sprout-init's side: a file decoded into a memfd, read in chunks; a corrupt one is
+ * refused with what was wrong. */
+static void test_decode_fd(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_modxz.XXXXXX", msg[200];
+	uint8_t *in = make_input(200000), *xz, *back = malloc(200001);
+	size_t xzlen;
+	int fd = mkstemp(path), out, r;
+
+	assert_true(fd >= 0);
+	assert_int_equal(modcomp_encode(in, 200000, &xz, &xzlen), 0);
+	assert_int_equal(write(fd, xz, xzlen), (ssize_t)xzlen);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	out = memfd_create("test.ko", MFD_CLOEXEC);
+	assert_true(out >= 0);
+	assert_int_equal(modunxz_decode_fd(fd, out, msg, sizeof(msg)), 0);
+	assert_string_equal(msg, "");
+	assert_int_equal(lseek(out, 0, SEEK_END), 200000);
+	assert_int_equal(pread(out, back, 200001, 0), 200000);
+	assert_memory_equal(back, in, 200000);
+	close(out);
+
+	/* one byte changed in the file: refused, saying so */
+	xz[xzlen - 30] ^= 1;
+	assert_int_equal(pwrite(fd, xz, xzlen, 0), (ssize_t)xzlen);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	out = memfd_create("test.ko", MFD_CLOEXEC);
+	r = modunxz_decode_fd(fd, out, msg, sizeof(msg));
+	assert_int_equal(r, -EBADMSG);
+	assert_non_null(strstr(msg, "corrupt"));
+	close(out);
+	close(fd);
+	unlink(path);
+	free(in);
+	free(xz);
+	free(back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_rewrite_dep),
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_decode_fd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,14 +37,13 @@ static int to_memfd(const uint8_t *buf, size_t len, void *ctx)
 	return 0;
 }
 
-/* Decodes fd into memfd. 0, or -errno with why in *what. */
-static int decode(int fd, int memfd, const char **what, char *msg, size_t msgsz)
+int modunxz_decode_fd(int fd, int out, char *msg, size_t msgsz)
 {
 	struct modxz *d = modxz_new(MODXZ_MAX_OUT);
 	uint8_t *in = malloc(IN_CHUNK);
 	int r = d && in ? 0 : -ENOMEM;
 
-	*what = "out of memory";
+	snprintf(msg, msgsz, "%s", r ? "out of memory" : "");
 	while (r == 0) {
 		ssize_t n = read(fd, in, IN_CHUNK);
 
@@ -53,14 +52,11 @@ static int decode(int fd, int memfd, const char **what, char *msg, size_t msgsz)
 		if (n < 0) {
 			r = -errno;
 			snprintf(msg, msgsz, "reading it: %s", strerror(errno));
-			*what = msg;
 			break;
 		}
-		r = modxz_feed(d, in, (size_t)n, n == 0, to_memfd, &memfd);
-		if (r < 0) {
+		r = modxz_feed(d, in, (size_t)n, n == 0, to_memfd, &out);
+		if (r < 0)
 			snprintf(msg, msgsz, "%s", modxz_error(d));
-			*what = msg;
-		}
 		if (n == 0)
 			break;
 	}
@@ -72,7 +68,6 @@ static int decode(int fd, int memfd, const char **what, char *msg, size_t msgsz)
 int modunxz_load(int fd, const char *name, const char *path, const char *params)
 {
 	char memname[64], msg[200], esc[512];
-	const char *what = "";
 	int memfd, r;
 
 	snprintf(memname, sizeof(memname), "%s.ko", name);
@@ -84,11 +79,11 @@ int modunxz_load(int fd, const char *name, const char *path, const char *params)
 		return r;
 	}
 	pthread_mutex_lock(&decoding);
-	r = decode(fd, memfd, &what, msg, sizeof(msg));
+	r = modunxz_decode_fd(fd, memfd, msg, sizeof(msg));
 	pthread_mutex_unlock(&decoding);
 	if (r < 0) {
 		log_warn("module %s: cannot decode %s: %s", name, escape_str(path, esc, sizeof(esc)),
-			 what);
+			 msg);
 		close(memfd);
 		return r;
 	}

@@ -10,10 +10,17 @@
 #ifndef SPROUT_MODUNXZ_H
 #define SPROUT_MODUNXZ_H
 
+#include <stddef.h>
+
 /* Decodes the open .ko.xz file fd (path and name for the log) and loads the result
  * with params. Returns 0, or -errno: the kernel's from finit_module, or -EBADMSG /
  * -ENOMEM / -EFBIG / -ENOTSUP for a file that cannot be decoded (logged here with the
  * file and what was wrong with it). */
 int modunxz_load(int fd, const char *name, const char *path, const char *params);
+
+/* Its first half, without the lock: decodes the .ko.xz read from fd (to its end) into
+ * out, written chunk by chunk. 0, or -errno with one line in msg saying what was wrong
+ * (modxz.h's errors, or a read or write error). */
+int modunxz_decode_fd(int fd, int out, char *msg, size_t msgsz);
 
 #endif
