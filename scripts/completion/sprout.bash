@@ -20,6 +20,12 @@ _sprout() {
 	--with)
 		mapfile -t COMPREPLY < <(compgen -W "luks lvm md fsck" -- "$cur")
 		return ;;
+	--module-compress)
+		mapfile -t COMPREPLY < <(compgen -W "xz none" -- "$cur")
+		return ;;
+	--module-cache)
+		mapfile -t COMPREPLY < <(compgen -d -W "none" -- "$cur")
+		return ;;
 	--moddir | --sysfs | --firmware-dir | --out)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
@@ -35,7 +41,8 @@ _sprout() {
 	build) opts="--kver --moddir -o --output --generic --host-only --sysfs --mounts --crypttab
 		--firmware-dir --compress --add-modules --add-binary --shell --cmdline --init --with
 		--include --config --proc --devices-conf --hook --modprobe-conf --cpuinfo
-		--no-microcode --no-fsck --list-modules -v --verbose -q --quiet --help" ;;
+		--no-microcode --no-fsck --list-modules --module-compress --module-cache
+		-v --verbose -q --quiet --help" ;;
 	ls) opts="-l --long --help" ;;
 	pxe) opts="--image --kernel --cmdline --out --help" ;;
 	analyze) opts="--json --svg --top --help" ;;
