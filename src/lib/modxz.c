@@ -71,8 +71,8 @@ static int lzma_fail(struct modxz *d, lzma_ret lr)
 		return fail(d, -ENOMEM, "out of memory");
 	case LZMA_MEMLIMIT_ERROR:
 		snprintf(what, sizeof(what), "needs %llu KiB to decode, more than the %llu KiB "
-			 "allowed (an xz dictionary too large; rebuild the image with sprout "
-			 "build)", (unsigned long long)(lzma_memusage(&d->s) >> 10),
+			 "allowed (an xz dictionary too large: sprout build compresses modules "
+			 "again with a smaller one)", (unsigned long long)(lzma_memusage(&d->s) >> 10),
 			 (unsigned long long)(MODXZ_MEMLIMIT >> 10));
 		return fail(d, -ENOMEM, what);
 	case LZMA_FORMAT_ERROR:

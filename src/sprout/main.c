@@ -555,7 +555,7 @@ static const char *module_cache(const struct settings *set, bool quiet, char *pa
 {
 	const char *dir = set->module_cache, *home = getenv("HOME"), *xdg = getenv("XDG_CACHE_HOME");
 
-	if (dir && set->module_compress != MODCOMP_XZ) {
+	if (dir && strcmp(dir, "none") != 0 && set->module_compress != MODCOMP_XZ) {
 		if (!quiet)
 			fprintf(stderr, "sprout: note: module cache %s ignored: modules are stored "
 				"uncompressed (--module-compress none)\n", dir);
