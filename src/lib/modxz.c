@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <lzma.h>
 
@@ -19,20 +20,53 @@ struct modxz {
 	uint8_t buf[MODXZ_CHUNK];
 };
 
+/* The decoder's memory comes straight from mmap and goes straight back: with malloc,
+ * glibc keeps freed blocks of this size in its (per-thread) arenas, and sprout-init's
+ * resident memory would keep the last decoder's ~200 KiB until the handover. */
+#define MAP_HEAD 16 /* the mapping's length, keeping malloc's alignment */
+
+static void *map_alloc(void *opaque, size_t nmemb, size_t size)
+{
+	(void)opaque;
+	if (size && nmemb > (SIZE_MAX - MAP_HEAD) / size)
+		return NULL;
+	size_t len = nmemb * size + MAP_HEAD;
+	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memcpy(p, &len, sizeof(len));
+	return p + MAP_HEAD;
+}
+
+static void map_free(void *opaque, void *ptr)
+{
+	size_t len;
+
+	(void)opaque;
+	if (!ptr)
+		return;
+	memcpy(&len, (uint8_t *)ptr - MAP_HEAD, sizeof(len));
+	munmap((uint8_t *)ptr - MAP_HEAD, len);
+}
+
+static const lzma_allocator map_allocator = { map_alloc, map_free, NULL };
+
 struct modxz *modxz_new(size_t max_out)
 {
-	struct modxz *d = calloc(1, sizeof(*d));
+	struct modxz *d = map_alloc(NULL, 1, sizeof(*d)); /* zeroed, as mmap gives it */
 	lzma_stream init = LZMA_STREAM_INIT;
 
 	if (!d)
 		return NULL;
 	d->s = init;
+	d->s.allocator = &map_allocator;
 	d->max_out = max_out;
 	/* told about a stream without a check, so it can be refused: a module the image
 	 * carries must be verified before the kernel gets it */
 	if (lzma_stream_decoder(&d->s, MODXZ_MEMLIMIT, LZMA_TELL_NO_CHECK |
 				LZMA_TELL_UNSUPPORTED_CHECK) != LZMA_OK) {
-		free(d);
+		map_free(NULL, d);
 		return NULL;
 	}
 	return d;
@@ -43,7 +77,7 @@ void modxz_free(struct modxz *d)
 	if (!d)
 		return;
 	lzma_end(&d->s);
-	free(d);
+	map_free(NULL, d);
 }
 
 static int fail(struct modxz *d, int r, const char *what)
