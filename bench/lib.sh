@@ -20,6 +20,16 @@ bench_range() {
 	sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%.3f %.3f\n", lo, hi }'
 }
 
+# bench_floor OUT [CFLAGS...]: bench/floor-init.c built static into OUT, with the module list
+# bench/run.sh generated in $BENCH_W/floor-modules.h.
+bench_floor() {
+	local out=$1
+	shift
+	gcc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		-Wmissing-prototypes -Wcast-qual -I"$BENCH_W" -static -s "$@" \
+		-o "$out" "$BENCH_DIR/floor-init.c"
+}
+
 # bench_time TOOL RUNS CMD [WRAPPER...]: times the shell command CMD with hyperfine, run
 # under WRAPPER (bench/ns.sh for the anchors): RUNS runs and no warm-up run, as the caller
 # has warmed the cache and one slow run cannot move a median of five. Appends

@@ -109,7 +109,7 @@ bench_nfs() {
 	if net_blackhole "$bh" 2049; then
 		# shellcheck disable=SC2034 # read by run.sh for the report
 		NFS_BH_APPEND="ip=dhcp root=nfs4:$bh,$s1:/export sprout.nfs.select=order rd.neednet=1 ro quiet"
-		for ((i = 1; i <= boots; i++)); do
+		for ((i = 1; i <= ${BENCH_BLACKHOLE_BOOTS:-2}; i++)); do
 			bench_nfs_boot_start nfs-blackhole "$i" "$IMG/sprout-zstd.img" "$NFS_BH_APPEND" 52:54:00:57:01:01
 			bench_boot_end nfs-blackhole "$i"
 		done

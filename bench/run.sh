@@ -16,6 +16,7 @@
 # BENCH_NFS_BOOTS (NFSv4 boots of sprout and dracut, default 3: dracut's take a minute each),
 # BENCH_IMAGE_BOOTS (boots of each root image row, bench/image.sh, default 3),
 # BENCH_DEBIAN_BOOTS (boots of each Debian 12 + systemd row, bench/debian.sh, default 2),
+# BENCH_BLACKHOLE_BOOTS (NFS boots with a black hole listed first, default 2),
 # BENCH_PARALLEL (boots at once, default 2), BENCH_ICOUNT=0 (guest clock in real time
 # instead of instruction counting; see below), BENCH_PLAIN (images also booted once in plain
 # TCG, default "tiny sprout-zstd itools-most dracut"; empty: none), BENCH_ONLY (space-separated tool ids to
@@ -120,9 +121,7 @@ mapfile -t FLOOR_KO < <(for m in $FLOOR_NAMES; do
 	done
 	printf '\n#define FLOOR_ROOT_DEV "/dev/vda"\n#define FLOOR_ROOT_TYPE "ext4"\n'
 } >"$BENCH_W/floor-modules.h"
-gcc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wcast-qual -I"$BENCH_W" -static -s \
-	-o "$BENCH_W/floor/init" "$BENCH_DIR/floor-init.c"
+bench_floor "$BENCH_W/floor/init"
 e2e_cpio "$BENCH_W/floor" "$IMG/floor.img"
 echo "bench: floor image: ${#FLOOR_KO[@]} modules: ${FLOOR_KO[*]##*/}" >&2
 
@@ -312,6 +311,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "nfs_servers=$NFS_SERVERS"
 	echo "nfs_boots=${BENCH_NFS_BOOTS:-3}"
 	echo "nfs_blackhole_append=$NFS_BH_APPEND"
+	echo "nfs_blackhole_boots=${BENCH_BLACKHOLE_BOOTS:-2}"
 	echo "nfs_farm_down=$NFS_FARM_DOWN"
 	echo "debian_reason=$DEBIAN_REASON"
 	echo "debian_append=$DEBIAN_APPEND"
