@@ -483,8 +483,17 @@ debian_section() {
 	point is a oneshot unit ordered after multi-user.target (and wanted by it) whose first act
 	writes a line to /dev/kmsg; it then counts \`systemctl --failed\`. "root's init" is a two-line
 	/sbin/init that writes its own line and execs systemd. The bench's copy of the root has its
-	serial getty masked and an empty fstab. $(meta debian_boots) boots per row, medians; a boot with failed
-	units is shown in bold with their names.
+	serial getty masked and an empty fstab, so the root stays as the initramfs mounted it: \`rw\`
+	on the command line, and the floor's tree with floor-init built to mount it read-write. \`init=/sbin/init\`
+	is the default made explicit, so that dracut's systemd switches to that script instead of
+	re-executing itself. $(meta debian_boots) boots per row, medians; a boot with failed units is shown in bold
+	with their names.
+
+	sprout loads the drivers of devices that are not on the way to the root (here QEMU's IDE
+	controller and PS/2 port) only after the root is mounted: it leaves them to the root's udev when
+	the root has one, as this one does, and loads them itself before the handover when it has none,
+	as with the busybox root of the boot-time table above; hence the difference between the two
+	tables' "Run /init" → root for the same image.
 
 	From an ext4 virtio disk, \`$(meta debian_append)\`:
 
