@@ -20,6 +20,16 @@ bench_range() {
 	sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%.3f %.3f\n", lo, hi }'
 }
 
+# bench_floor OUT [CFLAGS...]: bench/floor-init.c built static into OUT, with the module list
+# bench/run.sh generated in $BENCH_W/floor-modules.h.
+bench_floor() {
+	local out=$1
+	shift
+	gcc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		-Wmissing-prototypes -Wcast-qual -I"$BENCH_W" -static -s "$@" \
+		-o "$out" "$BENCH_DIR/floor-init.c"
+}
+
 # bench_time TOOL RUNS CMD [WRAPPER...]: times the shell command CMD with hyperfine, run
 # under WRAPPER (bench/ns.sh for the anchors): RUNS runs and no warm-up run, as the caller
 # has warmed the cache and one slow run cannot move a median of five. Appends
@@ -86,16 +96,18 @@ bench_image_stats() {
 
 # bench_boot_start TOOL N IMG: starts one boot of IMG from the bench disk (QEMU in the
 # background); bench_boot_end TOOL N waits for it and appends a line to $BENCH_W/boots.csv:
-# tool,boot,ok,run_init_s,marker_s,phase_s,peak_rss_kb,unevictable_kb,shmem_kb. Times are
-# the kernel's own clock: "Run /init as init process" and the root init's marker, both read
-# from the kernel log the root dumps before powering off.
+# tool,boot,ok,run_init_s,marker_s,phase_s,peak_rss_kb,unevictable_kb,shmem_kb,multi_user_s,
+# failed_units,failed_names. Times are the kernel's own clock: "Run /init as init process" and
+# the root init's marker, both read from the kernel log the root dumps before powering off; the
+# last three only for the Debian root (bench/debian.sh): when multi-user.target was reached,
+# and how many units had failed then, and which.
 bench_boot_start() {
 	e2e_boot "$1-$2" --initrd "$3" --disk "$BENCH_DISK" --append "$BENCH_APPEND" \
 		--timeout "${BENCH_BOOT_TIMEOUT:-300}" --extra "$BENCH_QEMU"
 }
 
 bench_boot_end() {
-	local tool=$1 n=$2 name=$1-$2 ok=0 tr='' tm='' ph='' rss='' unev='' shm='' mem
+	local tool=$1 n=$2 name=$1-$2 ok=0 tr='' tm='' ph='' rss='' unev='' shm='' mem mu='' st fn='' fl=''
 	e2e_wait "$name" || true
 	tr=$(e2e_ktime "$name" 'Run /init as init process') || tr=''
 	tm=$(e2e_ktime "$name" 'BENCH-ROOT: marker') || tm=''
@@ -108,11 +120,17 @@ bench_boot_end() {
 	mem=$(bench_log "$name" | grep -a 'BENCH-MEM: ' | sed -n 1p) || mem=''
 	unev=$(sed -n 's/.*Unevictable=\([0-9]*\).*/\1/p' <<<"$mem")
 	shm=$(sed -n 's/.*Shmem=\([0-9]*\).*/\1/p' <<<"$mem")
-	echo "$tool,$n,$ok,$tr,$tm,$ph,$rss,$unev,$shm" >>"$BENCH_W/boots.csv"
+	mu=$(e2e_ktime "$name" 'BENCH-DEBIAN: multi-user reached') || mu=''
+	st=$(bench_log "$name" | grep -ao 'BENCH-DEBIAN-STATE: .*' | sed -n 1p) || st=''
+	if [ -n "$st" ]; then
+		fn=$(sed -n 's/.* failed=\([0-9]*\).*/\1/p' <<<"$st")
+		fl=$(sed -n 's/.* units=\(.*\)/\1/p' <<<"$st" | tr -cd 'A-Za-z0-9@._:\\ -' | sed 's/ *$//')
+	fi
+	echo "$tool,$n,$ok,$tr,$tm,$ph,$rss,$unev,$shm,$mu,$fn,$fl" >>"$BENCH_W/boots.csv"
 	cp "$(e2e_log "$name")" "$BENCH_W/logs/$name.log" 2>/dev/null || true
 	cp "$E2E_TMP/$name.cmd" "$BENCH_W/logs/$name.cmd" 2>/dev/null || true
 	if [ "$ok" = 1 ]; then
-		echo "bench: boot $name: Run /init at ${tr}s, root marker at ${tm}s: ${ph}s in the initramfs" >&2
+		echo "bench: boot $name: Run /init at ${tr}s, root marker at ${tm}s: ${ph}s in the initramfs${mu:+; multi-user.target at ${mu}s, $fn failed units${fl:+: $fl}}" >&2
 	else
 		echo "bench: boot $name: FAILED (no marker; log in $BENCH_W/logs/$name.log)" >&2
 	fi

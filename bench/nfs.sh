@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The NFS rows of bench/run.sh: the bench root exported read-only by nfs-ganesha in a network
 # namespace (tests/e2e/netlib.sh), booted over NFSv4 by sprout, dracut and initramfs-tools,
-# and the farm case: 4 machines, 2 servers, all up and one down. Sourced by run.sh after
+# sprout again with a black hole (accepts TCP, never answers) listed first, and the farm case:
+# 4 machines, 2 servers, all up and one down. Sourced by run.sh after
 # lib.sh and tests/e2e/netlib.sh (whose state is global, so its exit trap stops every server
 # wherever it was sourced); bench_nfs is the entry point. Rows go to
 # $BENCH_W/boots.csv like the disk rows, and a note per row to $BENCH_W/nfs-notes (TOOL|text).
@@ -101,6 +102,22 @@ bench_nfs() {
 		fi
 	fi
 
+	# A server that accepts TCP and never answers (tests/e2e/netlib.sh's black hole), listed
+	# first and kept first (sprout.nfs.select=order): the nfs-sprout machine booted again with
+	# it in front of the same server. Its extra time is this row's phase minus nfs-sprout's.
+	local bh=$NET_PREFIX.7
+	if net_blackhole "$bh" 2049; then
+		# shellcheck disable=SC2034 # read by run.sh for the report
+		NFS_BH_APPEND="ip=dhcp root=nfs4:$bh,$s1:/export sprout.nfs.select=order rd.neednet=1 ro quiet"
+		for ((i = 1; i <= ${BENCH_BLACKHOLE_BOOTS:-2}; i++)); do
+			bench_nfs_boot_start nfs-blackhole "$i" "$IMG/sprout-zstd.img" "$NFS_BH_APPEND" 52:54:00:57:01:01
+			bench_boot_end nfs-blackhole "$i"
+		done
+		net_blackhole_stop "$bh" 2049
+	else
+		bench_nfs_note nfs-blackhole "the black-hole listener did not start"
+	fi
+
 	# The farm: two servers in the list, each machine ranks them by its MAC. Two new servers
 	# on new addresses, so no client the rows above left behind plays a part.
 	net_ganesha_stop srv1
@@ -121,4 +138,6 @@ bench_nfs() {
 	bench_nfs_farm farm-down-named "ip=::::node%d:eth0:dhcp root=nfs4:$s1,$s2:/export ro quiet"
 	# shellcheck disable=SC2034
 	NFS_FARM_APPEND="ip=::::nodeN:eth0:dhcp root=nfs4:$s1,$s2:/export ro quiet"
+	# shellcheck disable=SC2034
+	NFS_FARM_DOWN=$s2
 }

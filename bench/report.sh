@@ -2,7 +2,8 @@
 # bench/report.sh WORKDIR REPO: turns what bench/run.sh measured (WORKDIR/builds.csv,
 # images.csv, boots.csv, meta) into bench/results.csv, bench/boots.csv,
 # bench/boot-time.svg and docs/benchmarks.md. Rerun it on a work directory kept with
-# E2E_KEEP=1 to change the report without measuring again.
+# E2E_KEEP=1 to change the report without measuring again. Measurements made by hand live in
+# bench/notes/*.md, which are copied into docs/benchmarks.md as they are (edit them there).
 set -euo pipefail
 W=$1
 REPO=$2
@@ -42,6 +43,14 @@ label() {
 	img-http) echo "sprout: squashfs image over HTTP to RAM" ;;
 	farm-up) echo "farm: 2 servers up" ;;
 	farm-down-named) echo "farm: server 2 down (a hostname each)" ;;
+	nfs-blackhole) echo "sprout --generic (zstd) over NFSv4 with a black hole listed first" ;;
+	deb-floor-rw) echo "floor (static C init) with the root read-write" ;;
+	deb-sprout-zstd) echo "sprout --generic (zstd)" ;;
+	deb-sprout-host) echo "sprout --host-only (test machine)" ;;
+	deb-itools-most) echo "initramfs-tools MODULES=most" ;;
+	deb-dracut) echo "dracut --no-hostonly" ;;
+	deb-nfs-sprout) echo "sprout --generic (zstd) over NFSv4 with the RAM layer" ;;
+	deb-nfs-dracut) echo "dracut --no-hostonly + nfs over NFSv4" ;;
 	plain-*) echo "$(label "${1#plain-}") in plain TCG" ;;
 	*) echo "$1" ;;
 	esac
@@ -49,7 +58,7 @@ label() {
 
 # --- bench/results.csv: one row per tool -------------------------------------------------------
 summarize() { # summarize TOOL: the CSV row
-	local t=$1 b i ok n ri ph phr tot rss unev shm floor_ph minus note
+	local t=$1 b i ok n ri ph phr tot rss unev shm floor_ph minus note mok mu mur fpb fnames
 	b=$(awk -F, -v t="$t" '$1 == t { print $2 "," $3 "," $4 "," $5 }' "$W/builds.csv")
 	[ -n "$b" ] || b=",,,"
 	i=$(awk -F, -v t="$t" '$1 == t { print $2 "," $3 "," $4 "," $5 }' "$W/images.csv")
@@ -71,7 +80,18 @@ summarize() { # summarize TOOL: the CSV row
 		minus=$(awk -v a="$ph" -v b="$floor_ph" 'BEGIN { printf "%.3f", a - b }')
 	fi
 	note=$(sed -n "s/^$t|//p" "$W/nfs-notes" 2>/dev/null | sed -n 1p | tr ',' ';')
-	echo "$t,$(label "$t"),$b,$i,$n,$ok,$ri,$ph,$phr,$tot,$minus,${rss%.000},${unev%.000},${shm%.000},$note"
+	# The Debian root's columns (bench/debian.sh): multi-user.target reached, whatever became
+	# of the root marker; failed units per boot in boot order, "-" where it was not reached.
+	mok=$(awk -F, -v t="$t" '$1 == t && $10 != ""' "$W/boots.csv" | wc -l)
+	mu=$(awk -F, -v t="$t" '$1 == t && $10 != "" { print $10 }' "$W/boots.csv" | bench_median)
+	mur=$(awk -F, -v t="$t" '$1 == t && $10 != "" { print $10 }' "$W/boots.csv" | bench_range | tr ' ' ,)
+	[ -n "$mur" ] || mur=","
+	fpb=$(awk -F, -v t="$t" '$1 == t { print ($10 == "" || $11 == "" ? "-" : $11) }' "$W/boots.csv" |
+		paste -sd ';' -)
+	fnames=$(awk -F, -v t="$t" '$1 == t { print $12 }' "$W/boots.csv" | tr ' ' '\n' | sed '/^$/d' |
+		sort -u | paste -sd ' ' -)
+	if [ "$mok" = 0 ]; then mok='' fpb=''; fi
+	echo "$t,$(label "$t"),$b,$i,$n,$ok,$ri,$ph,$phr,$tot,$minus,${rss%.000},${unev%.000},${shm%.000},$note,$mok,$mu,$mur,$fpb,$fnames"
 }
 
 bench_median() {
@@ -85,11 +105,14 @@ bench_range() {
 }
 
 NFS_REASON=$(meta nfs_reason)
-NFS_TOOLS="nfs-sprout nfs-dracut nfs-itools farm-up farm-down-named"
+NFS_TOOLS="nfs-sprout nfs-dracut nfs-itools nfs-blackhole farm-up farm-down-named"
+DEBIAN_REASON=$(meta debian_reason)
+DEBIAN_DISK_TOOLS="deb-floor-rw deb-sprout-zstd deb-sprout-host deb-itools-most deb-dracut"
+DEBIAN_NFS_TOOLS="deb-nfs-sprout deb-nfs-dracut"
 IMAGE_REASON=$(meta image_reason)
 IMAGE_TOOLS="img-nfsroot img-nfs img-http"
 {
-	echo "tool,label,build_median_s,build_min_s,build_max_s,build_runs,image_bytes,unpacked_bytes,entries,modules,boots,boots_ok,run_init_median_s,initramfs_phase_median_s,initramfs_phase_min_s,initramfs_phase_max_s,root_marker_median_s,phase_minus_floor_s,peak_rss_kb,unevictable_kb,shmem_kb,note"
+	echo "tool,label,build_median_s,build_min_s,build_max_s,build_runs,image_bytes,unpacked_bytes,entries,modules,boots,boots_ok,run_init_median_s,initramfs_phase_median_s,initramfs_phase_min_s,initramfs_phase_max_s,root_marker_median_s,phase_minus_floor_s,peak_rss_kb,unevictable_kb,shmem_kb,note,multi_user_boots_ok,multi_user_median_s,multi_user_min_s,multi_user_max_s,failed_units_per_boot,failed_unit_names"
 	for t in $TOOLS; do
 		if grep -q "^$t," "$W/builds.csv" "$W/images.csv" 2>/dev/null || [ "$t" = floor ]; then
 			summarize "$t"
@@ -100,21 +123,28 @@ IMAGE_TOOLS="img-nfsroot img-nfs img-http"
 	done
 	for t in $NFS_TOOLS; do
 		if [ -n "$NFS_REASON" ]; then
-			echo "$t,$(label "$t"),,,,,,,,,,,,,,,,,,,,${NFS_REASON//,/;}"
+			echo "$t,$(label "$t"),,,,,,,,,,,,,,,,,,,,${NFS_REASON//,/;},,,,,,"
 		elif grep -q "^$t," "$W/boots.csv"; then
 			summarize "$t"
 		fi
 	done
 	for t in $IMAGE_TOOLS; do
 		if [ -n "$IMAGE_REASON" ]; then
-			echo "$t,$(label "$t"),,,,,,,,,,,,,,,,,,,,${IMAGE_REASON//,/;}"
+			echo "$t,$(label "$t"),,,,,,,,,,,,,,,,,,,,${IMAGE_REASON//,/;},,,,,,"
+		elif grep -q "^$t," "$W/boots.csv"; then
+			summarize "$t"
+		fi
+	done
+	for t in $DEBIAN_DISK_TOOLS $DEBIAN_NFS_TOOLS; do
+		if [ -n "$DEBIAN_REASON" ]; then
+			echo "$t,$(label "$t"),,,,,,,,,,,,,,,,,,,,${DEBIAN_REASON//,/;},,,,,,"
 		elif grep -q "^$t," "$W/boots.csv"; then
 			summarize "$t"
 		fi
 	done
 } >"$OUT_CSV"
 {
-	echo "tool,boot,ok,run_init_s,root_marker_s,initramfs_phase_s,peak_rss_kb,unevictable_kb,shmem_kb"
+	echo "tool,boot,ok,run_init_s,root_marker_s,initramfs_phase_s,peak_rss_kb,unevictable_kb,shmem_kb,multi_user_s,failed_units,failed_unit_names"
 	cat "$W/boots.csv"
 } >"$OUT_BOOTS"
 
@@ -182,6 +212,116 @@ check() { # check VALUE OP LIMIT: 1, 0 or empty
 	awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
 		if (v == "" || l == "") { print ""; exit }
 		if (op == "<=") print (v + 0 <= l + 0) ? 1 : 0; else print (v + 0 >= l + 0) ? 1 : 0 }'
+}
+
+# The targets of issue 16, each as a ratio against its limit. t16 LABEL MEASURED RATIO OP LIMIT
+# [SHOWN-RATIO]: one row; the verdict compares RATIO with LIMIT.
+t16() {
+	echo "| $1 | $2 | **${6:-${3:-—}}** | $(verdict "$(check "$3" "$4" "$5")") |"
+}
+
+# peak_rss: the largest median of sprout-init's peak RSS over the rows that ran it, "KB ROW".
+peak_rss() {
+	local t v best='' row=''
+	for t in sprout-zstd sprout-host sprout-min sprout-lz4 sprout-gzip sprout-xz sprout-none \
+		nfs-sprout nfs-blackhole farm-up farm-down-named img-nfsroot img-nfs img-http \
+		deb-sprout-zstd deb-sprout-host deb-nfs-sprout; do
+		v=$(field "$t" peak_rss_kb 2>/dev/null) || v=''
+		[ -n "$v" ] || continue
+		if [ -z "$best" ] || [ "$v" -gt "$best" ]; then best=$v row=$t; fi
+	done
+	[ -z "$best" ] || echo "$best $row"
+}
+
+# farm_extra: for each machine whose first-ranked server (the one it mounted with both up) is
+# the one taken down, its phase with that server down minus its phase with both up. Prints
+# "MAX|machine G: +X s; ..." or "|why not".
+farm_extra() {
+	local down g srv up dn out='' max=''
+	down=$(meta nfs_farm_down)
+	[ -n "$down" ] || { echo "|no farm rows in this run"; return; }
+	for g in 1 2 3 4; do
+		srv=$(sed -n 's/^farm-up|//p' "$W/nfs-notes" 2>/dev/null | tr ';' '\n' |
+			sed -n "s/^ *machine $g: \([0-9.]*\) in .*/\1/p" | sed -n 1p)
+		[ "$srv" = "$down" ] || continue
+		up=$(awk -F, -v g="$g" '$1 == "farm-up" && $2 == g && $3 == 1 { print $6 }' "$W/boots.csv")
+		dn=$(awk -F, -v g="$g" '$1 == "farm-down-named" && $2 == g && $3 == 1 { print $6 }' "$W/boots.csv")
+		if [ -z "$dn" ]; then
+			echo "|machine $g (first server $down) did not reach its root with that server down"
+			return
+		fi
+		[ -n "$up" ] || continue
+		dn=$(awk -v a="$dn" -v b="$up" 'BEGIN { printf "%.3f", a - b }')
+		out+="machine $g: $(sec "$up") → $(sec "$(awk -v a="$dn" -v b="$up" 'BEGIN { print a + b }')"); "
+		if [ -z "$max" ] || awk -v a="$dn" -v b="$max" 'BEGIN { exit !(a > b) }'; then max=$dn; fi
+	done
+	if [ -z "$max" ]; then
+		echo "|no machine ranked the server taken down ($down) first and reached its root with both up"
+		return
+	fi
+	echo "$max|${out%; }"
+}
+
+# deb_target ROW COLUMN LIMIT: the row above measured again on the Debian root (bench/debian.sh)
+# against the floor booting the same disk; nothing when those rows did not run.
+deb_target() {
+	local v f r
+	v=$(field "$1" "$2") f=$(field deb-floor-rw "$2")
+	[ -n "$v" ] && [ -n "$f" ] || return 0
+	r=$(ratio "$v" "$f")
+	t16 "↳ the same, booting the Debian 12 + systemd disk" "$(sec "$v") / $(sec "$f")" "$r" "<=" "$3" "${r:+$r×}"
+}
+
+targets16() {
+	local pf pg ph tf tg h m ti ps pd bg bd r x why rss el lim
+	pf=$(field floor initramfs_phase_median_s) pg=$(field sprout-zstd initramfs_phase_median_s)
+	ph=$(field sprout-host initramfs_phase_median_s)
+	tf=$(field floor root_marker_median_s) tg=$(field sprout-zstd root_marker_median_s)
+	h=$(field sprout-host image_bytes) m=$(field sprout-min image_bytes) ti=$(field tiny image_bytes)
+	bg=$(field sprout-zstd build_median_s) bd=$(field dracut build_median_s)
+	echo "| target | measured | ratio | |"
+	echo "|---|---|---|---|"
+	r=$(ratio "$pg" "$pf")
+	t16 "generic image, \"Run /init\" → root ≤ 1.10× the floor's" "$(sec "$pg") / $(sec "$pf")" "$r" "<=" 1.10 "${r:+$r×}"
+	deb_target deb-sprout-zstd initramfs_phase_median_s 1.10
+	r=$(ratio "$ph" "$pf")
+	t16 "host-only for the test machine, \"Run /init\" → root ≤ 1.10× the floor's" "$(sec "$ph") / $(sec "$pf")" "$r" "<=" 1.10 "${r:+$r×}"
+	deb_target deb-sprout-host initramfs_phase_median_s 1.10
+	r=$(ratio "$tg" "$tf")
+	t16 "generic image, kernel start → root ≤ 1.15× the floor's" "$(sec "$tg") / $(sec "$tf")" "$r" "<=" 1.15 "${r:+$r×}"
+	deb_target deb-sprout-zstd root_marker_median_s 1.15
+	r=$(ratio "$h" "$ti")
+	t16 "host-only image ≤ 1.5× tiny-initramfs's (test machine)" "$(mb "$h") / $(mb "$ti")" "$r" "<=" 1.5 "${r:+$r×}"
+	r=$(ratio "$m" "$ti")
+	t16 "host-only image ≤ 1.5× tiny-initramfs's (root modules only, \`--no-fsck\`; limit measured below: 1.51× with xz)" "$(mb "$m") / $(mb "$ti")" "$r" "<=" 1.5 "${r:+$r×}"
+	if [ -n "$NFS_REASON" ]; then
+		t16 "NFSv4 root, \"Run /init\" → root ≤ 1/5 of dracut's" "$NFS_REASON" "" "<=" 0.2
+		t16 "farm, one of two servers down: extra time for the machines whose first server is down ≤ 0.5 s" "$NFS_REASON" "" "<=" 1
+		t16 "a server that accepts TCP and never answers, listed first: extra time ≤ 1 s" "$NFS_REASON" "" "<=" 1
+	else
+		ps=$(field nfs-sprout initramfs_phase_median_s) pd=$(field nfs-dracut initramfs_phase_median_s)
+		r=$(ratio "$ps" "$pd")
+		t16 "NFSv4 root, \"Run /init\" → root ≤ 1/5 of dracut's" "$(sec "$ps") / $(sec "$pd")" "$r" "<=" 0.2
+		x=$(farm_extra) why=${x#*|} x=${x%%|*}
+		r=$(ratio "$x" 0.5)
+		[ -z "$x" ] || why="+$(sec "$x") at most ($why)"
+		t16 "farm, one of two servers down: extra time for the machines whose first server is down ≤ 0.5 s" "$why" "$r" "<=" 1 "${r:+$r× the limit}"
+		ps=$(field nfs-sprout initramfs_phase_median_s) pd=$(field nfs-blackhole initramfs_phase_median_s)
+		x=''
+		if [ -n "$ps" ] && [ -n "$pd" ]; then x=$(awk -v a="$pd" -v b="$ps" 'BEGIN { printf "%.3f", a - b }'); fi
+		r=$(ratio "$x" 1)
+		why="$(sec "$pd") with it / $(sec "$ps") without ($(field nfs-blackhole boots_ok)/$(field nfs-blackhole boots) boots reached the root)"
+		t16 "a server that accepts TCP and never answers, listed first: extra time ≤ 1 s" "${x:++$(sec "$x"): }$why" "$r" "<=" 1 "${r:+$r× the limit}"
+	fi
+	rss=$(peak_rss)
+	r=''
+	[ -z "$rss" ] || r=$(awk -v k="${rss%% *}" 'BEGIN { printf "%.2f", k * 1024 / 2.5e6 }')
+	t16 "sprout-init's peak memory ≤ 2.5 MB" "${rss:+$(mb "$((${rss%% *} * 1024))") (${rss%% *} kB, the largest median: $(label "${rss##* }")$(case ${rss##* } in nfs-* | farm-* | img-*) echo ", network" ;; deb-*) echo ", Debian root" ;; esac))}" "$r" "<=" 1 "${r:+$r× the limit}"
+	r=$(ratio "$bd" "$bg")
+	t16 "\`sprout build --generic\` ≥ 40× faster than dracut \`--no-hostonly\`" "$(sec "$bd") / $(sec "$bg")" "$r" ">=" 40 "${r:+$r×}"
+	el=$(meta elapsed_s) lim=1800
+	r=$(ratio "$el" "$lim")
+	t16 "\`make bench\` under 30 minutes$([ -z "$(meta bench_only)" ] || echo " (this was a partial run: BENCH_ONLY=$(meta bench_only))")" "${el:+$el s / $lim s}" "$r" "<=" 1 "${r:+$r× the limit}"
 }
 
 targets() {
@@ -294,34 +434,82 @@ rootimage_section() {
 	rootimage_table
 }
 
-# Measured by hand (tests/tools/sha256_bench FILE, and openssl/sha256sum beside it), not by
-# make bench: the choice of the image check's SHA-256 (issue 13, item 4). Rewrite it when
-# measured again.
-sha256_section() {
-	cat <<-'EOF'
+# note NAME: bench/notes/NAME.md as it is, after an empty line: measurements made by hand, not
+# by make bench, which a rerun must not drop (rewrite the file when measuring again).
+note() {
+	local f=$REPO/bench/notes/$1.md
+	[ -r "$f" ] || { echo "bench: $f is missing" >&2; return 1; }
+	echo
+	cat "$f"
+}
 
-	### SHA-256 of a 1 GiB image (measured by hand, 2026-12-02)
+# failed_cell TOOL: failed units per boot, "-" for a boot that did not reach multi-user.target;
+# bold when any unit failed, with the units' names.
+failed_cell() {
+	local per names
+	per=$(field "$1" failed_units_per_boot) names=$(field "$1" failed_unit_names)
+	[ -n "$per" ] || { echo "—"; return; }
+	per=${per//;/, }
+	if [[ $per =~ [1-9] ]] || [[ $per == *-* ]]; then
+		echo "**$per**${names:+ (${names// /, })}"
+	else
+		echo "$per"
+	fi
+}
 
-	`build/tools/sha256_bench FILE` hashes a 1 GiB file of random bytes from the page cache with
-	sprout's own SHA-256 (src/lib/base/sha256.c, -O2) and with the kernel's through an AF_ALG
-	socket (splice from the file); `openssl dgst -sha256` and coreutils `sha256sum` are shown
-	for scale. This machine was shared (load average 12–17 on 2 cores), so user CPU seconds
-	(3 runs of ours and openssl, 1 of sha256sum) are the figure that compares; wall-clock
-	throughput was 3–6 times lower (ours 33–73 MB/s).
+debian_table() {
+	local t n
+	echo "| image | reached multi-user.target | kernel start → \"Run /init\" | \"Run /init\" → root's init | **kernel start → multi-user.target** (min–max) | failed units, per boot |"
+	echo "|---|---|---|---|---|---|"
+	for t in "$@"; do
+		n=$(field "$t" boots)
+		[ -n "$n" ] && [ "$n" != 0 ] || continue
+		echo "| $(label "$t") | $(field "$t" multi_user_boots_ok)/$n | $(sec "$(field "$t" run_init_median_s)") | $(sec "$(field "$t" initramfs_phase_median_s)") | **$(sec "$(field "$t" multi_user_median_s)")** ($(field "$t" multi_user_min_s)–$(field "$t" multi_user_max_s)) | $(failed_cell "$t") |"
+	done
+}
 
-	| implementation | user CPU s for 1 GiB | MB/s per CPU second | code in sprout-init |
-	|---|---|---|---|
-	| sprout's sha256.c (portable C) | 4.6–5.6 | **≈ 190–230** | 2.7 kB of text |
-	| kernel sha256 via AF_ALG | — | not measurable here: the host kernel (6.18, no `CONFIG_CRYPTO_USER_API_HASH`) refuses `socket(AF_ALG)` with EAFNOSUPPORT | ≈ 0.5 kB of text, plus af_alg.ko (52 kB) and algif_hash.ko (27 kB) in the image, and sha256-ssse3.ko for SHA-NI |
-	| openssl (SHA-NI) | 0.89–0.95 | ≈ 1150 | — |
-	| coreutils sha256sum | 2.8 | ≈ 385 | — |
+debian_section() {
+	if [ -n "$DEBIAN_REASON" ]; then
+		echo "| row | result |"
+		echo "|---|---|"
+		for t in $DEBIAN_DISK_TOOLS $DEBIAN_NFS_TOOLS; do echo "| $(label "$t") | $DEBIAN_REASON |"; done
+		return
+	fi
+	cat <<-EOF
+	The figure a user feels: a Debian 12 root with systemd (debootstrap minbase + systemd-sysv,
+	udev, kmod, iproute2: scripts/test-debian-root.sh's cached root), with the test kernel's
+	modules in /lib/modules so that its udev loads what the initramfs left, booted to
+	multi-user.target by the very images of the tables above, same kernel and clock. The end
+	point is a oneshot unit ordered after multi-user.target (and wanted by it) whose first act
+	writes a line to /dev/kmsg; it then counts \`systemctl --failed\`. "root's init" is a two-line
+	/sbin/init that writes its own line and execs systemd. The bench's copy of the root has its
+	serial getty masked and an empty fstab, so the root stays as the initramfs mounted it: \`rw\`
+	on the command line, and the floor's tree with floor-init built to mount it read-write. \`init=/sbin/init\`
+	is the default made explicit, so that dracut's systemd switches to that script instead of
+	re-executing itself. $(meta debian_boots) boots per row, medians; a boot with failed units is shown in bold
+	with their names.
 
-	The kernel's sha256 on a CPU with SHA-NI (this one has it; Debian's kernel uses it through
-	sha256-ssse3.ko) runs at about openssl's speed, so AF_ALG should hash about 5× faster than
-	sprout's C: for a 1 GiB image roughly 1 s of CPU instead of 5 s. Over a network the
-	copy itself is the bound below about 200 MB/s (≈ 1.6 Gbit/s), so the difference shows only
-	for images read from RAM or a fast local disk, or on 10 Gbit networks.
+	sprout loads the drivers of devices that are not on the way to the root (here QEMU's IDE
+	controller and PS/2 port) only after the root is mounted: it leaves them to the root's udev when
+	the root has one, as this one does, and loads them itself before the handover when it has none,
+	as with the busybox root of the boot-time table above; hence the difference between the two
+	tables' "Run /init" → root for the same image.
+
+	From an ext4 virtio disk, \`$(meta debian_append)\`:
+
 	EOF
+	# shellcheck disable=SC2086 # a list of row names
+	debian_table $DEBIAN_DISK_TOOLS
+	cat <<-EOF
+
+	Over NFSv4 from nfs-ganesha (the root exported read-only, numeric owners), sprout with its RAM
+	layer (\`sprout.overlay=tmpfs\`) and dracut (which has none: systemd gets a read-only root),
+	as two machines booted side by side, the same command line for both:
+	\`$(meta debian_nfs_append)\`
+
+	EOF
+	# shellcheck disable=SC2086 # a list of row names
+	debian_table $DEBIAN_NFS_TOOLS
 }
 
 boot_table() {
@@ -462,6 +650,24 @@ commands() {
 
 	## Targets
 
+	Issue 16's targets, each as a ratio against its limit. "root" is the root's init starting
+	(its marker in the kernel log); the floor is a static init that loads the root's modules by
+	path and mounts a fixed device (Method, below).
+
+	EOF
+	targets16
+	cat <<-EOF
+
+	How the derived figures are made: *farm* — for each machine whose first-ranked server (the one
+	it mounted with both up) is the one taken down, its "Run /init" → root with that server down
+	minus the same with both up; the largest of these (NFS root, below). *Black hole* — the
+	nfs-sprout machine booted again with a TCP listener that never answers listed first and kept
+	first (\`$(meta nfs_blackhole_append)\`): its median minus nfs-sprout's. *Peak memory* — the
+	largest median of sprout-init's own report (VmHWM at handover) over every row that ran it,
+	the Debian and network rows included.
+
+	### The earlier targets (the benchmark's first issue)
+
 	EOF
 	targets
 	cat <<-EOF
@@ -491,6 +697,12 @@ commands() {
 
 	$(load_note)
 
+	## A real system: Debian 12 with systemd to multi-user.target
+
+	EOF
+	debian_section
+	cat <<-EOF
+
 	## Images and build time
 
 	Build times are hyperfine medians of $(meta runs) runs on a warm page cache (the module tree is
@@ -501,6 +713,7 @@ commands() {
 
 	EOF
 	image_table
+	note host-only-size
 	cat <<-EOF
 
 	## Memory
@@ -527,7 +740,7 @@ commands() {
 
 	EOF
 	rootimage_section
-	sha256_section
+	note sha256
 	cat <<-EOF
 
 	## Machine

@@ -7,13 +7,16 @@
 #
 # Files: deps.sh (packages), ns.sh (runs an anchor where it finds the test kernel),
 # floor-init.c (the floor), root-init.sh (the root disk's init, which reports), lib.sh
-# (timing, sizes, boots), nfs.sh (the NFS rows), image.sh (the root image rows), report.sh
-# (tables, chart, docs).
+# (timing, sizes, boots), nfs.sh (the NFS rows), image.sh (the root image rows), debian.sh (a
+# real Debian 12 + systemd root to multi-user.target), report.sh (tables, chart, docs), and
+# notes/*.md (measurements made by hand, which report.sh copies into docs/benchmarks.md).
 #
 # Environment: BENCH_RUNS (hyperfine runs per build, default 5), BENCH_BOOTS (boots per
 # image, default 5), BENCH_VARIANT_BOOTS (boots of sprout's other compressions, default 1),
 # BENCH_NFS_BOOTS (NFSv4 boots of sprout and dracut, default 3: dracut's take a minute each),
 # BENCH_IMAGE_BOOTS (boots of each root image row, bench/image.sh, default 3),
+# BENCH_DEBIAN_BOOTS (boots of each Debian 12 + systemd row, bench/debian.sh, default 2),
+# BENCH_BLACKHOLE_BOOTS (NFS boots with a black hole listed first, default 2),
 # BENCH_PARALLEL (boots at once, default 2), BENCH_ICOUNT=0 (guest clock in real time
 # instead of instruction counting; see below), BENCH_PLAIN (images also booted once in plain
 # TCG, default "tiny sprout-zstd itools-most dracut"; empty: none), BENCH_ONLY (space-separated tool ids to
@@ -118,9 +121,7 @@ mapfile -t FLOOR_KO < <(for m in $FLOOR_NAMES; do
 	done
 	printf '\n#define FLOOR_ROOT_DEV "/dev/vda"\n#define FLOOR_ROOT_TYPE "ext4"\n'
 } >"$BENCH_W/floor-modules.h"
-gcc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wcast-qual -I"$BENCH_W" -static -s \
-	-o "$BENCH_W/floor/init" "$BENCH_DIR/floor-init.c"
+bench_floor "$BENCH_W/floor/init"
 e2e_cpio "$BENCH_W/floor" "$IMG/floor.img"
 echo "bench: floor image: ${#FLOOR_KO[@]} modules: ${FLOOR_KO[*]##*/}" >&2
 
@@ -221,8 +222,19 @@ if [ "${BENCH_ICOUNT:-1}" = 1 ]; then
 	BENCH_QEMU=$saved_qemu
 fi
 
+# --- the real system on the disk: Debian 12 with systemd (bench/debian.sh) --------------------
+DEBIAN_REASON='' DEBIAN_APPEND='' DEBIAN_NFS_APPEND=''
+# shellcheck source=debian.sh
+. "$BENCH_DIR/debian.sh"
+if want debian; then
+	bench_debian_disk
+else
+	DEBIAN_REASON="not measured: BENCH_ONLY leaves out debian"
+fi
+
 # --- NFS rows: once the network harness and sprout's network phase exist ----------------------
 NFS_REASON='' NFS_APPEND='' NFS_FARM_APPEND='' NFS_FARM_UP_APPEND='' NFS_SERVERS=''
+NFS_BH_APPEND='' NFS_FARM_DOWN=''
 [ -f "$REPO_ROOT/tests/e2e/netlib.sh" ] ||
 	NFS_REASON="the network test harness (tests/e2e/netlib.sh) is not in the tree yet"
 [ -f "$REPO_ROOT/src/init/phase_network.c" ] ||
@@ -237,6 +249,17 @@ else
 	# shellcheck source=nfs.sh
 	. "$BENCH_DIR/nfs.sh"
 	bench_nfs
+fi
+
+# --- the real system over NFSv4: the same Debian root, sprout's RAM layer and dracut -----------
+if want debian && [ -z "$DEBIAN_REASON" ] && [ -f "$REPO_ROOT/tests/e2e/netlib.sh" ]; then
+	if ! declare -F net_init >/dev/null; then
+		# shellcheck source=../tests/e2e/netlib.sh
+		. "$REPO_ROOT/tests/e2e/netlib.sh"
+	fi
+	# shellcheck source=nfs.sh
+	declare -F bench_nfs_boot_start >/dev/null || . "$BENCH_DIR/nfs.sh"
+	bench_debian_nfs
 fi
 
 # --- root image rows (bench/image.sh): plain NFS root, image over NFS, image over HTTP to RAM ----
@@ -287,6 +310,14 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "nfs_farm_up_append=$NFS_FARM_UP_APPEND"
 	echo "nfs_servers=$NFS_SERVERS"
 	echo "nfs_boots=${BENCH_NFS_BOOTS:-3}"
+	echo "nfs_blackhole_append=$NFS_BH_APPEND"
+	echo "nfs_blackhole_boots=${BENCH_BLACKHOLE_BOOTS:-2}"
+	echo "nfs_farm_down=$NFS_FARM_DOWN"
+	echo "debian_reason=$DEBIAN_REASON"
+	echo "debian_append=$DEBIAN_APPEND"
+	echo "debian_nfs_append=$DEBIAN_NFS_APPEND"
+	echo "debian_boots=${BENCH_DEBIAN_BOOTS:-2}"
+	echo "bench_only=$BENCH_ONLY"
 	echo "image_reason=$IMAGE_REASON"
 	echo "image_append_nfsroot=$IMAGE_APPEND_NFSROOT"
 	echo "image_append_nfs=$IMAGE_APPEND_NFS"
