@@ -706,8 +706,8 @@ commands() {
 	## Images and build time
 
 	Build times are hyperfine medians of $(meta runs) runs on a warm page cache (the module tree is
-	read once before the first build; one slow run cannot move a median of five); dracut with nfs is
-	timed once. "compressed" is the image file, "unpacked" the sum of the sizes of its regular
+	read once before the first build), $(meta slow_runs) for initramfs-tools MODULES=most and dracut,
+	which take a minute or more a build (the runs column says); dracut with nfs is timed once. "compressed" is the image file, "unpacked" the sum of the sizes of its regular
 	files after \`unmkinitramfs\` (each hard-linked file once), "entries" every file, directory and
 	link in it.
 
