@@ -665,6 +665,9 @@ commands() {
 	first (\`$(meta nfs_blackhole_append)\`): its median minus nfs-sprout's. *Peak memory* — the
 	largest median of sprout-init's own report (VmHWM at handover) over every row that ran it,
 	the Debian and network rows included.
+	EOF
+	note issue16
+	cat <<-EOF
 
 	### The earlier targets (the benchmark's first issue)
 
