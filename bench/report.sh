@@ -18,7 +18,7 @@ meta() { sed -n "s|^$1=||p" "$W/meta" | sed -n 1p; }
 tidy() { sed -e "s|$W|\$WORK|g" -e "s|$(meta moddir)|\$MODDIR|g"; }
 
 # Row order of every table and of the chart.
-TOOLS="floor tiny sprout-min sprout-host sprout-zstd itools-dep itools-most dracut sprout-lz4 sprout-gzip sprout-xz sprout-none dracut-nfs"
+TOOLS="floor tiny sprout-min sprout-host sprout-zstd itools-dep itools-most dracut sprout-lz4 sprout-gzip sprout-xz sprout-none sprout-koplain dracut-nfs"
 
 label() {
 	case $1 in
@@ -31,6 +31,7 @@ label() {
 	sprout-gzip) echo "sprout --generic (gzip)" ;;
 	sprout-xz) echo "sprout --generic (xz)" ;;
 	sprout-none) echo "sprout --generic (uncompressed)" ;;
+	sprout-koplain) echo "sprout --generic (zstd, modules plain: --module-compress none)" ;;
 	itools-dep) echo "initramfs-tools MODULES=dep" ;;
 	itools-most) echo "initramfs-tools MODULES=most" ;;
 	dracut) echo "dracut --no-hostonly" ;;
@@ -223,7 +224,7 @@ t16() {
 # peak_rss: the largest median of sprout-init's peak RSS over the rows that ran it, "KB ROW".
 peak_rss() {
 	local t v best='' row=''
-	for t in sprout-zstd sprout-host sprout-min sprout-lz4 sprout-gzip sprout-xz sprout-none \
+	for t in sprout-zstd sprout-host sprout-min sprout-lz4 sprout-gzip sprout-xz sprout-none sprout-koplain \
 		nfs-sprout nfs-blackhole farm-up farm-down-named img-nfsroot img-nfs img-http \
 		deb-sprout-zstd deb-sprout-host deb-nfs-sprout; do
 		v=$(field "$t" peak_rss_kb 2>/dev/null) || v=''

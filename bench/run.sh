@@ -138,6 +138,9 @@ declare -A CMD=()
 for c in zstd gzip xz lz4 none; do
 	CMD[sprout-$c]="$SPROUT --generic --compress $c -o $IMG/sprout-$c.img"
 done
+# The generic image as it was before modules were stored as .ko.xz: every module plain in the
+# zstd archive, so the kernel unpacks them all and sprout-init decodes none.
+CMD[sprout-koplain]="$SPROUT --generic --module-compress none -o $IMG/sprout-koplain.img"
 # Host-only for the test machine: sprout's own --host-only, reading the QEMU guest's devices
 # (captured by one boot of the generic image, below) and a mount table naming its root.
 CMD[sprout-host]="$SPROUT --host-only --sysfs $BENCH_W/guest-sys --mounts $BENCH_W/guest-mounts -o $IMG/sprout-host.img"
@@ -167,7 +170,7 @@ done
 printf '%s\n' virtio_pci virtio_blk ext4 >>"$BENCH_W/itools-dep/modules"
 
 printf '%s\n' "${!CMD[@]}" | sort >"$BENCH_W/tools"
-for t in sprout-zstd sprout-gzip sprout-xz sprout-lz4 sprout-none; do
+for t in sprout-zstd sprout-gzip sprout-xz sprout-lz4 sprout-none sprout-koplain; do
 	if want "$t"; then bench_time "$t" "$BENCH_RUNS" "${CMD[$t]}"; fi
 done
 
@@ -194,13 +197,13 @@ if want dracut-nfs; then bench_time_once dracut-nfs "${NS[@]}" sh -c "${CMD[drac
 # --- image sizes --------------------------------------------------------------------------------
 MAIN_BOOTS=() VARIANT_BOOTS=()
 for t in floor tiny sprout-min sprout-host sprout-zstd itools-dep itools-most dracut \
-	sprout-lz4 sprout-none sprout-gzip sprout-xz dracut-nfs; do
+	sprout-lz4 sprout-none sprout-gzip sprout-xz sprout-koplain dracut-nfs; do
 	[ -f "$IMG/$t.img" ] || continue
 	want "$t" || [ "$t" = floor ] || continue
 	bench_image_stats "$t" "$IMG/$t.img"
 	case $t in
 	dracut-nfs) ;;
-	sprout-lz4 | sprout-none | sprout-gzip | sprout-xz) VARIANT_BOOTS+=("$t") ;;
+	sprout-lz4 | sprout-none | sprout-gzip | sprout-xz | sprout-koplain) VARIANT_BOOTS+=("$t") ;;
 	*) MAIN_BOOTS+=("$t") ;;
 	esac
 done
