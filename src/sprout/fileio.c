@@ -1,6 +1,8 @@
 /* fileio: complete writes and directory syncs. */
 #include "fileio.h"
 
+#include "base/writeall.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -8,27 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int fileio_write_all(int fd, const void *p, size_t len)
-{
-	const uint8_t *b = p;
-
-	while (len) {
-		/* one write(2) moves at most about 2 GiB: ask for 1 GiB at a time */
-		ssize_t n = write(fd, b, len > ((size_t)1 << 30) ? (size_t)1 << 30 : len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		b += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int fileio_commit(int fd, const char *tmp, const char *path, const void *data, size_t len)
 {
-	int r = fileio_write_all(fd, data, len);
+	int r = write_all(fd, data, len);
 
 	if (r == 0 && fchmod(fd, 0644) < 0)
 		r = -errno;

@@ -4,10 +4,6 @@
 
 #include <stddef.h>
 
-/* Writes all of p[0..len) to fd, through short writes and EINTR. 0 or -errno
- * (-EIO when the kernel writes nothing). */
-int fileio_write_all(int fd, const void *p, size_t len);
-
 /* Finishes a file written beside its destination: writes data to fd (a temporary
  * file at tmp), makes it 0644, syncs, closes fd and renames tmp over path. On
  * failure tmp is removed. Returns 0 or -errno; fd is closed either way. */

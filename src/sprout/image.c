@@ -15,6 +15,7 @@
 
 #include "base/array.h"
 #include "base/escape.h"
+#include "base/writeall.h"
 #include "base/readfile.h"
 #include "base/errmsg.h"
 #include "compress.h"
@@ -512,7 +513,7 @@ static int make_file(struct extract_ctx *x, const struct cpio_entry *e, int dfd,
 	fd = openat(dfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return refuse(x, e, -errno, "creating: %s", strerror(errno));
-	r = fileio_write_all(fd, e->data, e->size);
+	r = write_all(fd, e->data, e->size);
 	if (r == 0 && fchmod(fd, perm) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)

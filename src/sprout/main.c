@@ -15,6 +15,7 @@
 
 #include "analyze.h"
 #include "base/escape.h"
+#include "base/writeall.h"
 #include "build.h"
 #include "buildinfo.h"
 #include "compress.h"
@@ -673,7 +674,7 @@ static int run_build(const struct cli *c, struct settings *set)
 
 		r = image_read(tmp, &img, &len, err, sizeof(err));
 		if (r == 0) {
-			r = fileio_write_all(STDOUT_FILENO, img, len);
+			r = write_all(STDOUT_FILENO, img, len);
 			if (r < 0)
 				snprintf(err, sizeof(err), "writing the image to standard output: %s", strerror(-r));
 			free(img);

@@ -13,6 +13,7 @@
 
 #include "base/errmsg.h"
 #include "base/inroot.h"
+#include "base/writeall.h"
 #include "base/readfile.h"
 #include "fileio.h"
 #include "initmode.h"
@@ -123,7 +124,7 @@ static int write_new(int sbin, const char *buf, size_t len, const char *root, ch
 	fd = openat(sbin, TMP_NAME, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0755);
 	if (fd < 0)
 		return errmsg(err, n, -errno, "%s/sbin/%s: %s", root, TMP_NAME, strerror(errno));
-	r = fileio_write_all(fd, buf, len);
+	r = write_all(fd, buf, len);
 	if (r == 0 && fchmod(fd, 0755) < 0)
 		r = -errno;
 	if (r == 0 && fsync(fd) < 0)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/escape.h"
+#include "base/writeall.h"
 #include "log.h"
 #include "modxz.h"
 
@@ -22,19 +23,7 @@ static pthread_mutex_t decoding = PTHREAD_MUTEX_INITIALIZER;
 
 static int to_memfd(const uint8_t *buf, size_t len, void *ctx)
 {
-	int fd = *(int *)ctx;
-
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return write_all(*(int *)ctx, buf, len);
 }
 
 int modunxz_decode_fd(int fd, int out, char *msg, size_t msgsz)
