@@ -308,33 +308,39 @@ static void test_count(void **state)
 	modload_close(&ml);
 }
 
+/* The fake sysfs's CPU modalias, and the crc32c index opened over it. */
+static void open_cpu(struct modload *ml, const char *modalias)
+{
+	static const char dep[] = "ext4.ko:\ncrc32c_intel.ko:\ncrc32c_generic.ko:\n";
+	static const char soft[] = "softdep ext4 pre: crypto-crc32c\n";
+	static const char alias[] = "alias cpu:type:x86,ven*fam*mod*:feature:*0094* crc32c_intel\n"
+				    "alias crypto-crc32c crc32c_intel\n"
+				    "alias crypto-crc32c crc32c_generic\n";
+	static const char *const dirs[] = { "devices", "devices/system", "devices/system/cpu" };
+	char path[512];
+	size_t bad;
+
+	for (size_t i = 0; i < N(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", fk.sysfs, dirs[i]);
+		assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
+	}
+	snprintf(path, sizeof(path), "%s/devices/system/cpu/modalias", fk.sysfs);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", modalias);
+	fclose(f);
+	open_text(ml, dep, soft);
+	assert_int_equal(modindex_parse_alias(ml->idx, alias, strlen(alias), &bad), 0);
+}
+
 /* A softdep alias naming a driver for a CPU feature this CPU lacks (crc32c_intel without
  * SSE4.2): it is left out, its generic sibling loaded; with the feature it is loaded. */
 static void test_softdep_cpu(void **state)
 {
 	(void)state;
 	struct modload ml;
-	static const char dep[] = "ext4.ko:\ncrc32c_intel.ko:\ncrc32c_generic.ko:\n";
-	static const char soft[] = "softdep ext4 pre: crypto-crc32c\n";
-	static const char alias[] = "alias cpu:type:x86,ven*fam*mod*:feature:*0094* crc32c_intel\n"
-				    "alias crypto-crc32c crc32c_intel\n"
-				    "alias crypto-crc32c crc32c_generic\n";
-	char path[512];
-	size_t bad;
 
-	snprintf(path, sizeof(path), "%s/devices", fk.sysfs);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/devices/system", fk.sysfs);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/devices/system/cpu", fk.sysfs);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/devices/system/cpu/modalias", fk.sysfs);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("cpu:type:x86,ven0000fam0006mod0006:feature:,0000,0001,0002,0058\n", f);
-	fclose(f);
-	open_text(&ml, dep, soft);
-	assert_int_equal(modindex_parse_alias(ml.idx, alias, strlen(alias), &bad), 0);
+	open_cpu(&ml, "cpu:type:x86,ven0000fam0006mod0006:feature:,0000,0001,0002,0058");
 	assert_int_equal(modload_module(&ml, "ext4"), 1);
 	assert_int_equal(calls("crc32c_intel"), 0);
 	assert_int_equal(calls("crc32c_generic"), 1);
@@ -345,12 +351,7 @@ static void test_softdep_cpu(void **state)
 	assert_int_equal(calls("crc32c_intel"), 1);
 	modload_close(&ml);
 
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("cpu:type:x86,ven0000fam0006mod0006:feature:,0000,0058,0094,00E8\n", f);
-	fclose(f);
-	open_text(&ml, dep, soft);
-	assert_int_equal(modindex_parse_alias(ml.idx, alias, strlen(alias), &bad), 0);
+	open_cpu(&ml, "cpu:type:x86,ven0000fam0006mod0006:feature:,0000,0058,0094,00E8");
 	assert_int_equal(modload_module(&ml, "ext4"), 1);
 	assert_int_equal(calls("crc32c_intel"), 2);
 	modload_close(&ml);
