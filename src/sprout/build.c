@@ -777,9 +777,23 @@ static int select_modules(struct tree *t, const struct build_opts *o,
 	return kmodsel_select(&ko, sel, t->err, t->errsz);
 }
 
+/* Whether an entry of t other than a directory lies under the directory d. */
+static bool holds_files(const struct tree *t, const char *d)
+{
+	size_t len = strlen(d);
+
+	for (size_t i = 0; i < t->n; i++)
+		if (!S_ISDIR(t->e[i].mode) && !strncmp(t->e[i].name, d, len) && t->e[i].name[len] == '/')
+			return true;
+	return false;
+}
+
 /* The .ko.xz files as an uncompressed archive of their own, put in front of the
- * compressed one in z (reallocated). Its directories are dropped from t: the kernel
- * has made them when it reaches t. Inode numbers go on from one archive to the next. */
+ * compressed one in z (reallocated). A directory of theirs is dropped from t unless
+ * t still has files in it (lib/modules/KVER with modules.dep): each archive makes the
+ * directories of its own files, so a tool that unpacks the archives apart
+ * (unmkinitramfs) can, and the kernel, which unpacks them in turn, finds it made
+ * already. Inode numbers go on from one archive to the next. */
 static int pack_modules(struct tree *t, struct tree *mods, uint32_t mtime, struct cpio_buf *cb,
 			size_t *bytes)
 {
@@ -800,7 +814,8 @@ static int pack_modules(struct tree *t, struct tree *mods, uint32_t mtime, struc
 
 	for (size_t i = 0; i < t->n; i++) {
 		if (S_ISDIR(t->e[i].mode) &&
-		    bsearch(&t->e[i], mods->e, mods->n, sizeof(*mods->e), by_name)) {
+		    bsearch(&t->e[i], mods->e, mods->n, sizeof(*mods->e), by_name) &&
+		    !holds_files(t, t->e[i].name)) {
 			entry_free(&t->e[i]);
 			continue;
 		}

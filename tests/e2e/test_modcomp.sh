@@ -31,6 +31,13 @@ last_ko=$(grep -n '\.ko\.xz$' "$T/a.ls" | tail -n 1 | cut -d: -f1)
 first_dep=$(grep -n "lib/modules/$KVER/modules.dep$" "$T/a.ls" | cut -d: -f1)
 check modcomp-segments "the .ko.xz files are not all in the uncompressed part, or modules.dep is not after it ($sep, $last_ko, $first_dep)" \
 	test -n "$sep" -a -n "$last_ko" -a -n "$first_dep" -a "${last_ko:-0}" -lt "${sep:-0}" -a "${first_dep:-0}" -gt "${sep:-0}"
+# each archive makes the directories of its own files: the compressed one unpacks alone
+# (as unmkinitramfs unpacks them, each into a directory of its own)
+early=$(sed -n 's/^-- end of the uncompressed early part: \([0-9]*\) bytes.*/\1/p' "$T/a.ls")
+mkdir -p "$T/main-alone"
+check modcomp-main-alone "the compressed archive does not unpack on its own (a directory it needs is only in the first)" \
+	bash -c "tail -c +$((${early:-0} + 1)) '$T/a.img' | zstd -dc | (cd '$T/main-alone' && cpio -im --quiet) &&
+		 test -f '$T/main-alone/lib/modules/$KVER/modules.dep'"
 check modcomp-no-plain-ko "a plain .ko is in the generic image" \
 	bash -c "! grep -q '\.ko$' '$T/a.ls'"
 "$S" extract "$T/a.img" "$T/a" 2>/dev/null
