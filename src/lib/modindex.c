@@ -46,10 +46,12 @@ struct alias {
 	uint32_t mod, next;
 };
 
+/* 16 bytes: a generic image's ~2000 prefixes need 4096 of them, and sprout-init's peak
+ * memory counts them. The prefix is the first alias's pattern. */
 struct bucket {
-	uint64_t hash;
-	const char *prefix; /* NULL: free slot */
-	uint32_t len, head, tail;
+	uint32_t hash, len;
+	uint32_t head; /* the first alias + 1; 0: free slot */
+	uint32_t tail;
 };
 
 struct modindex {
@@ -375,13 +377,14 @@ static size_t literal_prefix(const char *pattern)
 	return strcspn(pattern, "*?[\\");
 }
 
-static struct bucket *bucket_find(const struct modindex *idx, uint64_t h, const char *s,
+static struct bucket *bucket_find(const struct modindex *idx, uint32_t h, const char *s,
 				  size_t len)
 {
 	size_t mask = idx->bucket_size - 1;
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
 		struct bucket *b = &idx->buckets[i];
-		if (!b->prefix || (b->hash == h && b->len == len && !memcmp(b->prefix, s, len)))
+		if (!b->head || (b->hash == h && b->len == len &&
+				 !memcmp(idx->aliases[b->head - 1].pattern, s, len)))
 			return b;
 	}
 }
@@ -398,8 +401,9 @@ static int buckets_grow(struct modindex *idx)
 	}
 	idx->bucket_size = size;
 	for (size_t i = 0; i < old_size; i++)
-		if (old[i].prefix)
-			*bucket_find(idx, old[i].hash, old[i].prefix, old[i].len) = old[i];
+		if (old[i].head)
+			*bucket_find(idx, old[i].hash, idx->aliases[old[i].head - 1].pattern,
+				     old[i].len) = old[i];
 	free(old);
 	return 0;
 }
@@ -423,13 +427,12 @@ static int alias_line(struct modindex *idx, char **tok, int ntok)
 	if (!pattern)
 		return -ENOMEM;
 	size_t plen = literal_prefix(pattern);
-	uint64_t h = hash_bytes(pattern, plen);
+	uint32_t h = (uint32_t)hash_bytes(pattern, plen);
 	struct bucket *b = bucket_find(idx, h, pattern, plen);
 	uint32_t a = (uint32_t)idx->naliases++;
 	idx->aliases[a] = (struct alias){ .pattern = pattern, .mod = (uint32_t)id, .next = NONE };
-	if (!b->prefix) {
-		*b = (struct bucket){ .hash = h, .prefix = pattern, .len = (uint32_t)plen,
-				      .head = a, .tail = a };
+	if (!b->head) {
+		*b = (struct bucket){ .hash = h, .len = (uint32_t)plen, .head = a + 1, .tail = a };
 		idx->nbuckets++;
 		idx->lenmask[plen / 64] |= 1ULL << (plen % 64);
 	} else {
@@ -608,8 +611,8 @@ static int collect(const struct modindex *idx, const char *alias, uint32_t **out
 	*n = 0;
 	for (size_t l = 0; l <= len && l <= MODINDEX_MAX_LINE; l++) {
 		if (idx->bucket_size && (idx->lenmask[l / 64] >> (l % 64) & 1)) {
-			const struct bucket *b = bucket_find(idx, h, alias, l);
-			for (uint32_t a = b->prefix ? b->head : NONE; a != NONE; a = idx->aliases[a].next) {
+			const struct bucket *b = bucket_find(idx, (uint32_t)h, alias, l);
+			for (uint32_t a = b->head ? b->head - 1 : NONE; a != NONE; a = idx->aliases[a].next) {
 				if (!modindex_glob_match(idx->aliases[a].pattern, alias))
 					continue;
 				if (array_grow((void **)out, &cap, *n + 1, sizeof(**out), MODINDEX_MAX_ALIASES) < 0)

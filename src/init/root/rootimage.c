@@ -27,6 +27,7 @@
 #include "base/monoclock.h"
 #include "base/readfile.h"
 #include "base/sha256.h"
+#include "base/writeall.h"
 #include "blkdev.h"
 #include "httpget.h"
 #include "imagespec.h"
@@ -37,7 +38,9 @@
 
 #define RAM_FILE ROOTIMAGE_RAM "/root.img"
 #define PROGRESS_MIN (32ull << 20) /* smaller images get no progress line */
-#define COPY_BUF (1u << 20)
+/* Read and copied in pieces of 64 KiB: the kernel reads ahead for larger ones anyway, and
+ * a static buffer is resident in PID 1 for the whole boot (1 MiB was 40 % of its peak). */
+#define COPY_BUF (64u << 10)
 
 struct img {
 	struct imagespec spec;
@@ -283,17 +286,14 @@ static int stream(struct img *im, int src, int dst)
 		if (k == 0)
 			break;
 		sha256_update(&h, buf, (size_t)k);
-		for (ssize_t w = 0; dst >= 0 && w < k;) {
-			ssize_t r = write(dst, buf + w, (size_t)(k - w));
+		if (dst >= 0) {
+			int r = write_all(dst, buf, (size_t)k);
 
-			if (r < 0 && errno == EINTR)
-				continue;
 			if (r < 0) {
-				log_err("root: copying image %s to RAM failed at byte %" PRIu64 ": %m", im->shown,
-					done + (uint64_t)w);
-				return -errno;
+				log_err("root: copying image %s to RAM failed in bytes %" PRIu64 "-%" PRIu64 ": %s",
+					im->shown, done, done + (uint64_t)k, strerror(-r));
+				return r;
 			}
-			w += r;
 		}
 		done += (uint64_t)k;
 		progress(done < im->size ? done : im->size, im->size, im);
