@@ -316,7 +316,7 @@ targets16() {
 	fi
 	rss=$(peak_rss)
 	r=''
-	[ -z "$rss" ] || r=$(awk -v k="${rss%% *}" 'BEGIN { printf "%.2f", k * 1024 / 2.5e6 }')
+	[ -z "$rss" ] || r=$(awk -v k="${rss%% *}" 'BEGIN { printf "%.3f", k * 1024 / 2.5e6 }')
 	t16 "sprout-init's peak memory ≤ 2.5 MB" "${rss:+$(mb "$((${rss%% *} * 1024))") (${rss%% *} kB, the largest median: $(label "${rss##* }")$(case ${rss##* } in nfs-* | farm-* | img-*) echo ", network" ;; deb-*) echo ", Debian root" ;; esac))}" "$r" "<=" 1 "${r:+$r× the limit}"
 	r=$(ratio "$bd" "$bg")
 	t16 "\`sprout build --generic\` ≥ 40× faster than dracut \`--no-hostonly\`" "$(sec "$bd") / $(sec "$bg")" "$r" ">=" 40 "${r:+$r×}"

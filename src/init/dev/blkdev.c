@@ -27,8 +27,11 @@ static void take(blkid_probe pr, const char *tag, char *out, size_t n)
 
 /* Superblock probers left out. zfs_member reads its four 256 KiB labels on every
  * device of 64 MiB or more (0.8 MB of sprout-init's peak memory on a 1.3 GB disk), for
- * a pool sprout-init cannot mount anyway (`sprout build --host-only` refuses a ZFS root). */
-static char *skip_types[] = { "zfs_member", NULL };
+ * a pool sprout-init cannot mount anyway (`sprout build --host-only` refuses a ZFS root).
+ * xfs_external_log reads the first 256 KiB of every device, looking for XFS log records:
+ * a device that holds only an XFS filesystem's external log is never a root nor a
+ * layer under one (256 KiB of the peak memory of every boot that probes a disk). */
+static char *skip_types[] = { "zfs_member", "xfs_external_log", NULL };
 
 int blkdev_probe(const char *path, struct blkdev *d)
 {
