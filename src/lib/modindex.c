@@ -46,8 +46,9 @@ struct alias {
 	uint32_t mod, next;
 };
 
-/* 16 bytes: a generic image's ~2000 prefixes need 4096 of them, and sprout-init's peak
- * memory counts them. The prefix is the first alias's pattern. */
+/* 16 bytes: the table is kept at most half full, so a generic image's ~2700 aliases take
+ * 8192 buckets, and sprout-init's peak memory counts them. The prefix is the first
+ * alias's pattern. */
 struct bucket {
 	uint32_t hash, len;
 	uint32_t head; /* the first alias + 1; 0: free slot */
